@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import {main} from './source/commands/main.js';
+
+const cli = meow(
+	`
+	Usage
+	  $ pgha                                   guided wizard: a new cluster, or a saved one
+	  $ pgha install [--answers FILE] [--yes] [--dry-run]
+	  $ pgha plan --answers FILE [--json]      what install would do, changing nothing
+	  $ pgha validate FILE                     check an answer file (exit 0 or 2)
+	  $ pgha schema                            the answer file's JSON Schema
+	  $ pgha verify [--cluster NAME]           prove the cluster works end to end
+	  $ pgha status [--cluster NAME] [--json]
+	  $ pgha repair [--cluster NAME] [--check]
+	  $ pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]
+	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
+	  $ pgha lab up [--topology seed|compact] [--write-answers FILE]
+	  $ pgha lab status | lab down [--purge] | lab add NAME
+
+	Options
+	  --answers, -a   answer file (YAML or JSON)
+	  --cluster, -c   a saved cluster's name
+	  --yes, -y       do not ask for confirmation
+	  --json          machine-readable output
+	  --debug         show stack traces on errors
+
+	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
+`,
+	{
+		importMeta: import.meta,
+		autoHelp: true,
+		autoVersion: true,
+		allowUnknownFlags: false,
+		flags: {
+			answers: {type: 'string', shortFlag: 'a'},
+			cluster: {type: 'string', shortFlag: 'c'},
+			yes: {type: 'boolean', shortFlag: 'y', default: false},
+			dryRun: {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			check: {type: 'boolean', default: false},
+			debug: {type: 'boolean', default: false},
+			name: {type: 'string'},
+			ip: {type: 'string'},
+			file: {type: 'string'},
+			topology: {type: 'string', default: 'seed'},
+			writeAnswers: {type: 'string'},
+			purge: {type: 'boolean', default: false},
+		},
+	},
+);
+
+process.exitCode = await main(cli.input, cli.flags);

@@ -1,0 +1,75 @@
+import type {Answers, Role} from './schema.js';
+import type {Problem} from './problem.js';
+import {ipToNumber, subnetOf} from './ip.js';
+
+/**
+ * Rules that compare fields with each other; the schema checks each field alone.
+ * Every broken rule is reported, each naming its path and the fix.
+ */
+export function checkRules(answers: Answers): Problem[] {
+	const problems: Problem[] = [];
+	const add = (path: string, message: string) => problems.push({path, message});
+	const {hosts, network} = answers;
+
+	const names = new Map<string, number>();
+	const ips = new Map<string, number>();
+	hosts.forEach((host, i) => {
+		const key = host.name.toLowerCase();
+		if (names.has(key)) add(`hosts[${i}].name`, `"${host.name}" is already used by hosts[${names.get(key)}]; give each host its own name`);
+		else names.set(key, i);
+		if (ips.has(host.ip)) add(`hosts[${i}].ip`, `${host.ip} is already used by hosts[${ips.get(host.ip)}]; give each host its own address`);
+		else ips.set(host.ip, i);
+		const seen = new Set<Role>();
+		for (const role of host.roles) {
+			if (seen.has(role)) add(`hosts[${i}].roles`, `lists "${role}" twice; list each role once`);
+			seen.add(role);
+		}
+		const last = Number(host.ip.split('.')[0]);
+		if (last === 0 || last === 127 || last >= 224)
+			add(`hosts[${i}].ip`, `${host.ip} is not a unicast host address; use the address the server has on its LAN`);
+	});
+
+	const withRole = (role: Role) => hosts.map((h, i) => ({...h, index: i})).filter(h => h.roles.includes(role));
+	const etcd = withRole('etcd');
+	if (etcd.length < 3 || etcd.length % 2 === 0)
+		add('hosts', `has ${etcd.length} etcd member(s); etcd needs an odd number, at least 3 (3 tolerate 1 failure, 5 tolerate 2): give the etcd role to ${etcd.length < 3 ? 3 - etcd.length : 1} more host(s)`);
+	const postgres = withRole('postgres');
+	if (postgres.length < 2) add('hosts', `has ${postgres.length} postgres host(s); a highly available cluster needs at least 2: give the postgres role to more hosts`);
+	const balancers = withRole('balancer');
+	if (balancers.length !== 2) add('hosts', `has ${balancers.length} balancer(s); the VIP needs exactly 2 (one holds it, one takes over): give the balancer role to 2 hosts`);
+	const backups = withRole('backup');
+	if (backups.length > 1) add('hosts', `has ${backups.length} backup hosts; pgha keeps one pgBackRest repository: keep the backup role on one host`);
+
+	const vip = ipToNumber(network.vip);
+	const prefix = network.prefix;
+	const subnet = subnetOf(network.vip, prefix);
+	for (const host of balancers) {
+		if (subnetOf(host.ip, prefix).network !== subnet.network)
+			add('network.vip', `${network.vip}/${prefix} is not in the subnet of balancer ${host.name} (${host.ip}); choose a free address in ${subnetOf(host.ip, prefix).cidr}`);
+	}
+	if (ips.has(network.vip)) add('network.vip', `${network.vip} is the address of hosts[${ips.get(network.vip)}]; the VIP must be a free address no host uses`);
+	if (vip === subnet.network) add('network.vip', `${network.vip} is the network address of ${subnet.cidr}; choose a host address inside it`);
+	if (vip === subnet.broadcast) add('network.vip', `${network.vip} is the broadcast address of ${subnet.cidr}; choose a host address inside it`);
+	hosts.forEach((host, i) => {
+		const n = ipToNumber(host.ip);
+		const own = subnetOf(host.ip, prefix);
+		if (n === own.network || n === own.broadcast)
+			add(`hosts[${i}].ip`, `${host.ip} is the ${n === own.network ? 'network' : 'broadcast'} address of ${own.cidr}; use a host address`);
+	});
+
+	const {backup} = answers;
+	if (backups.length === 1 && backup.retentionDiff !== undefined && !backup.differential)
+		add('backup.retentionDiff', 'is set but no differential schedule is; set backup.differential or remove retentionDiff');
+	return problems;
+}
+
+/** Non-fatal observations shown in the plan and the wizard's review. */
+export function warnings(answers: Answers): string[] {
+	const out: string[] = [];
+	const has = (role: Role) => answers.hosts.filter(h => h.roles.includes(role));
+	if (has('backup').length === 0) out.push('No backup host: WAL is not archived and no backups are taken.');
+	const shared = answers.hosts.filter(h => h.roles.includes('etcd') && h.roles.includes('postgres'));
+	if (shared.length > 0) out.push(`etcd shares ${shared.length} host(s) with PostgreSQL: losing one such host costs an etcd vote and a database node at once.`);
+	if (has('postgres').length === 2) out.push('Only 2 PostgreSQL nodes: after a failover there is no replica left until the old node returns.');
+	return out;
+}

@@ -1,0 +1,175 @@
+import {z} from 'zod';
+import {isValidCron} from './cron.js';
+
+/**
+ * The answer file: the one source of truth for the wizard, `install --answers`,
+ * the saved cluster store and `pgha schema`. Field rules live here; rules that
+ * compare fields with each other live in rules.ts.
+ */
+
+export const roleNames = ['postgres', 'etcd', 'balancer', 'backup'] as const;
+export type Role = (typeof roleNames)[number];
+
+// Characters that would end a config line or a shell word are refused instead
+// of escaped: a password must survive YAML, INI, keepalived and libpq alike.
+const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
+
+/** A strong password: 12+ characters from at least three classes, or 20+ of any. */
+export function passwordWeakness(value: string): string | undefined {
+	if (!noControl(value)) return 'contains a newline or control character; use printable characters only';
+	if (value !== value.trim()) return 'starts or ends with a space; remove it';
+	if (value.length < 12) return `is ${value.length} characters; use at least 12`;
+	const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter(re => re.test(value)).length;
+	if (value.length < 20 && classes < 3)
+		return 'is too simple; mix lower case, upper case, digits and symbols, or use 20+ characters';
+	return undefined;
+}
+
+const strongPassword = z.string().superRefine((value, ctx) => {
+	const weakness = passwordWeakness(value);
+	if (weakness) ctx.addIssue({code: 'custom', message: `password ${weakness}`});
+});
+
+const ipv4 = z
+	.string()
+	.regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, {
+		message: 'is not an IPv4 address; write four numbers 0-255 separated by dots, e.g. 192.168.100.1',
+	});
+
+const hostName = z
+	.string()
+	.regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/, {
+		message: 'is not a valid host name; use letters, digits and inner hyphens, at most 63 characters',
+	});
+
+// SQL identifiers are refused rather than quoted so they read the same in SQL,
+// pgbouncer.ini, connection strings and pg_hba.
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+	message: 'must be a lower-case identifier: letters, digits and _, starting with a letter, at most 63 characters',
+});
+
+const cron = z.string().superRefine((value, ctx) => {
+	const why = isValidCron(value);
+	if (why) ctx.addIssue({code: 'custom', message: `is not a valid cron expression (${why}); e.g. "0 1 * * 0"`});
+});
+
+export const hostSchema = z
+	.strictObject({
+		name: hostName.describe('Host name, used as the etcd and Patroni member name'),
+		ip: ipv4.describe('IPv4 address the other hosts reach it on'),
+		roles: z
+			.array(z.enum(roleNames))
+			.min(1, {message: 'must list at least one role: postgres, etcd, balancer or backup'})
+			.describe('What runs on this host'),
+	})
+	.describe('One server of the cluster');
+export type HostAnswers = z.infer<typeof hostSchema>;
+
+export const answersSchema = z
+	.strictObject({
+		version: z.literal(1, {message: 'must be 1 (the only answer-file version pgha knows)'}),
+		cluster: z.strictObject({
+			name: z
+				.string()
+				.regex(/^[a-z][a-z0-9-]{0,30}$/, {
+					message: 'must be lower-case letters, digits and hyphens, starting with a letter, at most 31 characters',
+				})
+				.describe('Cluster name: the Patroni scope and the pgBackRest stanza'),
+			postgresVersion: z
+				.literal(15, {message: 'must be 15 (the PostgreSQL of Debian 12)'})
+				.default(15),
+		}),
+		ssh: z
+			.strictObject({
+				user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, {message: 'is not a valid user name'}).default('root'),
+				port: z.number().int().min(1).max(65535).default(22),
+				identityFile: z.string().min(1).optional().describe('Private key file; ~ is your home'),
+				agent: z.boolean().default(false).describe('Use the SSH agent (SSH_AUTH_SOCK)'),
+				password: z.string().min(1).optional().describe('SSH password, when there is no key'),
+				sudoPassword: z.string().min(1).optional().describe('sudo password for a non-root user without NOPASSWD'),
+				hostKeys: z
+					.record(z.string(), z.string())
+					.optional()
+					.describe('SHA256 host key fingerprints recorded on first connection, by host name'),
+			})
+			.default({user: 'root', port: 22, agent: false}),
+		hosts: z.array(hostSchema).min(1, {message: 'must list the servers of the cluster'}),
+		network: z.strictObject({
+			vip: ipv4.describe('Virtual IP clients connect to; held by one balancer at a time'),
+			prefix: z.number().int().min(8).max(30).default(24).describe('Prefix length of the hosts subnet'),
+			vrrpRouterId: z
+				.number({message: 'must be a number from 1 to 255'})
+				.int()
+				.min(1, {message: 'must be from 1 to 255'})
+				.max(255, {message: 'must be from 1 to 255'})
+				.default(51)
+				.describe('VRRP virtual_router_id; must be unique on the LAN'),
+			interface: z
+				.string()
+				.regex(/^[a-zA-Z0-9_.-]{1,15}$/, {message: 'is not an interface name'})
+				.optional()
+				.describe('Interface that carries the VIP; found on the hosts when left out'),
+		}),
+		passwords: z
+			.strictObject({
+				superuser: strongPassword.describe('PostgreSQL superuser (postgres)'),
+				replication: strongPassword.describe('PostgreSQL replication user (replicator)'),
+				app: strongPassword.describe('The application database owner'),
+				patroniApi: strongPassword.describe('Patroni REST API user for changes (switchover, restart)'),
+				vrrp: z
+					.string()
+					.regex(/^[A-Za-z0-9@%+=:,./_-]{6,8}$/, {
+						message:
+							'must be 6 to 8 characters of letters, digits or @%+=:,./_- (Keepalived PASS authentication reads only 8)',
+					})
+					.describe('Keepalived VRRP password'),
+				backupCipher: strongPassword
+					.refine(v => v.length >= 20, {message: 'must be at least 20 characters (it encrypts every backup)'})
+					.describe('pgBackRest repository encryption passphrase (aes-256-cbc)'),
+			})
+			.describe('Secrets; any value may be ${ENV_VAR}'),
+		database: z
+			.strictObject({
+				name: sqlIdentifier.default('aplicacion'),
+				owner: sqlIdentifier.default('aplicacion'),
+			})
+			.default({name: 'aplicacion', owner: 'aplicacion'}),
+		pgbouncer: z
+			.strictObject({
+				poolMode: z.enum(['session', 'transaction', 'statement']).default('transaction'),
+				maxClientConn: z.number().int().min(1).max(100_000).default(300),
+				defaultPoolSize: z.number().int().min(1).max(10_000).default(35),
+			})
+			.default({poolMode: 'transaction', maxClientConn: 300, defaultPoolSize: 35}),
+		backup: z
+			.strictObject({
+				full: cron.default('0 1 * * 0').describe('When full backups run (cron, on the repository host)'),
+				differential: cron.optional().default('0 1 * * 1-6').describe('When differential backups run'),
+				incremental: cron.optional().describe('When incremental backups run'),
+				retentionFull: z.number().int().min(1, {message: 'must keep at least 1 full backup'}).default(3),
+				retentionDiff: z.number().int().min(1).optional(),
+			})
+			.default({full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 3}),
+		patroni: z
+			.strictObject({
+				ttl: z.number().int().min(20).default(30),
+				loopWait: z.number().int().min(1).default(10),
+				retryTimeout: z.number().int().min(3).default(10),
+				maximumLagOnFailover: z.number().int().min(0).default(1_048_576),
+			})
+			.default({ttl: 30, loopWait: 10, retryTimeout: 10, maximumLagOnFailover: 1_048_576}),
+	})
+	.describe('pgha answer file: everything needed to install one highly available PostgreSQL cluster');
+
+/** Answers after defaults are applied: what the plan and renderers consume. */
+export type Answers = z.output<typeof answersSchema>;
+/** Answers as written in a file, defaults optional. */
+export type AnswersInput = z.input<typeof answersSchema>;
+
+export const secretKeys = ['superuser', 'replication', 'app', 'patroniApi', 'vrrp', 'backupCipher'] as const;
+export type SecretKey = (typeof secretKeys)[number];
+
+/** The answer file's JSON Schema (draft 2020-12), derived from the zod schema. */
+export function answersJsonSchema(): unknown {
+	return z.toJSONSchema(answersSchema, {io: 'input', unrepresentable: 'any'});
+}

@@ -1,0 +1,39 @@
+/** Flags every command may read; meow parses them in cli.tsx. */
+export type Flags = {
+	answers?: string;
+	cluster?: string;
+	yes: boolean;
+	dryRun: boolean;
+	json: boolean;
+	check: boolean;
+	debug: boolean;
+	name?: string;
+	ip?: string;
+	file?: string;
+	topology: string;
+	writeAnswers?: string;
+	purge: boolean;
+};
+
+/** Where a command writes; tests pass their own. */
+export type Io = {
+	out: (text: string) => void;
+	err: (text: string) => void;
+	/** True when pgha may prompt: a TTY on both ends and CI not set. */
+	interactive: boolean;
+	env: NodeJS.ProcessEnv;
+};
+
+/** A command: arguments after its name, the flags, and where to write. Returns the exit code. */
+export type Command = (args: string[], flags: Flags, io: Io) => Promise<number>;
+
+/** The real terminal. */
+export function processIo(): Io {
+	const ci = process.env['CI'];
+	return {
+		out: text => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+		err: text => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+		interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && (!ci || ci === 'false' || ci === '0'),
+		env: process.env,
+	};
+}

@@ -1,0 +1,43 @@
+import {UserError, exitCodes} from '../errors.js';
+import {processIo, type Command, type Flags, type Io} from './context.js';
+
+// Commands load lazily so `pgha validate` does not pay for Ink or SSH at start-up.
+const commands: Record<string, () => Promise<Command>> = {
+	validate: async () => (await import('./validate.js')).validate,
+	plan: async () => (await import('./plan.js')).plan,
+	schema: async () => (await import('./schema.js')).schema,
+	lab: async () => (await import('./lab.js')).lab,
+	install: async () => (await import('./install.js')).install,
+	verify: async () => (await import('./verify.js')).verify,
+	status: async () => (await import('./status.js')).status,
+	repair: async () => (await import('./repair.js')).repair,
+	'add-replica': async () => (await import('./add-replica.js')).addReplica,
+	answers: async () => (await import('./answers.js')).answers,
+	wizard: async () => (await import('./wizard.js')).wizard,
+};
+
+/**
+ * The one place that decides how pgha ends: every command returns an exit
+ * code, and every error becomes one message (a stack only with --debug).
+ */
+export async function main(input: string[], flags: Flags, io: Io = processIo()): Promise<number> {
+	const [name = 'wizard', ...args] = input;
+	const load = commands[name];
+	if (!load) {
+		io.err(`pgha: unknown command "${name}". Run \`pgha --help\` for the list of commands.`);
+		return exitCodes.usage;
+	}
+	try {
+		const command = await load();
+		return await command(args, flags, io);
+	} catch (error) {
+		if (error instanceof UserError) {
+			io.err(`pgha: ${error.message}`);
+			if (flags.debug && error.stack) io.err(error.stack);
+			return error.exitCode;
+		}
+		io.err(`pgha: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+		io.err(flags.debug && error instanceof Error && error.stack ? error.stack : 'Run again with --debug for details.');
+		return exitCodes.failed;
+	}
+}

@@ -1,0 +1,28 @@
+import {defineConfig} from 'vitest/config';
+
+// Unit and UI tests are fast and need nothing but Node. The lab project boots
+// real hosts (root, Linux), so it runs its files one at a time, sharing one lab.
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				test: {
+					name: 'unit',
+					include: ['test/**/*.test.{ts,tsx}'],
+					exclude: ['test/e2e/**'],
+					testTimeout: 30_000,
+				},
+			},
+			{
+				test: {
+					name: 'e2e',
+					include: ['test/e2e/**/*.test.{ts,tsx}'],
+					fileParallelism: false,
+					testTimeout: 1_800_000,
+					hookTimeout: 1_800_000,
+					globalSetup: ['test/e2e/global-setup.ts'],
+				},
+			},
+		],
+	},
+});
