@@ -1,7 +1,37 @@
-import {UserError} from '../errors.js';
+import {applyCluster} from '../engine/install.js';
+import {UsageError} from '../errors.js';
 import type {Command} from './context.js';
+import {plainProgress} from './plain-progress.js';
+import {resolveCluster} from './resolve-cluster.js';
 
-/** Placeholder until this command lands. */
-export const install: Command = async () => {
-	throw new UserError('"install" is not available in this build yet');
+/**
+ * `pgha install [--answers FILE | --cluster NAME] [--yes] [--dry-run]`: one
+ * convergent apply. A re-run finishes a failed install and changes nothing on
+ * a cluster that already matches.
+ */
+export const install: Command = async (_args, flags, io) => {
+	const {answers, raw} = await resolveCluster(flags, io);
+	if (flags.dryRun) {
+		const {plan} = await import('./plan.js');
+		return plan([], flags, io);
+	}
+	if (!flags.yes) {
+		if (!io.interactive) throw new UsageError('install changes servers; pass --yes to run it without a terminal (or --dry-run to see the plan)');
+		const {confirm} = await import('./confirm.js');
+		if (!(await confirm(`Install cluster "${answers.cluster.name}" on ${answers.hosts.length} hosts?`))) return 1;
+	}
+	const controller = new AbortController();
+	const stop = () => controller.abort();
+	process.once('SIGINT', stop);
+	try {
+		const result = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), signal: controller.signal, env: io.env});
+		if (!result.ok) {
+			const where = result.failed ? ` on ${result.failed.host} at "${result.failed.step}" (phase ${result.failed.phase})` : '';
+			io.err(`pgha: install failed${where}.\n  Full log: ${result.logFile}\n  Fix the cause and run the same command again: it carries on from where it stopped.`);
+			return 1;
+		}
+		return 0;
+	} finally {
+		process.off('SIGINT', stop);
+	}
 };

@@ -1,7 +1,12 @@
-import {UserError} from '../errors.js';
+import {verifyOnly} from '../engine/install.js';
 import type {Command} from './context.js';
+import {plainProgress} from './plain-progress.js';
+import {resolveCluster} from './resolve-cluster.js';
 
-/** Placeholder until this command lands. */
-export const verify: Command = async () => {
-	throw new UserError('"verify" is not available in this build yet');
+/** `pgha verify [--cluster NAME]`: proves the cluster works end to end; exit 1 if any check fails. */
+export const verify: Command = async (_args, flags, io) => {
+	const {answers} = await resolveCluster(flags, io);
+	const ok = await verifyOnly(answers, plainProgress(io));
+	io.out(ok ? `pgha: cluster "${answers.cluster.name}" verified` : `pgha: cluster "${answers.cluster.name}" has failing checks`);
+	return ok ? 0 : 1;
 };

@@ -1,0 +1,64 @@
+import {createHash} from 'node:crypto';
+import type {Step, StepContext} from '../source/engine/step.js';
+import {shQuote} from '../source/transport/quote.js';
+
+import type {ManagedFile} from '../source/render/index.js';
+
+export type {ManagedFile};
+
+/** The state of a file on a host, compared by hash so secret contents never cross the wire twice. */
+export async function fileMatches(ctx: StepContext, file: ManagedFile): Promise<boolean> {
+	const result = await ctx.run(
+		`if [ -f ${shQuote(file.path)} ]; then sha256sum < ${shQuote(file.path)} | cut -d' ' -f1; stat -c '%U:%G:%a' ${shQuote(file.path)}; fi`,
+		{quiet: true, check: false},
+	);
+	const [hash, meta] = result.stdout.trim().split('\n');
+	const want = createHash('sha256').update(file.content).digest('hex');
+	return hash === want && meta === `${file.owner}:${file.group}:${file.mode.toString(8)}`;
+}
+
+/** A step that keeps one file as rendered, marking its service for reload or restart when it changes. */
+export function fileStep(file: ManagedFile): Step {
+	return {
+		name: `file ${file.path}`,
+		check: ctx => fileMatches(ctx, file),
+		async apply(ctx) {
+			await ctx.conn.writeFile(file.path, file.content, file.owner, file.group, file.mode);
+			if (file.service && file.onChange && file.onChange !== 'none') ctx.touch(file.service, file.onChange);
+		},
+	};
+}
+
+/** Fails with a readable message after the timeout; polls `probe` until it returns true. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 2_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await probe().catch(() => false)) return;
+		if (Date.now() > deadline) throw new Error(`gave up waiting ${Math.round(timeoutMs / 1000)} s for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, everyMs));
+	}
+}
+
+/**
+ * Keeps a systemd unit enabled and running, and restarts or reloads it once
+ * when one of its files changed in this run (and only then).
+ */
+export function serviceStep(unit: string, options: {reloadCommand?: string} = {}): Step {
+	return {
+		name: `service ${unit}`,
+		async check(ctx) {
+			if (ctx.touched.has(unit)) return false;
+			const result = await ctx.run(`systemctl is-enabled --quiet ${unit} && systemctl is-active --quiet ${unit}`, {quiet: true, check: false});
+			return result.code === 0;
+		},
+		async apply(ctx) {
+			const how = ctx.touched.get(unit);
+			ctx.touched.delete(unit);
+			await ctx.run(`systemctl daemon-reload && systemctl enable --quiet ${unit}`);
+			const active = (await ctx.run(`systemctl is-active --quiet ${unit}`, {quiet: true, check: false})).code === 0;
+			if (!active) await ctx.run(`systemctl start ${unit}`);
+			else if (how === 'restart') await ctx.run(`systemctl restart ${unit}`);
+			else if (how === 'reload') await ctx.run(options.reloadCommand ?? `systemctl reload ${unit}`);
+		},
+	};
+}

@@ -1,0 +1,105 @@
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync} from 'node:fs';
+import {join} from 'node:path';
+import Conf from 'conf';
+import YAML from 'yaml';
+import {pghaHome} from '../paths.js';
+import {answersJsonSchema, type AnswersInput} from './schema.js';
+import {validateAnswers, type LoadResult} from './load.js';
+import {separateSecrets} from './secrets.js';
+
+type Stored = {answers: AnswersInput; savedAt: string};
+
+function clustersDir(env: NodeJS.ProcessEnv): string {
+	return join(pghaHome(env), 'clusters');
+}
+
+// conf validates what it stores against the answer schema itself; only the
+// password values are relaxed, because the store holds ${VAR} references there.
+function storeSchema() {
+	const json = answersJsonSchema() as {properties: Record<string, unknown>};
+	const properties = {...json.properties, passwords: {type: 'object', additionalProperties: {type: 'string'}}};
+	return {answers: {type: 'object', properties}, savedAt: {type: 'string'}} as const;
+}
+
+function open(name: string, env: NodeJS.ProcessEnv): Conf<Stored> {
+	return new Conf<Stored>({
+		projectName: 'pgha',
+		cwd: clustersDir(env),
+		configName: name,
+		configFileMode: 0o600,
+		clearInvalidConfig: false,
+		schema: storeSchema() as never,
+	});
+}
+
+function secretsFile(name: string, env: NodeJS.ProcessEnv): string {
+	return join(clustersDir(env), `${name}.secrets.json`);
+}
+
+/** Names of the saved clusters. */
+export function listClusters(env: NodeJS.ProcessEnv = process.env): string[] {
+	const dir = clustersDir(env);
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter(f => f.endsWith('.json') && !f.endsWith('.secrets.json'))
+		.map(f => f.slice(0, -'.json'.length))
+		.sort();
+}
+
+/** True when a cluster of that name is saved. */
+export function hasCluster(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+	return listClusters(env).includes(name);
+}
+
+/**
+ * Saves a cluster's answers (0600), keeping literal secrets apart in a
+ * second 0600 file so the answers themselves can be shared.
+ */
+export function saveCluster(raw: AnswersInput, env: NodeJS.ProcessEnv = process.env): void {
+	const {shareable, secrets} = separateSecrets(raw);
+	const name = raw.cluster.name;
+	mkdirSync(clustersDir(env), {recursive: true, mode: 0o700});
+	open(name, env).set({answers: shareable, savedAt: new Date().toISOString()});
+	const file = secretsFile(name, env);
+	const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+	writeFileSync(file, `${JSON.stringify({...previous, ...secrets}, null, 2)}\n`, {mode: 0o600});
+	chmodSync(file, 0o600);
+}
+
+/** The shareable answers of a saved cluster (secrets as ${VAR} references). */
+export function readCluster(name: string, env: NodeJS.ProcessEnv = process.env): AnswersInput | undefined {
+	if (!hasCluster(name, env)) return undefined;
+	return open(name, env).get('answers');
+}
+
+/** A saved cluster's answers, secrets resolved from its secrets file, then the environment. */
+export function loadCluster(name: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
+	const answers = readCluster(name, env);
+	if (!answers) return {ok: false, problems: [{path: '--cluster', message: `no saved cluster "${name}"; saved: ${listClusters(env).join(', ') || 'none'}`}]};
+	const file = secretsFile(name, env);
+	const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+	return validateAnswers(answers, {...env, ...secrets});
+}
+
+/** YAML of a saved cluster's answers without its secrets, for sharing or another machine. */
+export function exportCluster(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+	const answers = readCluster(name, env);
+	if (!answers) return undefined;
+	return `# pgha answers for cluster ${name}; secrets are \${VARIABLE} references: export them before install.\n${YAML.stringify(answers)}`;
+}
+
+/** Records host key fingerprints first seen for a saved cluster. */
+export function recordHostKeys(name: string, keys: Record<string, string>, env: NodeJS.ProcessEnv = process.env): void {
+	const store = open(name, env);
+	const answers = store.get('answers');
+	if (!answers) return;
+	store.set('answers', {...answers, ssh: {...answers.ssh, hostKeys: {...answers.ssh?.hostKeys, ...keys}}});
+}
+
+/** Removes a saved cluster and its secrets. */
+export function removeCluster(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+	if (!hasCluster(name, env)) return false;
+	rmSync(join(clustersDir(env), `${name}.json`), {force: true});
+	rmSync(secretsFile(name, env), {force: true});
+	return true;
+}

@@ -1,0 +1,38 @@
+import {createWriteStream, mkdirSync, type WriteStream} from 'node:fs';
+import {join} from 'node:path';
+import {logDir} from '../paths.js';
+import type {EngineEvent} from './events.js';
+import {describeEvent} from './describe-event.js';
+
+/** Replaces every secret value in a line with ***. */
+export function redactor(secrets: readonly string[]): (line: string) => string {
+	const sorted = [...new Set(secrets)].filter(s => s.length > 0).sort((a, b) => b.length - a.length);
+	return line => sorted.reduce((text, secret) => text.split(secret).join('***'), line);
+}
+
+/** The run's log file: every event, one timestamped line, secrets redacted. */
+export class RunLog {
+	readonly path: string;
+	private readonly stream: WriteStream;
+	private readonly redact: (line: string) => string;
+
+	constructor(cluster: string, secrets: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+		const dir = logDir(env);
+		mkdirSync(dir, {recursive: true, mode: 0o700});
+		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+		this.path = join(dir, `${cluster}-${stamp}.log`);
+		this.stream = createWriteStream(this.path, {mode: 0o600});
+		this.redact = redactor(secrets);
+	}
+
+	/** An event sink that writes to this log. */
+	write = (event: EngineEvent): void => {
+		const time = new Date(event.at).toISOString();
+		for (const line of describeEvent(event, {verbose: true})) this.stream.write(`${time} ${this.redact(line)}\n`);
+	};
+
+	/** Flushes and closes the file. */
+	close(): Promise<void> {
+		return new Promise(resolve => this.stream.end(resolve));
+	}
+}

@@ -1,0 +1,97 @@
+import type {EngineEvent, EventSink, PhaseName} from './events.js';
+import type {Phase, RunContext, StepContext} from './step.js';
+import {RemoteCommandError} from '../transport/ssh.js';
+import type {RunOptions} from '../transport/ssh.js';
+
+/** How a run ended, and where it stopped when it failed. */
+export type RunOutcome = {ok: boolean; changed: number; unchanged: number; failed?: {host: string; phase: PhaseName; step: string}};
+
+/** Why a step failed, in the words the failure view and the log show. */
+function describeFailure(error: unknown): {error: string; command?: string; output: string[]} {
+	if (error instanceof RemoteCommandError) {
+		const lines = `${error.result.stdout}\n${error.result.stderr}`.split('\n').filter(line => line.trim() !== '');
+		return {error: error.message, command: error.command, output: lines.slice(-15)};
+	}
+	return {error: error instanceof Error ? error.message : String(error), output: []};
+}
+
+/**
+ * Runs phases in order. Within a phase every host runs its steps in parallel
+ * (unless the phase is serial); a failure lets the other hosts finish their
+ * phase and stops every later phase, so a re-run carries on from there.
+ */
+export async function runPhases(phases: Phase[], context: RunContext, emit: EventSink): Promise<RunOutcome> {
+	const outcome: RunOutcome = {ok: true, changed: 0, unchanged: 0};
+	const now = () => Date.now();
+	for (const phase of phases) {
+		if (context.signal.aborted) {
+			outcome.ok = false;
+			break;
+		}
+		emit({type: 'phase-started', phase: phase.name, hosts: phase.hosts, at: now()});
+		const runHost = async (hostName: string): Promise<boolean> => {
+			const host = context.answers.hosts.find(h => h.name === hostName)!;
+			const conn = context.connections.get(hostName)!;
+			const touched = new Map<string, 'reload' | 'restart'>();
+			const ctx: StepContext = {
+				...context,
+				host,
+				conn,
+				touched,
+				touch(service, how) {
+					if (touched.get(service) !== 'restart') touched.set(service, how);
+				},
+				run(script, options: RunOptions & {quiet?: boolean} = {}) {
+					return conn.run(script, {
+						...options,
+						onLine: options.quiet
+							? undefined
+							: (stream, line) => emit({type: 'output', host: hostName, stream, line, at: now()}),
+					});
+				},
+			};
+			for (const step of phase.steps(host, context)) {
+				if (context.signal.aborted) return false;
+				emit({type: 'step-started', host: hostName, phase: phase.name, step: step.name, at: now()});
+				try {
+					if (step.check && (await step.check(ctx))) {
+						outcome.unchanged++;
+						emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: false, at: now()});
+						continue;
+					}
+					await step.apply(ctx);
+					if (step.check && !(await step.check(ctx)))
+						throw new Error('the change was made but the host still does not match; see the output above');
+					outcome.changed++;
+					emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: true, at: now()});
+				} catch (error) {
+					emit({type: 'step-failed', host: hostName, phase: phase.name, step: step.name, ...describeFailure(error), at: now()});
+					outcome.failed ??= {host: hostName, phase: phase.name, step: step.name};
+					return false;
+				}
+			}
+			return true;
+		};
+		let ok = true;
+		if (phase.serial) {
+			for (const hostName of phase.hosts) if (!(await runHost(hostName))) {
+				ok = false;
+				break;
+			}
+		} else {
+			ok = (await Promise.all(phase.hosts.map(runHost))).every(Boolean);
+		}
+		emit({type: 'phase-finished', phase: phase.name, ok, at: now()});
+		if (!ok) {
+			outcome.ok = false;
+			break;
+		}
+	}
+	return outcome;
+}
+
+/** Collects events (for tests and for the summary after a run). */
+export function collectEvents(): {events: EngineEvent[]; sink: EventSink} {
+	const events: EngineEvent[] = [];
+	return {events, sink: event => events.push(event)};
+}

@@ -1,0 +1,139 @@
+import type {Answers} from '../answers/schema.js';
+import type {HostConnection} from '../transport/ssh.js';
+import {shQuote} from '../transport/quote.js';
+import type {EventSink} from './events.js';
+import {etcdctl} from '../../recipes/etcd.js';
+import {backupInfo, pgbackrest} from '../../recipes/backup.js';
+import {holdsVip} from '../../recipes/balancer.js';
+import {waitFor} from '../../recipes/managed-file.js';
+import {renderHostFiles} from '../render/index.js';
+
+type Check = {name: string; run: () => Promise<string>};
+
+const host = (answers: Answers, role: string) => answers.hosts.filter(h => h.roles.includes(role as never));
+
+/**
+ * Runs a client command on a PostgreSQL node as the database owner, with the
+ * password in a 0600 pgpass file that lives only for the command.
+ */
+export async function asOwner(conn: HostConnection, answers: Answers, target: string, sql: string): Promise<string> {
+	const {name, owner} = answers.database;
+	const pgpass = `*:*:*:${owner}:${answers.passwords.app.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`;
+	const script = `set -e; f=$(mktemp); trap 'rm -f "$f"' EXIT; cat > "$f"
+PGPASSFILE="$f" PGCONNECT_TIMEOUT=5 psql -X -A -t -v ON_ERROR_STOP=1 ${shQuote(`${target} user=${owner} dbname=${name}`)} -c ${shQuote(sql)}`;
+	return (await conn.run(script, {stdin: pgpass})).stdout.trim();
+}
+
+/**
+ * Proves the cluster works end to end; each check emits pass or fail with its
+ * evidence. Returns true when every check passed.
+ */
+export async function verifyCluster(answers: Answers, connections: Map<string, HostConnection>, emit: EventSink): Promise<boolean> {
+	const conn = (name: string) => connections.get(name)!;
+	const etcd = host(answers, 'etcd');
+	const nodes = host(answers, 'postgres');
+	const balancers = host(answers, 'balancer');
+	const repo = host(answers, 'backup')[0];
+	const vip = answers.network.vip;
+	const first = conn(nodes[0]!.name);
+	const checks: Check[] = [
+		{
+			name: 'etcd healthy on all members',
+			run: async () => {
+				const out = await conn(etcd[0]!.name).run(etcdctl(answers, 'endpoint health'));
+				return `${out.stdout.trim().split('\n').length}/${etcd.length} healthy`;
+			},
+		},
+		{
+			name: 'Patroni: one leader, replicas streaming with no lag',
+			run: async () => {
+				let summary = '';
+				await waitFor('replicas to catch up', async () => {
+					const list = JSON.parse((await first.run('patronictl -c /etc/patroni/config.yml list -f json')).stdout) as Array<Record<string, unknown>>;
+					const leaders = list.filter(m => m['Role'] === 'Leader');
+					const replicas = list.filter(m => m['Role'] !== 'Leader');
+					summary = list.map(m => `${m['Member']} ${m['Role']} ${m['State']} lag ${m['Lag in MB'] ?? 0}`).join('; ');
+					return leaders.length === 1 && replicas.length === nodes.length - 1 && replicas.every(m => m['State'] === 'streaming' && Number(m['Lag in MB'] ?? 0) === 0);
+				}, 60_000).catch(error => {
+					throw new Error(`${(error as Error).message}: ${summary}`);
+				});
+				return summary;
+			},
+		},
+		{
+			name: `write through ${vip}:5000, read back through ${vip}:5001`,
+			run: async () => {
+				const marker = `verify-${Date.now()}`;
+				await asOwner(first, answers, `host=${vip} port=5000`, `create table if not exists pgha_verify (id bigserial primary key, note text not null, at timestamptz not null default now())`);
+				const id = await asOwner(first, answers, `host=${vip} port=5000`, `insert into pgha_verify (note) values ('${marker}') returning id`);
+				let seen = '';
+				await waitFor('the row to reach a replica', async () => {
+					seen = await asOwner(first, answers, `host=${vip} port=5001`, `select pg_is_in_recovery() || ' ' || count(*) from pgha_verify where note = '${marker}'`);
+					return seen === 'true 1';
+				}, 30_000);
+				return `row ${id} written on the primary, read on a replica (in recovery: ${seen.split(' ')[0]})`;
+			},
+		},
+		{
+			name: `PgBouncer pool mode ${answers.pgbouncer.poolMode}`,
+			run: async () => {
+				const modes = await Promise.all(
+					nodes.map(async n => (await conn(n.name).run("sed -n 's/^pool_mode *= *//p' /etc/pgbouncer/pgbouncer.ini; systemctl is-active pgbouncer")).stdout.trim().replace('\n', ' ')),
+				);
+				if (!modes.every(m => m === `${answers.pgbouncer.poolMode} active`)) throw new Error(modes.join('; '));
+				return nodes.map((n, i) => `${n.name}: ${modes[i]}`).join('; ');
+			},
+		},
+		{
+			name: 'HAProxy: leader up on 5000, replicas up on 5001',
+			run: async () => {
+				const holder = (await Promise.all(balancers.map(async b => ((await holdsVip((s, o) => conn(b.name).run(s, {check: o?.check}), vip)) ? b : undefined)))).find(Boolean);
+				if (!holder) throw new Error(`no balancer holds ${vip}`);
+				const csv = (await conn(holder.name).run(`exec 3<>/dev/tcp/127.0.0.1/7000; printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3`)).stdout;
+				const rows = csv.split('\n').map(line => line.split(',')).filter(r => ['primary', 'replicas'].includes(r[0]!) && !['FRONTEND', 'BACKEND'].includes(r[1]!));
+				const up = (px: string) => rows.filter(r => r[0] === px && r[17]?.startsWith('UP')).map(r => r[1]);
+				if (up('primary').length !== 1 || up('replicas').length !== nodes.length - 1)
+					throw new Error(`on ${holder.name}: 5000 up ${up('primary').join(',') || 'none'}; 5001 up ${up('replicas').join(',') || 'none'}`);
+				return `${holder.name} holds the VIP; 5000 -> ${up('primary').join(',')}; 5001 -> ${up('replicas').join(',')}`;
+			},
+		},
+	];
+	if (repo)
+		checks.push(
+			{
+				name: 'pgBackRest check (archiving works)',
+				run: async () => {
+					await conn(repo.name).run(pgbackrest(answers, 'check'), {timeoutMs: 300_000});
+					return 'archive-push and backup configuration verified';
+				},
+			},
+			{
+				name: 'pgBackRest lists a full backup',
+				run: async () => {
+					const info = await backupInfo(conn(repo.name), answers);
+					const full = info?.backup.filter(b => b.type === 'full') ?? [];
+					if (full.length === 0) throw new Error(`no full backup (${info?.status.message ?? 'no stanza'})`);
+					return `${full.length} full, latest ${full.at(-1)!.label}; ${info!.backup.length} backups in all`;
+				},
+			},
+			{
+				name: 'backup schedule installed on the repository',
+				run: async () => {
+					const cron = renderHostFiles(answers, repo.name, {interface: 'eth0'}).find(f => f.path.startsWith('/etc/cron.d/'))!;
+					const live = await conn(repo.name).readFile(cron.path);
+					if (live !== cron.content) throw new Error(`${cron.path} is ${live === undefined ? 'missing' : 'different from the answers'}`);
+					return `${cron.path}: ${cron.content.split('\n').filter(l => /^[0-9*@]/.test(l)).length} schedules`;
+				},
+			},
+		);
+	let ok = true;
+	for (const check of checks) {
+		try {
+			emit({type: 'check', name: check.name, ok: true, evidence: await check.run(), at: Date.now()});
+		} catch (error) {
+			ok = false;
+			emit({type: 'check', name: check.name, ok: false, evidence: error instanceof Error ? error.message : String(error), at: Date.now()});
+		}
+	}
+	return ok;
+}

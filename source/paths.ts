@@ -1,0 +1,12 @@
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+
+/** Where pgha keeps saved clusters and run logs: $PGHA_HOME, else ~/.config/pgha. */
+export function pghaHome(env: NodeJS.ProcessEnv = process.env): string {
+	return env['PGHA_HOME'] || join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'pgha');
+}
+
+/** Directory of run logs. */
+export function logDir(env: NodeJS.ProcessEnv = process.env): string {
+	return join(pghaHome(env), 'logs');
+}

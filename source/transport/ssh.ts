@@ -1,0 +1,172 @@
+import {createHash} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {homedir} from 'node:os';
+import {NodeSSH} from 'node-ssh';
+import type {Answers} from '../answers/schema.js';
+import {UserError} from '../errors.js';
+import {lineSplitter} from './line-splitter.js';
+import {shQuote} from './quote.js';
+
+export type SshSettings = Answers['ssh'];
+
+/** What a remote command left behind. */
+export type RunResult = {code: number; stdout: string; stderr: string};
+
+export type RunOptions = {
+	/** Sent on the command's stdin: the only way secrets travel. */
+	stdin?: string;
+	/** Milliseconds before the command is abandoned (default 10 minutes). */
+	timeoutMs?: number;
+	/** Each stdout/stderr line as it arrives. */
+	onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+	/** Reject on a non-zero exit (default true). */
+	check?: boolean;
+};
+
+/** A failed remote command, with what it printed last. */
+export class RemoteCommandError extends Error {
+	constructor(
+		readonly host: string,
+		readonly command: string,
+		readonly result: RunResult,
+		reason?: string,
+	) {
+		super(reason ?? `exited with code ${result.code}`);
+		this.name = 'RemoteCommandError';
+	}
+}
+
+/** The SHA256 fingerprint of a host key, as ssh-keygen -l prints it. */
+export function fingerprintOf(key: Buffer): string {
+	return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/**
+ * One SSH connection to one host. Every command runs as root (through sudo
+ * for other users) inside `bash -c`, whatever the login shell is.
+ */
+export class HostConnection {
+	private constructor(
+		readonly name: string,
+		readonly ip: string,
+		readonly fingerprint: string,
+		private readonly ssh: NodeSSH,
+		private readonly settings: SshSettings,
+	) {}
+
+	/**
+	 * Connects and checks the host key: with a recorded fingerprint a mismatch is
+	 * refused; without one, the key seen is returned for the caller to record.
+	 */
+	static async open(host: {name: string; ip: string}, settings: SshSettings, expected?: string): Promise<HostConnection> {
+		const ssh = new NodeSSH();
+		let seen = '';
+		const config: Parameters<NodeSSH['connect']>[0] = {
+			host: host.ip,
+			port: settings.port,
+			username: settings.user,
+			readyTimeout: 15_000,
+			keepaliveInterval: 10_000,
+			hostVerifier: (key: Buffer) => {
+				seen = fingerprintOf(key);
+				return !expected || expected === seen;
+			},
+		};
+		if (settings.identityFile) {
+			const file = settings.identityFile.replace(/^~(?=$|\/)/, homedir());
+			try {
+				config.privateKey = await readFile(file, 'utf8');
+			} catch {
+				throw new UserError(`ssh.identityFile ${settings.identityFile} cannot be read; check the path or use ssh.agent`);
+			}
+		}
+		if (settings.agent) config.agent = process.env['SSH_AUTH_SOCK'];
+		if (settings.password) config.password = settings.password;
+		try {
+			await ssh.connect(config);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			if (expected && seen && seen !== expected)
+				throw new UserError(
+					`${host.name} (${host.ip}) presented host key ${seen}, but ${expected} was recorded on first connection. ` +
+						'If the server was reinstalled, remove ssh.hostKeys.' + host.name + ' from the answers; otherwise do not connect.',
+				);
+			if (/authentication/i.test(message))
+				throw new UserError(`${host.name} (${host.ip}): SSH login as ${settings.user} was refused; check ssh.user and the key or password`);
+			throw new UserError(`${host.name} (${host.ip}) is unreachable over SSH port ${settings.port}: ${message}`);
+		}
+		return new HostConnection(host.name, host.ip, seen, ssh, settings);
+	}
+
+	/** Runs a bash script as root; rejects with RemoteCommandError on failure unless check is false. */
+	async run(script: string, options: RunOptions = {}): Promise<RunResult> {
+		const {command, stdin} = this.wrap(script, options.stdin);
+		const out = lineSplitter(line => options.onLine?.('stdout', line));
+		const err = lineSplitter(line => options.onLine?.('stderr', line));
+		let stdout = '';
+		let stderr = '';
+		let channel: {close: () => void; signal?: (name: string) => void} | undefined;
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			channel?.signal?.('KILL');
+			channel?.close();
+		}, options.timeoutMs ?? 600_000);
+		try {
+			const response = await this.ssh.execCommand(command, {
+				stdin,
+				noTrim: true,
+				onChannel: ch => (channel = ch as unknown as typeof channel),
+				onStdout: chunk => {
+					stdout += chunk.toString('utf8');
+					out.push(chunk);
+				},
+				onStderr: chunk => {
+					stderr += chunk.toString('utf8');
+					err.push(chunk);
+				},
+			});
+			out.end();
+			err.end();
+			const result = {code: response.code ?? 255, stdout, stderr};
+			if (timedOut) throw new RemoteCommandError(this.name, script, result, `timed out after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`);
+			if (options.check !== false && result.code !== 0)
+				throw new RemoteCommandError(this.name, script, result, response.code === null ? 'was ended by a signal (connection lost?)' : undefined);
+			return result;
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/** Writes a file through stdin (never the command line), then sets owner and mode. */
+	async writeFile(path: string, content: string, owner = 'root', group = owner, mode = 0o644): Promise<void> {
+		const dir = path.replace(/\/[^/]*$/, '') || '/';
+		const tmp = `${path}.pgha-new`;
+		await this.run(
+			`set -e; umask 077; mkdir -p ${shQuote(dir)}; cat > ${shQuote(tmp)}; ` +
+				`chown ${shQuote(`${owner}:${group}`)} ${shQuote(tmp)}; chmod ${mode.toString(8)} ${shQuote(tmp)}; mv -f ${shQuote(tmp)} ${shQuote(path)}`,
+			{stdin: content},
+		);
+	}
+
+	/** Reads a file, or undefined when it does not exist. */
+	async readFile(path: string): Promise<string | undefined> {
+		const result = await this.run(`if [ -e ${shQuote(path)} ]; then cat ${shQuote(path)}; else exit 3; fi`, {check: false});
+		if (result.code === 3) return undefined;
+		if (result.code !== 0) throw new RemoteCommandError(this.name, `cat ${path}`, result);
+		return result.stdout;
+	}
+
+	close(): void {
+		this.ssh.dispose();
+	}
+
+	private wrap(script: string, stdin?: string): {command: string; stdin?: string} {
+		const inner = `bash -c ${shQuote(script)}`;
+		if (this.settings.user === 'root') return {command: inner, stdin};
+		if (this.settings.sudoPassword)
+			// sudo -S reads the password as the first line of stdin; the rest stays for the script.
+			return {command: `sudo -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword}\n${stdin ?? ''}`};
+		return {command: `sudo -n ${inner}`, stdin};
+	}
+}
