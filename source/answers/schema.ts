@@ -114,7 +114,14 @@ export const answersSchema = z
 			.strictObject({
 				superuser: strongPassword.describe('PostgreSQL superuser (postgres)'),
 				replication: strongPassword.describe('PostgreSQL replication user (replicator)'),
-				app: strongPassword.describe('The application database owner'),
+				// pgha computes this password's SCRAM verifier itself (for PgBouncer); for
+				// printable ASCII that equals what PostgreSQL and libpq derive (SASLprep
+				// changes nothing), which is not guaranteed for other characters.
+				app: strongPassword
+					.refine(v => /^[\x20-\x7e]*$/.test(v), {
+						message: 'must use printable ASCII characters only (letters, digits, spaces inside and symbols)',
+					})
+					.describe('The application database owner'),
 				patroniApi: strongPassword.describe('Patroni REST API user for changes (switchover, restart)'),
 				vrrp: z
 					.string()

@@ -1,0 +1,39 @@
+/**
+ * Where things live on the hosts: Debian 12's package layout plus the seed's
+ * data directory. Recipes and checks import these instead of repeating them.
+ */
+export const locations = {
+	etcdDefaults: '/etc/default/etcd',
+	etcdDataDir: '/var/lib/etcd',
+	patroniConfig: '/etc/patroni/config.yml',
+	pgDataDir: '/data/patroni',
+	pgBinDir: '/usr/lib/postgresql/15/bin',
+	pgSocketDir: '/var/run/postgresql',
+	pgpass: '/var/lib/postgresql/.pgpass_patroni',
+	pgbouncerIni: '/etc/pgbouncer/pgbouncer.ini',
+	pgbouncerUserlist: '/etc/pgbouncer/userlist.txt',
+	pgbouncerDropIn: '/etc/systemd/system/pgbouncer.service.d/pgha.conf',
+	haproxyConfig: '/etc/haproxy/haproxy.cfg',
+	haproxySocket: '/run/haproxy/admin.sock',
+	keepalivedConfig: '/etc/keepalived/keepalived.conf',
+	sysctlConfig: '/etc/sysctl.d/90-pgha.conf',
+	pgbackrestNodeConfig: '/etc/pgbackrest/pgbackrest.conf',
+	pgbackrestRepoConfig: '/etc/pgbackrest/repo.conf',
+	pgbackrestRepoPath: '/var/lib/pgbackrest',
+	cronDir: '/etc/cron.d',
+} as const;
+
+/** TCP ports of the stack. */
+export const ports = {
+	etcdClient: 2379,
+	etcdPeer: 2380,
+	postgres: 5432,
+	patroniApi: 8008,
+	pgbouncer: 6432,
+	readWrite: 5000,
+	readOnly: 5001,
+	haproxyStats: 7000,
+} as const;
+
+/** The unprivileged user Keepalived runs its check script as; recipes create it. */
+export const keepalivedScriptUser = 'keepalived_script';
