@@ -5,6 +5,8 @@ import {backupHost, hostsWithRole} from './topology.js';
 
 // Repository and node settings live in two files so one host can be both (the
 // compact layout); each side names the other's file with *-host-config.
+// pgBackRest reaches the other side over SSH, on the port pgha itself uses.
+const sshPort = (answers: Answers, key: string): Array<[string, number]> => (answers.ssh.port === 22 ? [] : [[key, answers.ssh.port]]);
 
 const ini = (sections: Array<[string, Array<[string, string | number]>]>) =>
 	sections.map(([name, options]) => [`[${name}]`, ...options.map(([key, value]) => `${key}=${value}`)].join('\n')).join('\n\n');
@@ -27,11 +29,12 @@ export function renderPgbackrestRepo(answers: Answers): ManagedFile {
 		['log-level-console', 'info'],
 		['log-level-file', 'detail'],
 	];
-	const stanza = hostsWithRole(answers, 'postgres').flatMap((host, i): Array<[string, string]> => {
+	const stanza = hostsWithRole(answers, 'postgres').flatMap((host, i): Array<[string, string | number]> => {
 		const n = i + 1;
 		return [
 			[`pg${n}-host`, host.ip],
 			[`pg${n}-host-user`, 'postgres'],
+			...sshPort(answers, `pg${n}-host-port`),
 			[`pg${n}-host-config`, locations.pgbackrestNodeConfig],
 			[`pg${n}-path`, locations.pgDataDir],
 			[`pg${n}-socket-path`, locations.pgSocketDir],
@@ -58,6 +61,7 @@ export function renderPgbackrestNode(answers: Answers): ManagedFile {
 			[
 				['repo1-host', repo.ip],
 				['repo1-host-user', 'postgres'],
+				...sshPort(answers, 'repo1-host-port'),
 				['repo1-host-config', locations.pgbackrestRepoConfig],
 				['log-level-file', 'detail'],
 			],

@@ -1,0 +1,44 @@
+import type {Plan, PlanPort} from './plan.js';
+
+const port = (p: PlanPort) => (p.protocol === 'vrrp' ? `VRRP from ${p.addresses.join(', ')}` : p.addresses.map(a => `${a}:${p.port}`).join(', '));
+
+/** The plan as text for a terminal: what will be where, in what order. Holds no secret. */
+export function formatPlan(plan: Plan): string {
+	const out: string[] = [];
+	const {quorum, connections} = plan;
+	out.push(`Plan for cluster "${plan.cluster}" (PostgreSQL ${plan.postgresVersion}, ${plan.hosts.length} hosts, VIP ${plan.vip})`, '');
+	out.push(
+		'Quorum',
+		`  etcd: ${quorum.etcdMembers} members, keeps working with ${quorum.etcdToleratedFailures} down`,
+		`  PostgreSQL: ${quorum.postgresNodes} nodes, one primary and ${quorum.postgresNodes - 1} replica${quorum.postgresNodes - 1 === 1 ? '' : 's'}`,
+		'',
+	);
+	out.push('Hosts');
+	for (const host of plan.hosts) {
+		out.push(`  ${host.name} (${host.ip}): ${host.roles.join(', ')}`);
+		out.push(`    packages: ${host.packages.join(' ')}`);
+		for (const service of host.services) {
+			out.push(`    service ${service.unit}: ${service.description}`);
+			for (const p of service.ports) out.push(`      ${port(p)}: ${p.purpose}`);
+		}
+		const width = Math.max(...host.files.map(f => f.path.length));
+		for (const file of host.files)
+			out.push(`    file ${file.path.padEnd(width)}  ${file.mode} ${file.owner}:${file.group}${file.secret ? '  (secret)' : ''}`);
+	}
+	out.push('', 'Phases');
+	plan.phases.forEach((phase, i) => {
+		out.push(`  ${i + 1}. ${phase.name} [${phase.hosts.length > 0 ? phase.hosts.join(', ') : 'no hosts'}]`);
+		out.push(`     ${phase.action}`);
+	});
+	out.push(
+		'',
+		'Connect',
+		`  read-write: ${connections.readWrite}`,
+		`  read-only:  ${connections.readOnly}`,
+		'  without the VIP (libpq picks a node through PgBouncer):',
+		`    ${connections.libpqReadWrite}`,
+		`    ${connections.libpqReadOnly}`,
+	);
+	if (plan.warnings.length > 0) out.push('', 'Warnings', ...plan.warnings.map(w => `  - ${w}`));
+	return `${out.join('\n')}\n`;
+}
