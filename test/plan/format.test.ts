@@ -1,0 +1,31 @@
+import {describe, expect, it} from 'vitest';
+import {formatPlan} from '../../source/plan/format.js';
+import {buildPlan} from '../../source/plan/plan.js';
+import {example, nastyEnv, passwordsOf} from '../answers/fixtures.js';
+
+describe('formatPlan', () => {
+	const answers = example('seed-topology', nastyEnv);
+	const text = formatPlan(buildPlan(answers));
+
+	it('shows quorum, hosts, phases in order, connection strings', () => {
+		expect(text).toContain('Plan for cluster "produccion" (PostgreSQL 15, 9 hosts, VIP 192.168.100.56)');
+		expect(text).toContain('etcd: 3 members, keeps working with 1 down');
+		expect(text).toContain('PostgreSQL: 3 nodes, one primary and 2 replicas');
+		expect(text).toMatch(/postgres1 \(192\.168\.100\.1\): postgres\n {4}packages: .*postgresql-15/);
+		expect(text).toMatch(/file \/etc\/patroni\/config\.yml +0600 postgres:postgres {2}\(secret\)/);
+		expect(text).toContain('192.168.100.56:5000: read-write (primary)');
+		const phases = [...text.matchAll(/^ {2}\d+\. ([a-z-]+) \[/gm)].map(m => m[1]);
+		expect(phases).toEqual(['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify']);
+		expect(text).toContain('read-write: postgresql://aplicacion@192.168.100.56:5000/aplicacion');
+		expect(text).toContain('target_session_attrs=prefer-standby');
+	});
+
+	it('shows warnings when there are some', () => {
+		expect(text).not.toContain('Warnings');
+		expect(formatPlan(buildPlan(example('compact')))).toMatch(/Warnings\n {2}- etcd shares/);
+	});
+
+	it('prints no secret', () => {
+		for (const password of passwordsOf(answers)) expect(text).not.toContain(password);
+	});
+});

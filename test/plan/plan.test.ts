@@ -1,0 +1,102 @@
+import {describe, expect, it} from 'vitest';
+import {buildPlan, connectionStrings} from '../../source/plan/plan.js';
+import {packagesFor, rolePackages} from '../../source/plan/packages.js';
+import {answersFrom, example, exampleRaw, nastyEnv, passwordsOf} from '../answers/fixtures.js';
+
+const phaseOrder = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify'];
+
+describe('buildPlan', () => {
+	const seed = example('seed-topology');
+	const plan = buildPlan(seed);
+	const host = (name: string) => plan.hosts.find(h => h.name === name)!;
+
+	it('lists every host with its roles and packages', () => {
+		expect(plan.hosts.map(h => h.name)).toEqual(seed.hosts.map(h => h.name));
+		expect(host('postgres1').packages).toEqual(
+			['openssh-client', 'patroni', 'pgbackrest', 'pgbouncer', 'postgresql-15', 'postgresql-client-15', 'python3-etcd', 'python3-psycopg2'],
+		);
+		expect(host('etcd1').packages).toEqual(['etcd-client', 'etcd-server']);
+		expect(host('haproxy1').packages).toEqual(['haproxy', 'keepalived', 'procps']);
+		expect(host('pgbackrestRepo').packages).toEqual(expect.arrayContaining(['pgbackrest', 'cron']));
+	});
+
+	it('merges the packages of a host with several roles', () => {
+		const compact = example('compact');
+		const node1 = compact.hosts[0]!;
+		expect(packagesFor(node1)).toEqual([...new Set([...rolePackages.postgres, ...rolePackages.etcd, ...rolePackages.balancer])].sort());
+	});
+
+	it('lists files with owner and mode but no content', () => {
+		const files = host('postgres2').files;
+		expect(files).toContainEqual({path: '/etc/patroni/config.yml', owner: 'postgres', group: 'postgres', mode: '0600', secret: true, service: 'patroni'});
+		expect(files).toContainEqual({path: '/etc/pgbackrest/pgbackrest.conf', owner: 'postgres', group: 'postgres', mode: '0640', secret: false});
+		for (const file of plan.hosts.flatMap(h => h.files)) expect(Object.keys(file)).not.toContain('content');
+	});
+
+	it('gives each service its ports', () => {
+		const ports = (name: string, unit: string) => host(name).services.find(s => s.unit === unit)!.ports.map(p => p.port ?? p.protocol);
+		expect(ports('etcd1', 'etcd')).toEqual([2379, 2380]);
+		expect(ports('postgres1', 'patroni')).toEqual([5432, 8008]);
+		expect(ports('postgres1', 'pgbouncer')).toEqual([6432]);
+		expect(ports('haproxy1', 'haproxy')).toEqual([5000, 5001, 7000]);
+		expect(ports('haproxy1', 'keepalived')).toEqual(['vrrp']);
+		expect(host('haproxy1').services.find(s => s.unit === 'haproxy')!.ports[0]!.addresses).toEqual(['192.168.100.56']);
+	});
+
+	it('orders the phases and names the hosts each touches', () => {
+		expect(plan.phases.map(p => p.name)).toEqual(phaseOrder);
+		const hosts = (name: string) => plan.phases.find(p => p.name === name)!.hosts;
+		expect(hosts('preflight')).toHaveLength(9);
+		expect(hosts('etcd')).toEqual(['etcd1', 'etcd2', 'etcd3']);
+		expect(hosts('postgres-leader')).toEqual(['postgres1']);
+		expect(hosts('postgres-replicas')).toEqual(['postgres2', 'postgres3']);
+		expect(hosts('pgbouncer')).toEqual(['postgres1', 'postgres2', 'postgres3']);
+		expect(hosts('balancers')).toEqual(['haproxy1', 'haproxy2']);
+		expect(hosts('backup')).toEqual(['postgres1', 'postgres2', 'postgres3', 'pgbackrestRepo']);
+		for (const phase of plan.phases) expect(phase.action.length).toBeGreaterThan(10);
+	});
+
+	it('leaves the backup phase out without a backup host and says so', () => {
+		const raw = exampleRaw('seed-topology');
+		raw['hosts'] = (raw['hosts'] as Array<{roles: string[]}>).filter(h => !h.roles.includes('backup'));
+		const noBackup = buildPlan(answersFrom(raw));
+		expect(noBackup.phases.map(p => p.name)).toEqual(phaseOrder.filter(p => p !== 'backup'));
+		expect(noBackup.warnings.join(' ')).toMatch(/No backup host/);
+	});
+
+	it('computes the quorum', () => {
+		expect(plan.quorum).toEqual({etcdMembers: 3, etcdToleratedFailures: 1, postgresNodes: 3});
+		const raw = exampleRaw('seed-topology');
+		const hosts = raw['hosts'] as Array<{name: string; ip: string; roles: string[]}>;
+		hosts.push({name: 'etcd4', ip: '192.168.100.10', roles: ['etcd']}, {name: 'etcd5', ip: '192.168.100.11', roles: ['etcd']});
+		expect(buildPlan(answersFrom(raw)).quorum).toEqual({etcdMembers: 5, etcdToleratedFailures: 2, postgresNodes: 3});
+	});
+
+	it('carries the rules\' warnings', () => {
+		expect(plan.warnings).toEqual([]);
+		expect(buildPlan(example('compact')).warnings.join(' ')).toMatch(/etcd shares 3 host/);
+	});
+
+	it('gives the connection strings, through the VIP and through libpq', () => {
+		expect(connectionStrings(seed)).toEqual({
+			readWrite: 'postgresql://aplicacion@192.168.100.56:5000/aplicacion',
+			readOnly: 'postgresql://aplicacion@192.168.100.56:5001/aplicacion',
+			libpqReadWrite: 'postgresql://aplicacion@192.168.100.1:6432,192.168.100.2:6432,192.168.100.3:6432/aplicacion?target_session_attrs=read-write',
+			libpqReadOnly: 'postgresql://aplicacion@192.168.100.1:6432,192.168.100.2:6432,192.168.100.3:6432/aplicacion?target_session_attrs=prefer-standby',
+		});
+		expect(plan.connections).toEqual(connectionStrings(seed));
+	});
+
+	it('holds no secret', () => {
+		const answers = example('compact', nastyEnv);
+		const json = JSON.stringify(buildPlan(answers));
+		for (const password of passwordsOf(answers)) expect(json).not.toContain(password);
+		expect(json).not.toContain('SCRAM-SHA-256$');
+	});
+
+	it('uses the interface from the answers when given', () => {
+		const raw = exampleRaw('compact');
+		(raw['network'] as Record<string, unknown>)['interface'] = 'ens3';
+		expect(() => buildPlan(answersFrom(raw))).not.toThrow();
+	});
+});
