@@ -1,4 +1,5 @@
 import {defineConfig} from 'vitest/config';
+import LabOrder from './test/e2e/order.js';
 
 // Unit and UI tests are fast and need nothing but Node. The lab project boots
 // real hosts (root, Linux), so it runs its files one at a time, sharing one lab.
@@ -20,7 +21,7 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 1_800_000,
 					hookTimeout: 1_800_000,
-					globalSetup: ['test/e2e/global-setup.ts'],
+					sequence: {sequencer: LabOrder},
 				},
 			},
 		],

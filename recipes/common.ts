@@ -104,6 +104,8 @@ export function packageSteps(host: HostAnswers, answers: Answers): Step[] {
 				trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 				printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d
 				export DEBIAN_FRONTEND=noninteractive
+				# An install cut off earlier (a host lost power mid-dpkg) is finished first.
+				dpkg --configure -a --force-confold
 				for i in 1 2 3; do apt-get update -q && break; sleep 3; done
 				apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold ${packages.join(' ')}`,
 				{timeoutMs: 900_000},

@@ -1,0 +1,80 @@
+import {spawn, spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import YAML from 'yaml';
+
+export const root = join(import.meta.dirname, '..', '..');
+export const cliPath = join(root, 'dist', 'cli.js');
+
+/** Why the lab cannot run here, or undefined when it can. */
+export function labUnavailable(): string | undefined {
+	if (process.platform !== 'linux') return 'the lab needs Linux';
+	if (process.getuid?.() !== 0) return 'the lab needs root';
+	return undefined;
+}
+
+export type CliResult = {code: number; stdout: string; stderr: string};
+
+/** Runs the built pgha with extra environment, optionally watching stdout lines as they come. */
+export function pgha(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line: string) => void): Promise<CliResult> {
+	return new Promise(resolve => {
+		const child = spawn(process.execPath, [cliPath, ...args], {env: {...process.env, CI: 'true', ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		let pending = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+			pending += chunk.toString();
+			const lines = pending.split('\n');
+			pending = lines.pop() ?? '';
+			for (const line of lines) onLine?.(line);
+		});
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.on('close', code => resolve({code: code ?? 1, stdout, stderr}));
+	});
+}
+
+type LabAnswers = {cluster: {name: string}; ssh: {identityFile: string}; hosts: Array<{name: string; ip: string; roles: string[]}>; network: {vip: string}; passwords: Record<string, string>; database?: {name?: string; owner?: string}};
+
+/** The answer file `lab up --write-answers` wrote. */
+export function readAnswers(file: string): LabAnswers {
+	return YAML.parse(readFileSync(file, 'utf8')) as LabAnswers;
+}
+
+/** Runs a command on a lab host over SSH with the lab key; returns its stdout, throws on failure. */
+export function onHost(answers: LabAnswers, name: string, command: string, input?: string): string {
+	const host = answers.hosts.find(h => h.name === name)!;
+	const result = spawnSync(
+		'ssh',
+		['-i', answers.ssh.identityFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', '-o', 'BatchMode=yes', `root@${host.ip}`, command],
+		{encoding: 'utf8', input, timeout: 120_000},
+	);
+	if (result.status !== 0) throw new Error(`${name}: ${command}: exit ${result.status}: ${result.stderr}`);
+	return result.stdout;
+}
+
+/** Runs SQL through the VIP on a port as the database owner, password in a PGPASSFILE. */
+export function sqlViaVip(answers: LabAnswers, port: number, sql: string, pgpassFile: string): {ok: boolean; out: string} {
+	const db = answers.database?.name ?? 'aplicacion';
+	const owner = answers.database?.owner ?? 'aplicacion';
+	const result = spawnSync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `host=${answers.network.vip} port=${port} user=${owner} dbname=${db} connect_timeout=3`, '-c', sql], {
+		encoding: 'utf8',
+		env: {...process.env, PGPASSFILE: pgpassFile},
+		timeout: 30_000,
+	});
+	return {ok: result.status === 0, out: (result.stdout + result.stderr).trim()};
+}
+
+/** Polls until fn returns true; resolves with the milliseconds it took. */
+export async function until(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 120_000, everyMs = 500): Promise<number> {
+	const start = Date.now();
+	for (;;) {
+		try {
+			if (await fn()) return Date.now() - start;
+		} catch {
+			// not yet
+		}
+		if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, everyMs));
+	}
+}

@@ -1,0 +1,129 @@
+import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until} from './helpers.js';
+
+// One seed-topology lab (9 hosts) shared by every test in this file, in order:
+// an install interrupted by a host going down, the re-run that finishes it,
+// a no-op re-run, then the failover and VIP drills against live data.
+const skip = labUnavailable();
+const work = mkdtempSync(join(tmpdir(), 'pgha-e2e-'));
+const answersFile = join(work, 'answers.yaml');
+const env = {PGHA_HOME: join(work, 'home')};
+const pgpass = join(work, 'pgpass');
+let answers: ReturnType<typeof readAnswers>;
+
+const hostOf = (role: string) => answers.hosts.filter(h => h.roles.includes(role)).map(h => h.name);
+const leader = () => {
+	const list = JSON.parse(onHost(answers, hostOf('postgres').find(n => isUp(n))!, 'patronictl -c /etc/patroni/config.yml list -f json')) as Array<{Member: string; Role: string; State: string}>;
+	return list;
+};
+const down = new Set<string>();
+const isUp = (name: string) => !down.has(name);
+const vipHolder = () => hostOf('balancer').find(b => onHost(answers, b, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`));
+const startTimes = () =>
+	Object.fromEntries(
+		answers.hosts.map(h => [
+			h.name,
+			onHost(answers, h.name, 'for u in etcd patroni pgbouncer haproxy keepalived; do systemctl show -p ActiveEnterTimestampMonotonic --value $u 2>/dev/null || true; done').trim(),
+		]),
+	);
+
+describe.skipIf(skip)('install on the seed topology', () => {
+	beforeAll(async () => {
+		const up = await pgha(['lab', 'up', '--topology', 'seed', '--write-answers', answersFile], env);
+		expect(up.code, up.stderr + up.stdout).toBe(0);
+		answers = readAnswers(answersFile);
+		writeFileSync(pgpass, `*:*:*:aplicacion:${answers.passwords['app']}\n`, {mode: 0o600});
+	});
+	afterAll(async () => {
+		if (process.env['PGHA_KEEP_LAB'] !== '1') await pgha(['lab', 'down'], env);
+	});
+
+	test('a host lost during the packages phase fails the install with the host, the step and the log path', async () => {
+		let stopped = false;
+		const victim = hostOf('balancer')[1]!;
+		const run = await pgha(['install', '--answers', answersFile, '--yes'], {...env, PGHA_VERBOSE: '1'}, line => {
+			if (!stopped && line.startsWith(`${victim}: packages `)) {
+				stopped = true;
+				void pgha(['lab', 'stop', victim], env);
+			}
+		});
+		expect(stopped).toBe(true);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain(`on ${victim}`);
+		expect(run.stderr).toMatch(/Full log: \S+\.log/);
+		const start = await pgha(['lab', 'start', victim], env);
+		expect(start.code, start.stderr).toBe(0);
+	});
+
+	test('a re-run finishes the install and verify passes', async () => {
+		const run = await pgha(['install', '--answers', answersFile, '--yes'], env);
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(run.stdout).not.toMatch(/^FAIL /m);
+		for (const check of ['etcd healthy', 'one leader', 'write through', 'PgBouncer pool mode transaction', 'HAProxy', 'pgBackRest check', 'full backup', 'schedule'])
+			expect(run.stdout).toMatch(new RegExp(`^PASS .*${check}`, 'm'));
+		const verify = await pgha(['verify', '--cluster', answers.cluster.name], env);
+		expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+	});
+
+	test('a second install changes nothing and restarts nothing', async () => {
+		const before = startTimes();
+		const run = await pgha(['install', '--answers', answersFile, '--yes'], env);
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(run.stdout).toMatch(/finished: 0 changed, \d+ already in place/);
+		expect(run.stdout).not.toMatch(/: changed$/m);
+		expect(startTimes()).toEqual(before);
+	});
+
+	test('no password appears in the run logs or in any host process list', async () => {
+		const logs = readdirSync(join(env.PGHA_HOME, 'logs')).map(f => readFileSync(join(env.PGHA_HOME, 'logs', f), 'utf8')).join('\n');
+		expect(logs.length).toBeGreaterThan(1000);
+		const processes = answers.hosts.map(h => onHost(answers, h.name, 'ps -eo args')).join('\n');
+		for (const [key, secret] of Object.entries(answers.passwords)) {
+			expect(logs.includes(secret), `password ${key} in a log`).toBe(false);
+			expect(processes.includes(secret), `password ${key} in a process list`).toBe(false);
+		}
+	});
+
+	test('failover: the leader host stops, writes resume through VIP:5000 on a new leader, the old node returns as a replica', async () => {
+		expect(sqlViaVip(answers, 5000, 'create table if not exists drill (id int primary key, note text)', pgpass).ok).toBe(true);
+		for (let i = 1; i <= 100; i++) expect(sqlViaVip(answers, 5000, `insert into drill values (${i}, 'before failover') on conflict do nothing`, pgpass).ok).toBe(true);
+		const old = leader().find(m => m.Role === 'Leader')!.Member;
+		const stop = await pgha(['lab', 'stop', old], env);
+		expect(stop.code, stop.stderr).toBe(0);
+		down.add(old);
+		const ms = await until('a write through VIP:5000 after failover', () => sqlViaVip(answers, 5000, `insert into drill values (1001, 'after failover') on conflict do nothing`, pgpass).ok, 180_000);
+		console.log(`failover: writes through VIP:5000 resumed after ${(ms / 1000).toFixed(1)} s`);
+		const now = leader().find(m => m.Role === 'Leader')!.Member;
+		expect(now).not.toBe(old);
+		const start = await pgha(['lab', 'start', old], env);
+		expect(start.code, start.stderr).toBe(0);
+		down.delete(old);
+		await until(`${old} to stream as a replica`, () => leader().some(m => m.Member === old && m.Role !== 'Leader' && m.State === 'streaming'), 240_000, 2_000);
+	});
+
+	test('VIP move: HAProxy stops on the VIP holder, the VIP moves and VIP:5000 serves again', async () => {
+		const holder = vipHolder()!;
+		expect(holder).toBeDefined();
+		onHost(answers, holder, 'systemctl stop haproxy');
+		try {
+			const ms = await until('the VIP to move', () => {
+				const now = vipHolder();
+				return now !== undefined && now !== holder && sqlViaVip(answers, 5000, 'select 1', pgpass).ok;
+			}, 60_000, 250);
+			console.log(`VIP move: ${answers.network.vip} served from the other balancer after ${(ms / 1000).toFixed(1)} s`);
+		} finally {
+			onHost(answers, holder, 'systemctl start haproxy');
+		}
+	});
+
+	test('every row written before the drills is still there, on the primary and a replica', async () => {
+		const primary = sqlViaVip(answers, 5000, 'select count(*) from drill', pgpass);
+		expect(primary.out).toBe('101');
+		await until('the replicas to have every row', () => sqlViaVip(answers, 5001, 'select count(*) from drill', pgpass).out === '101', 60_000);
+		const verify = await pgha(['verify', '--cluster', answers.cluster.name], env);
+		expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+	});
+});

@@ -1,0 +1,16 @@
+import {BaseSequencer, type TestSpecification} from 'vitest/node';
+
+// The lab's own test starts and removes a compact lab; the cluster suites then
+// share one lab each. Files run one at a time, in this order.
+const order = ['lab.test', 'install.test', 'day-two.test', 'wizard.test'];
+const rank = (file: string) => {
+	const index = order.findIndex(name => file.includes(`/${name}.`));
+	return index < 0 ? order.length : index;
+};
+
+/** Runs the end-to-end files in a fixed order. */
+export default class LabOrder extends BaseSequencer {
+	override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+		return [...files].sort((a, b) => rank(a.moduleId) - rank(b.moduleId));
+	}
+}
