@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import YAML from 'yaml';
+import YAML, {LineCounter} from 'yaml';
 import {answersSchema, type Answers} from './schema.js';
 import {checkRules} from './rules.js';
 import {resolveEnv} from './env.js';
@@ -12,12 +12,14 @@ export type LoadResult =
 
 /** Parses YAML or JSON text into a plain value, reporting syntax errors with their line. */
 export function parseAnswersText(text: string): {ok: true; value: unknown} | {ok: false; problems: Problem[]} {
-	const doc = YAML.parseDocument(text, {prettyErrors: false, uniqueKeys: true});
+	// Without prettyErrors the parser leaves linePos unset; the counter gives the line.
+	const lineCounter = new LineCounter();
+	const doc = YAML.parseDocument(text, {prettyErrors: false, uniqueKeys: true, lineCounter});
 	if (doc.errors.length > 0) {
 		return {
 			ok: false,
 			problems: doc.errors.map(error => ({
-				path: error.linePos ? `line ${error.linePos[0].line}` : '(answer file)',
+				path: `line ${lineCounter.linePos(error.pos[0]).line}`,
 				message: `is not valid YAML or JSON: ${error.message.split('\n')[0]}`,
 			})),
 		};

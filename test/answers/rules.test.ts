@@ -1,0 +1,61 @@
+import {describe, expect, it} from 'vitest';
+import {checkRules, warnings} from '../../source/answers/rules.js';
+import type {Answers} from '../../source/answers/schema.js';
+import {example} from './fixtures.js';
+
+type Host = Answers['hosts'][number];
+const seed = () => structuredClone(example('seed-topology'));
+const problems = (answers: Answers) => checkRules(answers).map(p => `${p.path}: ${p.message}`);
+
+describe('checkRules', () => {
+	it('finds nothing wrong with either example', () => {
+		expect(checkRules(example('seed-topology'))).toEqual([]);
+		expect(checkRules(example('compact'))).toEqual([]);
+	});
+
+	it.each<[string, (a: Answers) => void, RegExp]>([
+		['duplicate names (case-insensitive)', a => (a.hosts[1]!.name = 'POSTGRES1'), /^hosts\[1\]\.name: "POSTGRES1" is already used by hosts\[0\]/],
+		['duplicate addresses', a => (a.hosts[2]!.ip = '192.168.100.1'), /^hosts\[2\]\.ip: 192\.168\.100\.1 is already used by hosts\[0\]/],
+		['a role listed twice', a => (a.hosts[0]!.roles = ['postgres', 'postgres']), /^hosts\[0\]\.roles: lists "postgres" twice/],
+		['a loopback host address', a => (a.hosts[3]!.ip = '127.0.0.5'), /^hosts\[3\]\.ip: 127\.0\.0\.5 is not a unicast host address/],
+		['an even number of etcd members', a => a.hosts.push({name: 'etcd4', ip: '192.168.100.10', roles: ['etcd']}), /^hosts: has 4 etcd member\(s\)/],
+		['one etcd member', a => (a.hosts = a.hosts.filter(h => !['etcd2', 'etcd3'].includes(h.name))), /^hosts: has 1 etcd member\(s\).*2 more host/],
+		['one postgres host', a => (a.hosts = a.hosts.filter(h => !['postgres2', 'postgres3'].includes(h.name))), /^hosts: has 1 postgres host\(s\)/],
+		['one balancer', a => (a.hosts = a.hosts.filter(h => h.name !== 'haproxy2')), /^hosts: has 1 balancer\(s\)/],
+		['three balancers', a => a.hosts.push({name: 'haproxy3', ip: '192.168.100.10', roles: ['balancer']}), /^hosts: has 3 balancer\(s\)/],
+		['two backup hosts', a => a.hosts.push({name: 'repo2', ip: '192.168.100.10', roles: ['backup']}), /^hosts: has 2 backup hosts/],
+		['a VIP outside the balancers\' subnet', a => (a.network.vip = '192.168.101.56'), /^network\.vip: 192\.168\.101\.56\/24 is not in the subnet of balancer haproxy1/],
+		['a VIP equal to a host', a => (a.network.vip = '192.168.100.9'), /^network\.vip: 192\.168\.100\.9 is the address of hosts\[8\]/],
+		['a VIP on the network address', a => (a.network.vip = '192.168.100.0'), /^network\.vip: .*network address/],
+		['a VIP on the broadcast address', a => (a.network.vip = '192.168.100.255'), /^network\.vip: .*broadcast address/],
+		['a host on the broadcast address', a => (a.hosts[8]!.ip = '192.168.100.255'), /^hosts\[8\]\.ip: 192\.168\.100\.255 is the broadcast address/],
+		['a differential retention without a schedule', a => ((a.backup.differential = undefined as never), (a.backup.retentionDiff = 3)), /^backup\.retentionDiff: is set but no differential schedule/],
+	])('reports %s', (_what, mutate, expected) => {
+		const answers = seed();
+		mutate(answers);
+		const found = problems(answers);
+		expect(found.some(p => expected.test(p)), found.join('\n')).toBe(true);
+	});
+
+	it('reports every broken rule at once', () => {
+		const answers = seed();
+		answers.hosts = answers.hosts.filter((h: Host) => h.roles.includes('postgres')).slice(0, 1);
+		expect(checkRules(answers).length).toBeGreaterThanOrEqual(3);
+	});
+});
+
+describe('warnings', () => {
+	it('says nothing about the seed layout', () => {
+		expect(warnings(example('seed-topology'))).toEqual([]);
+	});
+
+	it('notes a missing backup host, shared etcd hosts and a two-node cluster', () => {
+		const answers = seed();
+		answers.hosts = answers.hosts.filter(h => !['pgbackrestRepo', 'postgres3'].includes(h.name));
+		answers.hosts[0]!.roles = ['postgres', 'etcd'];
+		const found = warnings(answers).join('\n');
+		expect(found).toMatch(/No backup host/);
+		expect(found).toMatch(/etcd shares 1 host/);
+		expect(found).toMatch(/Only 2 PostgreSQL nodes/);
+	});
+});

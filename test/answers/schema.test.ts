@@ -1,0 +1,67 @@
+import {describe, expect, it} from 'vitest';
+import {answersJsonSchema, answersSchema, passwordWeakness} from '../../source/answers/schema.js';
+import {exampleRaw, strongEnv} from './fixtures.js';
+import {resolveEnv} from '../../source/answers/env.js';
+
+const resolved = () => resolveEnv(exampleRaw('seed-topology'), strongEnv).value as Record<string, any>;
+
+describe('passwordWeakness', () => {
+	it.each([
+		['Abcdef12345!', undefined],
+		['abcdefghijklmnopqrst', undefined],
+		[`a'b"c $HOME #x %y \\z`, undefined],
+		['Short1!', 'is 7 characters; use at least 12'],
+		['abcdefghijklmn', 'is too simple'],
+		[' Abcdef12345!', 'starts or ends with a space'],
+		['Abcdef12345!\n', 'contains a newline'],
+		['Abcdef\t12345!', 'control character'],
+	])('%j -> %s', (password, why) => {
+		const result = passwordWeakness(password);
+		if (why === undefined) expect(result).toBeUndefined();
+		else expect(result).toContain(why);
+	});
+});
+
+describe('answersSchema', () => {
+	it('applies the defaults of the seed', () => {
+		const raw = resolved();
+		delete raw['database'];
+		delete raw['pgbouncer'];
+		delete raw['backup'];
+		delete raw['patroni'];
+		delete raw['ssh'];
+		const answers = answersSchema.parse(raw);
+		expect(answers.database).toEqual({name: 'aplicacion', owner: 'aplicacion'});
+		expect(answers.pgbouncer).toEqual({poolMode: 'transaction', maxClientConn: 300, defaultPoolSize: 35});
+		expect(answers.backup).toMatchObject({full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 3});
+		expect(answers.patroni).toEqual({ttl: 30, loopWait: 10, retryTimeout: 10, maximumLagOnFailover: 1048576});
+		expect(answers.ssh).toMatchObject({user: 'root', port: 22});
+	});
+
+	it('keeps the application password to printable ASCII, which pgha can hash as PostgreSQL does', () => {
+		const raw = resolved();
+		raw['passwords'].app = 'Contraseña-Segura-1';
+		const result = answersSchema.safeParse(raw);
+		expect(result.success).toBe(false);
+		expect(result.error!.issues[0]!.path).toEqual(['passwords', 'app']);
+		expect(result.error!.issues[0]!.message).toMatch(/printable ASCII/);
+		raw['passwords'].superuser = 'Contraseña-Segura-1';
+		raw['passwords'].app = 'Password-Ascii-1';
+		expect(answersSchema.safeParse(raw).success).toBe(true);
+	});
+
+	it('limits the VRRP password to what Keepalived reads', () => {
+		for (const [vrrp, ok] of [['abc123', true], ['abcd1234', true], ['abcd12345', false], ['ab 123', false], ['ab"123', false], ['abc12', false]] as const) {
+			const raw = resolved();
+			raw['passwords'].vrrp = vrrp;
+			expect(answersSchema.safeParse(raw).success, vrrp).toBe(ok);
+		}
+	});
+
+	it('has a JSON Schema that refuses unknown keys', () => {
+		const schema = answersJsonSchema() as {type: string; additionalProperties: boolean; required: string[]};
+		expect(schema.type).toBe('object');
+		expect(schema.additionalProperties).toBe(false);
+		expect(schema.required).toEqual(expect.arrayContaining(['version', 'cluster', 'hosts', 'network', 'passwords']));
+	});
+});
