@@ -1,0 +1,56 @@
+import {Box, Text} from 'ink';
+import type {Answers} from '../answers/schema.js';
+import {connectionStrings} from './connection-strings.js';
+import {useKeys} from './use-keys.js';
+
+/**
+ * After a successful install: how to connect, where the answers and the log
+ * were saved, and what to run next. Enter or q leaves.
+ */
+export function DoneScreen(props: {answers: Answers; logFile: string; answersFile: string; onLeave: () => void; active?: boolean}) {
+	const {answers} = props;
+	useKeys((input, key) => {
+		if (key.return || input === 'q' || key.escape || (key.ctrl && input === 'c')) props.onLeave();
+	}, props.active ?? true);
+	const cluster = answers.cluster.name;
+	return (
+		<Box flexDirection="column">
+			<Text bold color="green">
+				✓ Cluster {cluster} is installed
+			</Text>
+			<Box flexDirection="column" marginTop={1}>
+				<Text bold>Connect as {answers.database.owner} to database {answers.database.name}</Text>
+				{connectionStrings(answers).map(connection => (
+					<Box key={connection.url} flexDirection="column" marginLeft={2}>
+						<Text dimColor>{connection.label}</Text>
+						<Text color="cyan">{connection.url}</Text>
+					</Box>
+				))}
+				<Box marginLeft={2}>
+					<Text dimColor>The password of {answers.database.owner} is passwords.app in the answer file.</Text>
+				</Box>
+			</Box>
+			<Box flexDirection="column" marginTop={1}>
+				<Text>
+					<Text bold>Answers saved in </Text>
+					{props.answersFile}
+				</Text>
+				<Text>
+					<Text bold>Install log in </Text>
+					{props.logFile}
+				</Text>
+			</Box>
+			<Box flexDirection="column" marginTop={1}>
+				<Text bold>Next</Text>
+				<Text>  pgha verify --cluster {cluster}   write, read, fail over and back up, to prove it works</Text>
+				<Text>  pgha status --cluster {cluster}   members, leader, lag and the VIP holder</Text>
+				<Text>  HAProxy statistics: http://{answers.network.vip}:7000/</Text>
+			</Box>
+			{props.active === false ? null : (
+				<Box marginTop={1}>
+					<Text dimColor>Enter or q to leave</Text>
+				</Box>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,73 @@
+import {Box, Text} from 'ink';
+import {formatDuration, type HostPane} from './install-state.js';
+
+const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** The spinner frame for a moment: every spinner on screen turns with the one clock. */
+export function spinnerFrame(now: number): string {
+	return spinnerFrames[Math.floor(now / 100) % spinnerFrames.length]!;
+}
+
+const statusColor: Record<HostPane['status'], string> = {
+	waiting: 'gray',
+	running: 'cyan',
+	idle: 'gray',
+	done: 'green',
+	failed: 'red',
+	skipped: 'yellow',
+};
+
+/**
+ * One host: name and roles, what it is doing and for how long, and its last
+ * output lines. A failed host turns red and shows the failing command and its output.
+ */
+export function HostPaneView(props: {pane: HostPane; now: number; width: number; lines: number; selected: boolean}) {
+	const {pane, now} = props;
+	const failed = pane.status === 'failed';
+	const elapsed = pane.startedAt === undefined ? '' : formatDuration((pane.status === 'running' ? now : (pane.endedAt ?? now)) - pane.startedAt);
+	let mark: string;
+	if (pane.status === 'running') mark = spinnerFrame(now);
+	else if (pane.status === 'done') mark = '✓';
+	else if (failed) mark = '✗ failed';
+	else if (pane.status === 'skipped') mark = '- skipped';
+	else mark = '·';
+	let doing: string;
+	if (failed && pane.failure) doing = `${pane.failure.phase} › ${pane.failure.step}`;
+	else if (pane.status === 'running') doing = `${pane.phase} › ${pane.step} (${formatDuration(now - (pane.stepStartedAt ?? now))})`;
+	else if (pane.status === 'done') doing = `done: ${pane.changed} changed, ${pane.unchanged} already as wanted`;
+	else if (pane.status === 'skipped') doing = pane.skipped ?? 'skipped';
+	else if (pane.status === 'idle') doing = `waiting for the next phase (${pane.changed + pane.unchanged} steps done)`;
+	else doing = 'waiting';
+	const body: Array<{text: string; color?: string}> = [];
+	if (failed && pane.failure) {
+		if (pane.failure.command) body.push({text: `$ ${pane.failure.command}`, color: 'red'});
+		const output = pane.failure.output.length > 0 ? pane.failure.output : [pane.failure.error];
+		for (const line of output.slice(-(props.lines - body.length))) body.push({text: line, color: 'red'});
+	} else {
+		for (const line of pane.lines.slice(-props.lines)) body.push({text: line});
+	}
+	while (body.length < props.lines) body.push({text: ''});
+	const border = failed ? 'red' : props.selected ? 'cyan' : pane.status === 'done' ? 'green' : 'gray';
+	return (
+		<Box width={props.width} flexDirection="column" borderStyle={props.selected ? 'double' : 'round'} borderColor={border} paddingX={1} flexShrink={0}>
+			<Box justifyContent="space-between">
+				<Text bold wrap="truncate-end">
+					{pane.name}
+					<Text dimColor> {pane.roles.join(', ')}</Text>
+				</Text>
+				<Text color={statusColor[pane.status]}>
+					{mark}
+					{elapsed ? ` ${elapsed}` : ''}
+				</Text>
+			</Box>
+			<Text color={failed ? 'red' : undefined} wrap="truncate-end">
+				{doing}
+			</Text>
+			{body.map((line, i) => (
+				<Text key={i} color={line.color} dimColor={!line.color} wrap="truncate-end">
+					{line.text || ' '}
+				</Text>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,45 @@
+import type {AnswersInput} from '../answers/schema.js';
+import type {EngineEvent} from '../engine/events.js';
+
+/** What checking one host over SSH found: reachable, credentials, OS and host key. */
+export type HostCheck = {
+	/** Reachable, logged in, and the OS is one pgha supports. */
+	ok: boolean;
+	reachable: boolean;
+	authenticated: boolean;
+	/** Human-readable OS, e.g. "Debian GNU/Linux 12 (bookworm)". */
+	os?: string;
+	supported?: boolean;
+	/** SHA256 host key fingerprint, e.g. "SHA256:mNy...". */
+	fingerprint?: string;
+	/** Network interfaces with an IPv4 address, e.g. ["eth0"]. */
+	interfaces?: string[];
+	/** Why the check failed, in words a person can act on. */
+	error?: string;
+};
+
+/** How an install run ended. */
+export type InstallOutcome = {ok: boolean; logFile: string; answersFile: string};
+
+/** The password generators the wizard needs; each kind matches an answer-file rule. */
+export type PasswordKind = 'strong' | 'vrrp' | 'cipher';
+
+/**
+ * Everything the UI needs that does I/O. The Ink components only render state
+ * and events; the command that starts the UI passes the real implementations
+ * and tests pass fakes.
+ */
+export type WizardServices = {
+	/** Private key files found in ~/.ssh, as paths to offer (e.g. "~/.ssh/id_ed25519"). */
+	listSshKeys(): Promise<string[]>;
+	/** Connects to one host with the SSH settings given; never throws (errors go in `error`). */
+	checkHost(ip: string, ssh: AnswersInput['ssh']): Promise<HostCheck>;
+	/** A fresh random password of the kind asked for; synchronous so the wizard starts with them. */
+	generatePassword(kind: PasswordKind): string;
+	/** Names of the clusters saved by earlier runs. */
+	savedClusters(): Promise<string[]>;
+	/** Saves the answers, installs, and reports every engine event; stops when the signal aborts. */
+	install(answers: AnswersInput, onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<InstallOutcome>;
+	/** A host's full log of the current run, one entry per line. */
+	readLog(host: string): Promise<string[]>;
+};

@@ -1,0 +1,92 @@
+import {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import type {WizardServices} from './services.js';
+import {useInteractive} from './use-interactive.js';
+import {useKeys} from './use-keys.js';
+
+/** A command the caller runs for a saved cluster. */
+export type SavedClusterCommand = 'install' | 'add-replica' | 'repair' | 'status';
+
+/** What the start screen decided. */
+export type StartChoice = {kind: 'new'} | {kind: 'command'; command: SavedClusterCommand; cluster: string} | {kind: 'quit'};
+
+const commandItems: Array<{label: string; value: SavedClusterCommand | 'back'}> = [
+	{label: 'Install or repair again (runs every step; what already matches is left alone)', value: 'install'},
+	{label: 'Add a replica', value: 'add-replica'},
+	{label: 'Check for drift and repair it', value: 'repair'},
+	{label: 'Status', value: 'status'},
+	{label: '← Back', value: 'back'},
+];
+
+/**
+ * `pgha` with no arguments: a new cluster, or one of the saved clusters and
+ * what to do with it. It only chooses; the caller runs the command.
+ */
+export function StartScreen(props: {services: Pick<WizardServices, 'savedClusters'>; onChoice: (choice: StartChoice) => void; active?: boolean}) {
+	const interactive = useInteractive();
+	const active = props.active ?? true;
+	const [saved, setSaved] = useState<string[] | undefined>();
+	const [error, setError] = useState<string>();
+	const [cluster, setCluster] = useState<string>();
+
+	useEffect(() => {
+		let alive = true;
+		props.services.savedClusters().then(
+			names => alive && setSaved(names),
+			(reason: unknown) => {
+				if (!alive) return;
+				setSaved([]);
+				setError(reason instanceof Error ? reason.message : String(reason));
+			},
+		);
+		return () => {
+			alive = false;
+		};
+	}, [props.services]);
+
+	useKeys((input, key) => {
+		if (key.escape) {
+			if (cluster) setCluster(undefined);
+			else props.onChoice({kind: 'quit'});
+		} else if (input === 'q' && !cluster) props.onChoice({kind: 'quit'});
+	}, active);
+
+	if (!saved) return <Text dimColor>Reading saved clusters…</Text>;
+	return (
+		<Box flexDirection="column">
+			<Text bold>pgha · a highly available PostgreSQL cluster</Text>
+			<Text dimColor>etcd + Patroni/PostgreSQL + PgBouncer + HAProxy/Keepalived VIP + pgBackRest</Text>
+			{error ? <Text color="yellow">! The saved clusters could not be read: {error}</Text> : null}
+			<Box marginTop={1} flexDirection="column">
+				{cluster ? (
+					<>
+						<Text bold>Cluster {cluster}:</Text>
+						<SelectInput
+							key="commands"
+							items={commandItems.map(item => ({key: item.value, ...item}))}
+							isFocused={interactive && active}
+							onSelect={item => (item.value === 'back' ? setCluster(undefined) : props.onChoice({kind: 'command', command: item.value, cluster}))}
+						/>
+					</>
+				) : (
+					<>
+						<Text bold>What do you want to do?</Text>
+						<SelectInput
+							key="clusters"
+							items={[
+								{key: 'new', label: 'New cluster', value: ''},
+								...saved.map(name => ({key: `saved-${name}`, label: `Saved cluster ${name}`, value: name})),
+							]}
+							isFocused={interactive && active}
+							onSelect={item => (item.value === '' ? props.onChoice({kind: 'new'}) : setCluster(item.value))}
+						/>
+					</>
+				)}
+			</Box>
+			<Box marginTop={1}>
+				<Text dimColor>↑/↓ choose · Enter select · {cluster ? 'Esc back' : 'q or Esc quit'}</Text>
+			</Box>
+		</Box>
+	);
+}

@@ -1,0 +1,109 @@
+import {validateAnswers} from '../answers/load.js';
+import type {Problem} from '../answers/problem.js';
+import {secretKeys} from '../answers/schema.js';
+import {acceptedKey, currentCheck, isChecking} from './host-checks.js';
+import {toAnswersInput} from './wizard-answers.js';
+import type {StepId, WizardState} from './wizard-state.js';
+
+// Paths each step answers for; review answers for all of them.
+const stepPaths: Record<Exclude<StepId, 'review'>, string[]> = {
+	cluster: ['version', 'cluster'],
+	ssh: ['ssh'],
+	hosts: ['hosts', 'ssh.hostKeys'],
+	network: ['network'],
+	passwords: ['passwords'],
+	backup: ['backup'],
+};
+
+/** True when a problem path is `prefix` itself or lies under it. */
+export function pathUnder(path: string, prefix: string): boolean {
+	return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+/** True when a problem path belongs to a step. */
+export function belongsTo(path: string, step: StepId): boolean {
+	if (step === 'review') return true;
+	if (step === 'ssh' && pathUnder(path, 'ssh.hostKeys')) return false;
+	return stepPaths[step].some(prefix => pathUnder(path, prefix));
+}
+
+/**
+ * Every problem of one step, judged by the same rules as an answer file
+ * (`validateAnswers`), plus what only the wizard can know: host checks,
+ * accepted host keys and password confirmations.
+ */
+export function stepProblems(state: WizardState, step: StepId): Problem[] {
+	const candidate = toAnswersInput(state, step === 'review' ? {} : {placeholdersAfter: step});
+	// No environment: a `${...}` typed in the wizard is text, never a lookup.
+	const result = validateAnswers(candidate, {});
+	const fromRules = result.ok ? [] : result.problems.filter(p => belongsTo(p.path, step) && !isEnvironmentProblem(p));
+	const own: Problem[] = [];
+	if (step === 'ssh' || step === 'review') own.push(...sshProblems(state));
+	if (step === 'hosts' || step === 'review') own.push(...hostProblems(state, fromRules));
+	if (step === 'passwords' || step === 'review') own.push(...passwordProblems(state));
+	return [...fromRules, ...own];
+}
+
+/** Problems to show now: those of fields already left, or all once Next was refused. */
+export function visibleProblems(state: WizardState, step: StepId, problems: Problem[]): Problem[] {
+	if (state.attempted.includes(step)) return problems;
+	return problems.filter(p => state.touched.some(field => pathUnder(p.path, field)));
+}
+
+function isEnvironmentProblem(problem: Problem): boolean {
+	return problem.message.startsWith('environment variable ');
+}
+
+function sshProblems(state: WizardState): Problem[] {
+	const {ssh} = state;
+	if (ssh.method === 'key' && !ssh.identityFile.trim())
+		return [{path: 'ssh.identityFile', message: 'is missing; pick a key found in ~/.ssh or type the path of one'}];
+	if (ssh.method === 'password' && !ssh.password)
+		return [{path: 'ssh.password', message: `is missing; type the SSH password of ${ssh.user || 'the user'}`}];
+	return [];
+}
+
+function hostProblems(state: WizardState, schema: Problem[]): Problem[] {
+	const out: Problem[] = [];
+	state.hosts.forEach((host, i) => {
+		const ipPath = `hosts[${i}].ip`;
+		if (schema.some(p => p.path === ipPath) || !host.ip) return;
+		if (isChecking(state, host.id)) {
+			out.push({path: ipPath, message: 'is being checked; wait for the check to finish'});
+			return;
+		}
+		const check = currentCheck(state, host.id);
+		if (!check) {
+			out.push({path: ipPath, message: 'has not been checked yet; the check starts when you leave the address'});
+			return;
+		}
+		if (!check.ok) {
+			out.push({path: ipPath, message: describeFailedCheck(host.ip, check)});
+			return;
+		}
+		if (!acceptedKey(state, host.id))
+			out.push({path: `hosts[${i}].hostKey`, message: 'host key not accepted yet; compare the fingerprint with the server and press space to accept it'});
+	});
+	return out;
+}
+
+/** One sentence saying why a host check failed and what to do. */
+export function describeFailedCheck(ip: string, check: NonNullable<ReturnType<typeof currentCheck>>): string {
+	const why = check.error ? `: ${check.error}` : '';
+	if (!check.reachable) return `${ip} is not reachable over SSH${why}; check the address, that the server is up and that port 22 is open`;
+	if (!check.authenticated) return `${ip} refused the login${why}; check the user, key or password on the SSH step`;
+	if (check.supported === false) return `${ip} runs ${check.os ?? 'an unknown OS'}, which pgha does not support${why}; use Debian 12`;
+	return `${ip} failed the check${why}`;
+}
+
+function passwordProblems(state: WizardState): Problem[] {
+	if (state.passwords.mode !== 'type') return [];
+	const out: Problem[] = [];
+	for (const key of secretKeys) {
+		const {value, confirm} = state.passwords.typed[key];
+		// Checked first and alone: the answer file would read "${NAME}" as a variable.
+		if (value.includes('${')) out.push({path: `passwords.${key}`, message: 'contains "${", which answer files read as an environment variable; leave it out'});
+		if (value !== '' && confirm !== value) out.push({path: `passwords.${key}.confirm`, message: 'differs from the password; type the same password twice'});
+	}
+	return out;
+}

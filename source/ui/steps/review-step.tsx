@@ -1,0 +1,81 @@
+import {useMemo} from 'react';
+import {Box, Text} from 'ink';
+import {warnings} from '../../answers/rules.js';
+import type {AnswersInput} from '../../answers/schema.js';
+import {validateAnswers} from '../../answers/load.js';
+import {ProblemLines} from '../form/cells.js';
+import {Topology} from '../topology.js';
+import {effectiveBackup, toAnswersInput} from '../wizard-answers.js';
+import {StepActions, useStep, type StepProps} from './step-kit.js';
+
+/**
+ * The whole cluster before anything is touched: a drawing of the topology,
+ * each host's roles, the warnings of the answer-file rules, and Install.
+ */
+export function ReviewStep(props: StepProps & {onConfirm: (answers: AnswersInput) => void}) {
+	const {state} = props;
+	const answers = useMemo(() => toAnswersInput(state), [state]);
+	const parsed = useMemo(() => validateAnswers(answers, {}), [answers]);
+	const kit = useStep(props, 'review', [], () => undefined, {
+		onNext: () => {
+			if (kit.problems.length === 0) props.onConfirm(answers);
+		},
+	});
+	const backup = effectiveBackup(state);
+	const ssh = state.ssh;
+	const login = ssh.method === 'key' ? `key ${ssh.identityFile}` : ssh.method === 'agent' ? 'the SSH agent' : 'a password';
+	return (
+		<Box flexDirection="column">
+			<Topology hosts={state.hosts} vip={state.network.vip} />
+			<Box flexDirection="column" marginTop={1}>
+				<Text bold>Hosts</Text>
+				{state.hosts.map(host => (
+					<Box key={host.id}>
+						<Box width={20}>
+							<Text>  {host.name}</Text>
+						</Box>
+						<Box width={18}>
+							<Text>{host.ip}</Text>
+						</Box>
+						<Text>{host.roles.join(', ')}</Text>
+					</Box>
+				))}
+			</Box>
+			<Box flexDirection="column" marginTop={1}>
+				<Summary label="Cluster" value={`${state.cluster.name} · PostgreSQL 15`} />
+				<Summary label="SSH" value={`user ${ssh.user}, port ${ssh.port || 22}, logs in with ${login}${ssh.user !== 'root' ? ', sudo' : ''}`} />
+				<Summary
+					label="Network"
+					value={`VIP ${state.network.vip}/${state.network.prefix} on ${state.network.interface || 'the interface found on the balancers'} · VRRP id ${state.network.vrrpRouterId}`}
+				/>
+				<Summary label="Passwords" value={state.passwords.mode === 'generate' ? 'generated, saved in the answer file' : 'typed (blank ones generated)'} />
+				<Summary
+					label="Backups"
+					value={backup ? `full ${backup.full}${backup.differential ? `, differential ${backup.differential}` : ''}, keep ${backup.retentionFull} full` : '?'}
+				/>
+			</Box>
+			{parsed.ok && warnings(parsed.answers).length > 0 ? (
+				<Box flexDirection="column" marginTop={1}>
+					{warnings(parsed.answers).map(warning => (
+						<Text key={warning} color="yellow">
+							! {warning}
+						</Text>
+					))}
+				</Box>
+			) : null}
+			<ProblemLines problems={kit.problems.map(p => `${p.path}: ${p.message}`)} />
+			<StepActions kit={kit} nextLabel="Install" />
+		</Box>
+	);
+}
+
+function Summary(props: {label: string; value: string}) {
+	return (
+		<Box>
+			<Box width={12} flexShrink={0}>
+				<Text bold>{props.label}</Text>
+			</Box>
+			<Text>{props.value}</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,120 @@
+import type {ReactElement} from 'react';
+import {render} from 'ink-testing-library';
+import type {AnswersInput} from '../../source/answers/schema.js';
+import type {EngineEvent} from '../../source/engine/events.js';
+import type {HostCheck, InstallOutcome, WizardServices} from '../../source/ui/services.js';
+
+/** Key sequences as a terminal sends them. */
+export const keys = {
+	enter: '\r',
+	escape: '\u001B',
+	tab: '\t',
+	shiftTab: '\u001B[Z',
+	up: '\u001B[A',
+	down: '\u001B[B',
+	right: '\u001B[C',
+	left: '\u001B[D',
+	backspace: '\u007F',
+	space: ' ',
+	ctrlC: '\u0003',
+} as const;
+
+export type KeyName = keyof typeof keys;
+
+const tick = () => new Promise<void>(resolve => setTimeout(resolve, 5));
+
+/** A rendered Ink tree with helpers that write keys and wait for frames instead of sleeping. */
+export type Driver = ReturnType<typeof render> & {
+	/** Presses named keys one at a time, letting each be handled before the next. */
+	press: (...names: KeyName[]) => Promise<void>;
+	/** Types text as one paste. */
+	type: (text: string) => Promise<void>;
+	/** Waits until the last frame contains the text (or matches), failing with the last frame after `timeout` ms. */
+	waitFor: (expected: string | RegExp | ((frame: string) => boolean), timeout?: number) => Promise<string>;
+	/** Every frame rendered so far, joined: for checks that something never appeared. */
+	everything: () => string;
+};
+
+/** Renders a tree for a test. */
+export function drive(tree: ReactElement): Driver {
+	const instance = render(tree);
+	const matches = (frame: string, expected: string | RegExp | ((frame: string) => boolean)) =>
+		typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame);
+	return {
+		...instance,
+		press: async (...names) => {
+			for (const name of names) {
+				// Input hooks subscribe in effects that run just after a frame is drawn.
+				await tick();
+				instance.stdin.write(keys[name]);
+				// A lone Escape waits one setImmediate for a sequence that may follow.
+				await tick();
+			}
+		},
+		type: async text => {
+			await tick();
+			instance.stdin.write(text);
+			await tick();
+		},
+		waitFor: async (expected, timeout = 3000) => {
+			const deadline = Date.now() + timeout;
+			for (;;) {
+				const frame = instance.lastFrame() ?? '';
+				if (matches(frame, expected)) return frame;
+				if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; last frame:\n${frame}`);
+				await tick();
+			}
+		},
+		everything: () => instance.frames.join('\n'),
+	};
+}
+
+/** A host check that passes, with a fingerprint derived from the address. */
+export function okCheck(ip: string): HostCheck {
+	return {
+		ok: true,
+		reachable: true,
+		authenticated: true,
+		os: 'Debian GNU/Linux 12 (bookworm)',
+		supported: true,
+		fingerprint: `SHA256:${Buffer.from(`key-of-${ip}`).toString('base64').replace(/=+$/, '')}`,
+		interfaces: ['eth0'],
+	};
+}
+
+/** Fake services: every host passes its check unless listed in `unreachable`; calls are recorded. */
+export function fakeServices(options: {
+	keys?: string[];
+	unreachable?: string[];
+	saved?: string[];
+	install?: (answers: AnswersInput, onEvent: (event: EngineEvent) => void, signal: AbortSignal) => Promise<InstallOutcome>;
+	logs?: Record<string, string[]>;
+} = {}): WizardServices & {calls: {checkHost: string[]; install: AnswersInput[]; readLog: string[]}} {
+	const calls = {checkHost: [] as string[], install: [] as AnswersInput[], readLog: [] as string[]};
+	let counter = 0;
+	return {
+		calls,
+		listSshKeys: async () => options.keys ?? ['~/.ssh/id_ed25519', '~/.ssh/id_rsa'],
+		checkHost: async ip => {
+			calls.checkHost.push(ip);
+			if (options.unreachable?.includes(ip)) return {ok: false, reachable: false, authenticated: false, error: 'connect ETIMEDOUT'};
+			return okCheck(ip);
+		},
+		generatePassword: kind => {
+			counter++;
+			if (kind === 'vrrp') return `Vr${counter}x9Zq`.slice(0, 8);
+			if (kind === 'cipher') return `Generated-Cipher-Passphrase-${counter}-xYz123456`;
+			return `Generated-Pass-${counter}-aB9`;
+		},
+		savedClusters: async () => options.saved ?? [],
+		install: async (answers, onEvent, signal) => {
+			calls.install.push(answers);
+			if (options.install) return options.install(answers, onEvent, signal);
+			return {ok: true, logFile: '/tmp/pgha/install.log', answersFile: '/tmp/pgha/answers.yaml'};
+		},
+		readLog: async host => {
+			calls.readLog.push(host);
+			return options.logs?.[host] ?? [`log of ${host}`];
+		},
+	};
+}
