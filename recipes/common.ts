@@ -1,20 +1,8 @@
 import type {Answers, HostAnswers} from '../source/answers/schema.js';
 import type {HostFacts, Step, StepContext} from '../source/engine/step.js';
 import {shQuote} from '../source/transport/quote.js';
+import {packagesFor} from '../source/plan/packages.js';
 import {fileStep} from './managed-file.js';
-
-/** Debian packages each role needs. */
-export const rolePackages: Record<HostAnswers['roles'][number], string[]> = {
-	etcd: ['etcd-server', 'etcd-client'],
-	postgres: ['postgresql-15', 'postgresql-client-15', 'patroni', 'python3-psycopg2', 'python3-etcd', 'pgbouncer', 'pgbackrest', 'openssh-client'],
-	balancer: ['haproxy', 'keepalived', 'psmisc'],
-	backup: ['pgbackrest', 'cron', 'openssh-client', 'postgresql-client-15'],
-};
-
-/** Every package a host needs, sorted and unique. */
-export function packagesFor(host: HostAnswers): string[] {
-	return [...new Set(host.roles.flatMap(role => rolePackages[role]))].sort();
-}
 
 const markerPath = '/etc/pgha/cluster';
 
