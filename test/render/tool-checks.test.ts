@@ -20,6 +20,7 @@ import {findTool, freePort, portOpen, run, startDaemon, toLoopback, userIds, wai
 
 const examples = ['seed-topology', 'compact'] as const;
 const isRoot = process.getuid?.() === 0;
+const pgBin = '/usr/lib/postgresql/15/bin';
 const tools = {
 	haproxy: findTool('haproxy'),
 	keepalived: findTool('keepalived'),
@@ -28,9 +29,10 @@ const tools = {
 	pgbackrest: findTool('pgbackrest'),
 	pgbouncer: findTool('pgbouncer'),
 	etcd: findTool('etcd'),
-	initdb: findTool('initdb'),
-	postgres: findTool('postgres'),
-	psql: findTool('psql'),
+	// PostgreSQL 15's own binaries, not Debian's version-picking wrappers.
+	initdb: findTool('initdb', [pgBin]),
+	postgres: findTool('postgres', [pgBin]),
+	psql: findTool('psql', [pgBin]),
 };
 const missing = (name: keyof typeof tools, pkg: string) => `${name} is not installed here (apt-get install ${pkg}; CI installs .ci/apt-packages.txt)`;
 

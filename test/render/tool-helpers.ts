@@ -2,9 +2,9 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {accessSync, constants} from 'node:fs';
 import {createConnection, createServer} from 'node:net';
 
-/** The absolute path of a program on the usual sbin and bin paths, if installed. */
-export function findTool(name: string): string | undefined {
-	for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/lib/postgresql/15/bin']) {
+/** The absolute path of a program in the given directories, if installed. */
+export function findTool(name: string, dirs = ['/usr/sbin', '/usr/bin', '/sbin', '/bin']): string | undefined {
+	for (const dir of dirs) {
 		try {
 			accessSync(`${dir}/${name}`, constants.X_OK);
 			return `${dir}/${name}`;
