@@ -153,7 +153,8 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 		case 'check-finished': {
 			// A result for an address or SSH settings since changed answers nothing.
 			const current = state.checks[action.id];
-			if (!current || current.ip !== action.ip || current.ssh !== action.ssh) return state;
+			const host = state.hosts.find(h => h.id === action.id);
+			if (!current || !host || current.ip !== action.ip || host.ip !== action.ip || current.ssh !== action.ssh) return state;
 			return {...state, checks: {...state.checks, [action.id]: {ip: action.ip, ssh: action.ssh, status: 'done', result: action.result}}};
 		}
 		case 'accept-key': {

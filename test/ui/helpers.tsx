@@ -3,6 +3,9 @@ import {render} from 'ink-testing-library';
 import type {AnswersInput} from '../../source/answers/schema.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import type {HostCheck, InstallOutcome, WizardServices} from '../../source/ui/services.js';
+import {sshSignature} from '../../source/ui/host-checks.js';
+import {stepProblems} from '../../source/ui/step-problems.js';
+import {createWizardState, reduceWizard, type StepId, type WizardAction, type WizardState} from '../../source/ui/wizard-state.js';
 
 /** Key sequences as a terminal sends them. */
 export const keys = {
@@ -117,4 +120,61 @@ export function fakeServices(options: {
 			return options.logs?.[host] ?? [`log of ${host}`];
 		},
 	};
+}
+
+/** The seed's addresses by host name. */
+export const seedIps: Record<string, string> = {
+	postgres1: '192.168.100.1',
+	postgres2: '192.168.100.2',
+	postgres3: '192.168.100.3',
+	etcd1: '192.168.100.4',
+	etcd2: '192.168.100.7',
+	etcd3: '192.168.100.8',
+	haproxy1: '192.168.100.5',
+	haproxy2: '192.168.100.6',
+	pgbackrestRepo: '192.168.100.9',
+};
+
+/**
+ * A wizard that reached `step` the way a person would: each earlier step
+ * filled with the seed's values and passed through Next (which must accept it).
+ */
+export function wizardAt(step: StepId, generate: WizardServices['generatePassword'] = fakeServices().generatePassword): WizardState {
+	let state = createWizardState(generate);
+	const apply = (action: WizardAction) => {
+		state = reduceWizard(state, action);
+	};
+	const next = () => {
+		const from = state.step;
+		apply({type: 'next'});
+		if (state.step === from) throw new Error(`Next refused on ${from}: ${JSON.stringify(stepProblems(state, from))}`);
+	};
+	apply({type: 'set-cluster', field: 'name', value: 'produccion'});
+	if (step === 'cluster') return state;
+	next();
+	apply({type: 'keys-found', keys: ['~/.ssh/id_ed25519', '~/.ssh/id_rsa']});
+	if (step === 'ssh') return state;
+	next();
+	for (const host of state.hosts) {
+		const ip = seedIps[host.name]!;
+		apply({type: 'set-host', id: host.id, field: 'ip', value: ip});
+		apply({type: 'check-started', id: host.id, ip, ssh: sshSignature(state.ssh)});
+		apply({type: 'check-finished', id: host.id, ip, ssh: sshSignature(state.ssh), result: okCheck(ip)});
+	}
+	apply({type: 'accept-all-keys'});
+	if (step === 'hosts') return state;
+	next();
+	apply({type: 'set-network', field: 'vip', value: '192.168.100.56'});
+	if (step === 'network') return state;
+	next();
+	if (step === 'passwords') return state;
+	next();
+	if (step === 'backup') return state;
+	next();
+	return state;
+}
+
+/** Removes colour and style sequences, for reading frames rendered with colour on. */
+export function plain(text: string): string {
+	return text.replace(/\u001B\[[0-9;]*m/g, '');
 }

@@ -58,11 +58,14 @@ export function TogglesCell(props: {options: string[]; selected: boolean[]; focu
 	);
 }
 
-/** A button. */
+/** A button; the focused one carries a marker, so it shows without colour too. */
 export function ActionCell(props: {label: string; focused: boolean; primary?: boolean}) {
 	return (
-		<Text color={props.focused ? 'cyan' : props.primary ? undefined : 'gray'} inverse={props.focused} bold={props.primary}>
-			{` ${props.label} `}
+		<Text>
+			<Text color="cyan">{props.focused ? '›' : ' '}</Text>
+			<Text color={props.focused ? 'cyan' : props.primary ? undefined : 'gray'} inverse={props.focused} bold={props.primary}>
+				{` ${props.label} `}
+			</Text>
 		</Text>
 	);
 }

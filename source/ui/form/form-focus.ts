@@ -42,10 +42,17 @@ export function stepReading(rows: FieldSpec[][], at: {row: number; col: number},
 	return flat[Math.min(Math.max(index + delta, 0), flat.length - 1)] ?? at;
 }
 
-/** The cell one row up or down, in the same column or the last one of a shorter row. */
+/**
+ * The cell one row up or down, in the same column or the last one of a shorter
+ * row. A row of buttons is entered at its first button from a row of fields,
+ * so ↓ from a table lands on Next, not on Back.
+ */
 export function stepRow(rows: FieldSpec[][], at: {row: number; col: number}, delta: 1 | -1): {row: number; col: number} {
 	const row = Math.min(Math.max(at.row + delta, 0), rows.length - 1);
-	return {row, col: Math.min(at.col, rows[row]!.length - 1)};
+	const target = rows[row]!;
+	const buttons = (fields: FieldSpec[]) => fields.every(field => field.kind === 'action');
+	if (row !== at.row && buttons(target) && !buttons(rows[at.row]!)) return {row, col: 0};
+	return {row, col: Math.min(at.col, target.length - 1)};
 }
 
 /** A text edit: the new value and cursor after one key, or undefined when the key is not an edit. */

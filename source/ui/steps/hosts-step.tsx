@@ -136,15 +136,13 @@ export function HostsStep(props: StepProps) {
 				<HostLine key={host.id} host={host} index={i} state={state} kit={kit} focused={focusedRow === i} />
 			))}
 			<Box marginTop={1} gap={1}>
-				<Text color="cyan">{form.focusedId?.startsWith('add-') ? '›' : ' '}</Text>
-				<Text>Add:</Text>
+				<Text>  Add:</Text>
 				{roleNames.map(role => (
 					<ActionCell key={role} label={addLabels[role]} focused={form.isFocused(`add-${role}`)} />
 				))}
 			</Box>
 			{tools.length > 0 ? (
-				<Box gap={1}>
-					<Text color="cyan">{form.isFocused('accept-all') || form.isFocused('recheck') ? '›' : ' '}</Text>
+				<Box gap={1} marginLeft={1}>
 					{unaccepted.length > 0 ? <ActionCell label={`Accept all ${unaccepted.length} host key(s) shown`} focused={form.isFocused('accept-all')} /> : null}
 					{failedOrUnchecked.length > 0 ? <ActionCell label="Check again" focused={form.isFocused('recheck')} /> : null}
 				</Box>

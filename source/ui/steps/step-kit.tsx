@@ -1,5 +1,5 @@
 import {useMemo, useRef, type Dispatch} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {Problem} from '../../answers/problem.js';
 import {ActionCell, ProblemLines} from '../form/cells.js';
 import type {ActionSpec, FieldSpec, TextSpec} from '../form/form-focus.js';
@@ -82,7 +82,6 @@ export function StepActions(props: {kit: StepKit; problems?: string[]; nextLabel
 		<Box flexDirection="column" marginTop={1}>
 			<ProblemLines problems={props.problems} />
 			<Box gap={2}>
-				<Text color="cyan">{form.isFocused('next') || form.isFocused('back') ? '›' : ' '}</Text>
 				<ActionCell label={props.nextLabel ?? 'Next →'} focused={form.isFocused('next')} primary />
 				<ActionCell label="← Back" focused={form.isFocused('back')} />
 			</Box>

@@ -1,0 +1,63 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {cleanup} from 'ink-testing-library';
+import {validateAnswers} from '../../../source/answers/load.js';
+import type {AnswersInput} from '../../../source/answers/schema.js';
+import {Wizard} from '../../../source/ui/wizard.js';
+import {reduceWizard, type WizardState} from '../../../source/ui/wizard-state.js';
+import {sshSignature} from '../../../source/ui/host-checks.js';
+import {drive, fakeServices, okCheck, wizardAt} from '../helpers.js';
+
+afterEach(cleanup);
+
+describe('review step', () => {
+	it('draws the topology from clients down to etcd and the backup repository', async () => {
+		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={() => {}} onLeave={() => {}} />);
+		const frame = await ui.waitFor('7/7 Review');
+		const order = ['clients', 'VIP 192.168.100.56', ':5000 read-write', ':5001 read-only', 'haproxy1', 'PgBouncer :6432', 'postgres1', 'etcd1', 'etcd quorum: 3 member(s) tolerate 1 failure(s)', 'pgbackrestRepo 192.168.100.9'];
+		let at = -1;
+		for (const text of order) {
+			const found = frame.indexOf(text, at + 1);
+			expect(found, text).toBeGreaterThan(at);
+			at = found;
+		}
+		expect(frame).toMatch(/haproxy2\s+192\.168\.100\.6\s+balancer/);
+		expect(frame).toContain('full 0 1 * * 0, differential 0 1 * * 1-6, keep 3 full');
+		expect(frame).toContain('› Install');
+	});
+
+	it('shows the warnings of the answer-file rules', async () => {
+		let state: WizardState = reduceWizard(wizardAt('cluster'), {type: 'set-layout', layout: 'compact'});
+		state = {...state, step: 'review', network: {...state.network, vip: '10.20.0.100'}};
+		for (const [i, host] of state.hosts.entries()) {
+			const ip = `10.20.0.${11 + i}`;
+			const ssh = sshSignature(state.ssh);
+			state = [
+				{type: 'set-host', id: host.id, field: 'ip', value: ip},
+				{type: 'check-started', id: host.id, ip, ssh},
+				{type: 'check-finished', id: host.id, ip, ssh, result: okCheck(ip)},
+				{type: 'accept-key', id: host.id, accept: true},
+			].reduce((s, a) => reduceWizard(s, a as never), state);
+		}
+		const ui = drive(<Wizard services={fakeServices()} initialState={state} onConfirm={() => {}} onLeave={() => {}} />);
+		const frame = await ui.waitFor('7/7 Review');
+		expect(frame).toContain('etcd shares 3 host(s) with PostgreSQL');
+		expect(frame).toMatch(/node1\s+10\.20\.0\.11\s+postgres, etcd, balancer/);
+	});
+
+	it('confirms with Install, handing over answers the answer-file rules accept', async () => {
+		let confirmed: AnswersInput | undefined;
+		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={answers => (confirmed = answers)} onLeave={() => {}} />);
+		await ui.waitFor('7/7 Review');
+		await ui.press('enter');
+		await ui.waitFor(() => confirmed !== undefined);
+		expect(validateAnswers(confirmed, {}).ok).toBe(true);
+		expect(confirmed!.cluster.name).toBe('produccion');
+	});
+
+	it('goes back to the backups step', async () => {
+		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={() => {}} onLeave={() => {}} />);
+		await ui.waitFor('7/7 Review');
+		await ui.press('right', 'enter');
+		await ui.waitFor('6/7 Backups');
+	});
+});
