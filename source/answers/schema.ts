@@ -18,7 +18,7 @@ const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
 export function passwordWeakness(value: string): string | undefined {
 	if (!noControl(value)) return 'contains a newline or control character; use printable characters only';
 	if (value !== value.trim()) return 'starts or ends with a space; remove it';
-	if (value.length < 12) return `is ${value.length} characters; use at least 12`;
+	if (value.length < 12) return `is ${value.length} character${value.length === 1 ? '' : 's'}; use at least 12`;
 	const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter(re => re.test(value)).length;
 	if (value.length < 20 && classes < 3)
 		return 'is too simple; mix lower case, upper case, digits and symbols, or use 20+ characters';

@@ -2,21 +2,27 @@ import type {Answers} from '../answers/schema.js';
 import {HostConnection} from '../transport/ssh.js';
 import {UserError} from '../errors.js';
 
-/**
- * Opens one connection per host, all at once. Any host that cannot be reached
- * or logged into stops the run before anything changes, naming every such host.
- */
-export async function connectAll(answers: Answers, hosts = answers.hosts): Promise<Map<string, HostConnection>> {
+/** Opens one connection per host, all at once; hosts that cannot be reached are listed with why. */
+export async function connectSome(answers: Answers, hosts = answers.hosts): Promise<{connections: Map<string, HostConnection>; unreachable: Map<string, string>}> {
 	const results = await Promise.allSettled(hosts.map(h => HostConnection.open(h, answers.ssh, answers.ssh.hostKeys?.[h.name])));
 	const connections = new Map<string, HostConnection>();
-	const errors: string[] = [];
+	const unreachable = new Map<string, string>();
 	results.forEach((result, i) => {
 		if (result.status === 'fulfilled') connections.set(hosts[i]!.name, result.value);
-		else errors.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
+		else unreachable.set(hosts[i]!.name, result.reason instanceof Error ? result.reason.message : String(result.reason));
 	});
-	if (errors.length > 0) {
+	return {connections, unreachable};
+}
+
+/**
+ * Connects to every host. Any host that cannot be reached or logged into
+ * stops the run before anything changes, naming every such host.
+ */
+export async function connectAll(answers: Answers, hosts = answers.hosts): Promise<Map<string, HostConnection>> {
+	const {connections, unreachable} = await connectSome(answers, hosts);
+	if (unreachable.size > 0) {
 		for (const conn of connections.values()) conn.close();
-		throw new UserError(`cannot connect, nothing was changed:\n  ${errors.join('\n  ')}`);
+		throw new UserError(`cannot connect, nothing was changed:\n  ${[...unreachable.values()].join('\n  ')}`);
 	}
 	return connections;
 }
