@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import type {ReactElement} from 'react';
 import {render} from 'ink-testing-library';
 import type {AnswersInput} from '../../source/answers/schema.js';
@@ -38,11 +39,13 @@ export type Driver = ReturnType<typeof render> & {
 	everything: () => string;
 };
 
-/** Renders a tree for a test. */
-export function drive(tree: ReactElement): Driver {
+/** Renders a tree for a test; with `plain`, frames are matched with colour sequences removed. */
+export function drive(tree: ReactElement, options: {plain?: boolean} = {}): Driver {
 	const instance = render(tree);
-	const matches = (frame: string, expected: string | RegExp | ((frame: string) => boolean)) =>
-		typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame);
+	const matches = (raw: string, expected: string | RegExp | ((frame: string) => boolean)) => {
+		const frame = options.plain ? plain(raw) : raw;
+		return typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame);
+	};
 	return {
 		...instance,
 		press: async (...names) => {
@@ -63,7 +66,7 @@ export function drive(tree: ReactElement): Driver {
 			const deadline = Date.now() + timeout;
 			for (;;) {
 				const frame = instance.lastFrame() ?? '';
-				if (matches(frame, expected)) return frame;
+				if (matches(frame, expected)) return options.plain ? plain(frame) : frame;
 				if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; last frame:\n${frame}`);
 				await tick();
 			}
@@ -177,4 +180,30 @@ export function wizardAt(step: StepId, generate: WizardServices['generatePasswor
 /** Removes colour and style sequences, for reading frames rendered with colour on. */
 export function plain(text: string): string {
 	return text.replace(/\u001B\[[0-9;]*m/g, '');
+}
+
+/** A recorded event stream from test/ui/fixtures. */
+export function recording(name: 'install-9-hosts' | 'install-9-hosts-failed'): EngineEvent[] {
+	return JSON.parse(readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), 'utf8')) as EngineEvent[];
+}
+
+/**
+ * An install that replays recorded events as the engine would send them (each
+ * stamped when sent), a few at a time, then returns `outcome`. With
+ * `untilAborted`, it stops after `stopAfter` events and waits for the signal.
+ */
+export function replayInstall(events: EngineEvent[], options: {outcome?: InstallOutcome; perTick?: number; stopAfter?: number; untilAborted?: boolean} = {}) {
+	return async (_answers: AnswersInput, onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<InstallOutcome> => {
+		const perTick = options.perTick ?? 40;
+		const upTo = options.stopAfter ?? events.length;
+		for (let i = 0; i < upTo; i++) {
+			if (signal.aborted) break;
+			onEvent({...events[i]!, at: Date.now()});
+			if (i % perTick === perTick - 1) await new Promise(resolve => setTimeout(resolve, 1));
+		}
+		if (options.untilAborted && !signal.aborted) await new Promise(resolve => signal.addEventListener('abort', resolve, {once: true}));
+		const last = events.at(-1);
+		const ok = signal.aborted ? false : last?.type === 'run-finished' ? last.ok : true;
+		return options.outcome ?? {ok, logFile: '/var/log/pgha/produccion/install.log', answersFile: '/root/.config/pgha/produccion.yaml'};
+	};
 }
