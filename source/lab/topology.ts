@@ -1,0 +1,121 @@
+import type {Role} from '../answers/schema.js';
+
+/**
+ * The lab's addresses. One private /24 that lives only on the lab bridge and
+ * inside the hosts' namespaces; the bridge end is the hosts' only way out and
+ * it leads nowhere but the package cache.
+ */
+export const labNetwork = {
+	prefix: 24,
+	base: '10.131.0',
+	cidr: '10.131.0.0/24',
+	bridge: 'pgha-br0',
+	bridgeIp: '10.131.0.254',
+	vip: '10.131.0.56',
+	packageCachePort: 3142,
+	vrrpRouterId: 51,
+} as const;
+
+export const topologyNames = ['seed', 'compact'] as const;
+export type TopologyName = (typeof topologyNames)[number];
+
+/** One lab host as the topology defines it; hosts added later have no roles. */
+export type LabHostSpec = {name: string; ip: string; roles: Role[]};
+
+// The seed's last octets are kept so addresses read the same as in its documents.
+const topologies: Record<TopologyName, Array<[string, number, Role[]]>> = {
+	seed: [
+		['postgres1', 1, ['postgres']],
+		['postgres2', 2, ['postgres']],
+		['postgres3', 3, ['postgres']],
+		['etcd1', 4, ['etcd']],
+		['etcd2', 7, ['etcd']],
+		['etcd3', 8, ['etcd']],
+		['haproxy1', 5, ['balancer']],
+		['haproxy2', 6, ['balancer']],
+		['pgbackrestRepo', 9, ['backup']],
+	],
+	compact: [
+		['node1', 11, ['postgres', 'etcd', 'balancer']],
+		['node2', 12, ['postgres', 'etcd', 'balancer']],
+		['node3', 13, ['postgres', 'etcd', 'backup']],
+	],
+};
+
+/** True for a topology name the lab knows. */
+export function isTopologyName(value: string): value is TopologyName {
+	return (topologyNames as readonly string[]).includes(value);
+}
+
+/** The hosts of a topology, with their lab addresses. */
+export function topologyHosts(topology: TopologyName): LabHostSpec[] {
+	return topologies[topology].map(([name, octet, roles]) => ({name, ip: labIp(octet), roles: [...roles]}));
+}
+
+/** The cluster name the lab's answer file uses. */
+export function labClusterName(topology: TopologyName): string {
+	return topology === 'seed' ? 'lab' : 'lab-compact';
+}
+
+/** The lab address with this last octet. */
+export function labIp(octet: number): string {
+	return `${labNetwork.base}.${octet}`;
+}
+
+/** The last octet of a lab address, or undefined when it is not one. */
+export function labOctet(ip: string): number | undefined {
+	const prefix = `${labNetwork.base}.`;
+	if (!ip.startsWith(prefix)) return undefined;
+	const rest = ip.slice(prefix.length);
+	if (!/^(0|[1-9]\d{0,2})$/.test(rest)) return undefined;
+	const octet = Number(rest);
+	return octet <= 255 ? octet : undefined;
+}
+
+/** Why an address cannot be given to a new host, or undefined when it can. */
+export function labIpProblem(ip: string, used: readonly string[]): string | undefined {
+	const octet = labOctet(ip);
+	if (octet === undefined) return `${ip} is not in the lab subnet ${labNetwork.cidr}`;
+	if (octet === 0 || octet === 255) return `${ip} is the ${octet === 0 ? 'network' : 'broadcast'} address of ${labNetwork.cidr}`;
+	if (ip === labNetwork.bridgeIp) return `${ip} is the lab bridge (the package cache)`;
+	if (ip === labNetwork.vip) return `${ip} is the lab's VIP`;
+	if (used.includes(ip)) return `${ip} is already used by a lab host`;
+	return undefined;
+}
+
+/** The lowest lab address no host, the bridge or the VIP uses. */
+export function nextFreeIp(used: readonly string[]): string | undefined {
+	for (let octet = 1; octet < 254; octet++) {
+		const ip = labIp(octet);
+		if (!labIpProblem(ip, used)) return ip;
+	}
+	return undefined;
+}
+
+const hostNamePattern = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+/** Why a name cannot be given to a new host, or undefined when it can. */
+export function labHostNameProblem(name: string, existing: readonly string[]): string | undefined {
+	if (!hostNamePattern.test(name)) return `"${name}" is not a valid host name; use letters, digits and inner hyphens, at most 63 characters`;
+	if (existing.some(other => other.toLowerCase() === name.toLowerCase())) return `a lab host named "${name}" already exists`;
+	return undefined;
+}
+
+/** The network namespace of a host (also its file in /run/netns). */
+export function netnsName(host: string): string {
+	return `pgha-${host}`;
+}
+
+// Interface names stop at 15 characters, so the machine's end of a host's
+// veth is named after its address rather than its name.
+/** The machine's end of a host's veth pair. */
+export function vethName(ip: string): string {
+	const octet = labOctet(ip);
+	if (octet === undefined) throw new Error(`${ip} is not a lab address`);
+	return `pgha-v${octet}`;
+}
+
+/** True for the names of links and namespaces the lab creates. */
+export function isLabNetName(name: string): boolean {
+	return name.startsWith('pgha-');
+}

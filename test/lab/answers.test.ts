@@ -1,0 +1,110 @@
+import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {loadAnswersFile, validateAnswers} from '../../source/answers/load.js';
+import {passwordWeakness} from '../../source/answers/schema.js';
+import {labAnswers, labAnswersYaml, writeLabAnswers} from '../../source/lab/answers.js';
+import {alphanumericSecret, generateLabPasswords, passwordWithSymbol} from '../../source/lab/passwords.js';
+import {topologyHosts} from '../../source/lab/topology.js';
+
+const key = '/var/lib/pgha/lab/ssh/id_ed25519';
+
+// A deterministic stand-in for crypto.randomInt.
+function seeded(seed = 1): (max: number) => number {
+	let x = seed;
+	return max => {
+		x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+		// The high bits: an LCG's low bits repeat with a short period.
+		return Math.floor((x / 2_147_483_648) * max);
+	};
+}
+
+describe('lab passwords', () => {
+	it('are strong by the answer file rules', () => {
+		const passwords = generateLabPasswords();
+		for (const name of ['superuser', 'replication', 'app', 'patroniApi', 'backupCipher'] as const)
+			expect(passwordWeakness(passwords[name]), name).toBeUndefined();
+	});
+
+	it('have the documented shapes', () => {
+		const passwords = generateLabPasswords(seeded(7));
+		expect(passwords.superuser).toMatch(/^[A-Za-z0-9]+-[A-Za-z0-9]+$/);
+		expect(passwords.superuser).toHaveLength(25);
+		expect(passwords.vrrp).toMatch(/^[A-Za-z0-9]{8}$/);
+		expect(passwords.backupCipher.length).toBeGreaterThanOrEqual(40);
+	});
+
+	it('differ between calls', () => {
+		expect(generateLabPasswords().superuser).not.toBe(generateLabPasswords().superuser);
+	});
+
+	it('mix lower case, upper case and digits even when the draw is unlucky', () => {
+		let calls = 0;
+		const fair = seeded(3);
+		// Only 'A's for the first string, then a fair draw.
+		const random = (max: number) => (calls++ < 8 ? 0 : fair(max));
+		expect(alphanumericSecret(8, random)).toMatch(/(?=.*[a-z])(?=.*[A-Z])(?=.*\d)/);
+	});
+
+	it('never put the symbol first or last', () => {
+		for (let seed = 1; seed < 200; seed++) expect(passwordWithSymbol(12, seeded(seed))).toMatch(/^[A-Za-z0-9].*[A-Za-z0-9]$/);
+	});
+});
+
+describe('lab answers', () => {
+	for (const topology of ['seed', 'compact'] as const) {
+		it(`validate for the ${topology} topology`, () => {
+			const answers = labAnswers(topology, topologyHosts(topology), key, generateLabPasswords());
+			const result = validateAnswers(answers, {});
+			expect(result.ok ? [] : result.problems).toEqual([]);
+		});
+	}
+
+	it('carry the lab network, key and cluster name', () => {
+		const answers = labAnswers('compact', topologyHosts('compact'), key, generateLabPasswords());
+		expect(answers.cluster).toEqual({name: 'lab-compact', postgresVersion: 15});
+		expect(answers.ssh).toEqual({user: 'root', port: 22, identityFile: key});
+		expect(answers.network).toEqual({vip: '10.131.0.56', prefix: 24, vrrpRouterId: 51, interface: 'eth0'});
+		expect(answers.hosts).toEqual(topologyHosts('compact'));
+	});
+
+	it('leave out hosts added without a role', () => {
+		const hosts = [...topologyHosts('seed'), {name: 'extra', ip: '10.131.0.10', roles: []}];
+		const answers = labAnswers('seed', hosts, key, generateLabPasswords());
+		expect(answers.hosts.map(h => h.name)).not.toContain('extra');
+		expect(answers.cluster.name).toBe('lab');
+	});
+
+	it('say in the file that it holds passwords', () => {
+		expect(labAnswersYaml(labAnswers('seed', topologyHosts('seed'), key, generateLabPasswords()))).toMatch(/^# .*\n# The passwords are in clear/);
+	});
+});
+
+describe('writeLabAnswers', () => {
+	let dir: string | undefined;
+	afterEach(async () => {
+		if (dir) await rm(dir, {recursive: true, force: true});
+	});
+
+	it('writes a 0600 file that loads back as valid answers', async () => {
+		dir = await mkdtemp(join(tmpdir(), 'pgha-lab-'));
+		const file = join(dir, 'lab.yaml');
+		await writeFile(file, 'old', {mode: 0o644});
+		const answers = labAnswers('seed', topologyHosts('seed'), key, generateLabPasswords());
+		await writeLabAnswers(file, answers);
+		expect((await stat(file)).mode & 0o777).toBe(0o600);
+		const loaded = await loadAnswersFile(file, {});
+		expect(loaded.ok).toBe(true);
+		if (loaded.ok) expect(loaded.answers.passwords).toEqual(answers.passwords);
+		expect(await readFile(file, 'utf8')).not.toContain('old');
+	});
+
+	it('refuses answers that do not validate, writing nothing', async () => {
+		dir = await mkdtemp(join(tmpdir(), 'pgha-lab-'));
+		const file = join(dir, 'bad.yaml');
+		const answers = labAnswers('seed', topologyHosts('seed').slice(0, 2), key, generateLabPasswords());
+		await expect(writeLabAnswers(file, answers)).rejects.toThrow(/do not validate/);
+		await expect(stat(file)).rejects.toThrow();
+	});
+});
