@@ -38,11 +38,11 @@ export function HostPaneView(props: {pane: HostPane; now: number; width: number;
 	else if (pane.status === 'skipped') doing = pane.skipped ?? 'skipped';
 	else if (pane.status === 'idle') doing = `waiting for the next phase (${pane.changed + pane.unchanged} steps done)`;
 	else doing = 'waiting';
-	const body: Array<{text: string; color?: string}> = [];
+	const body: Array<{text: string}> = [];
 	if (failed && pane.failure) {
-		if (pane.failure.command) body.push({text: `$ ${pane.failure.command}`, color: 'red'});
+		if (pane.failure.command) body.push({text: `$ ${pane.failure.command}`});
 		const output = pane.failure.output.length > 0 ? pane.failure.output : [pane.failure.error];
-		for (const line of output.slice(-(props.lines - body.length))) body.push({text: line, color: 'red'});
+		for (const line of output.slice(-(props.lines - body.length))) body.push({text: line});
 	} else {
 		for (const line of pane.lines.slice(-props.lines)) body.push({text: line});
 	}
@@ -63,11 +63,17 @@ export function HostPaneView(props: {pane: HostPane; now: number; width: number;
 			<Text color={failed ? 'red' : undefined} wrap="truncate-end">
 				{doing}
 			</Text>
-			{body.map((line, i) => (
-				<Text key={i} color={line.color} dimColor={!line.color} wrap="truncate-end">
-					{line.text || ' '}
-				</Text>
-			))}
+			{/* One text node for the body: a frame costs Ink per node, and this is the part that changes. */}
+			<Text color={failed ? 'red' : undefined} dimColor={!failed}>
+				{body.map(line => fit(line.text, props.width - 4)).join('\n')}
+			</Text>
 		</Box>
 	);
+}
+
+// Cut to the pane's width by characters; output lines are cleaned of control sequences already.
+function fit(text: string, width: number): string {
+	const chars = [...text];
+	if (chars.length <= width) return text || ' ';
+	return `${chars.slice(0, Math.max(width - 1, 0)).join('')}…`;
 }

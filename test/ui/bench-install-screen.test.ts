@@ -1,0 +1,22 @@
+import {describe, expect, it} from 'vitest';
+import {benchFirstFrame, benchInstallScreen} from '../../source/ui/bench-install-screen.js';
+
+describe('benchmarks', () => {
+	it('measures the wizard\u2019s first frame', async () => {
+		const lines: string[] = [];
+		const result = await benchFirstFrame({log: line => lines.push(line)});
+		expect(result.wizardFrameMs).toBeGreaterThan(0);
+		expect(lines[0]).toMatch(/^wizard first frame: [\d.]+ ms after render\(\)/);
+	});
+
+	it('streams nine panes into the install screen and reports CPU and frames', async () => {
+		const lines: string[] = [];
+		const result = await benchInstallScreen({durationMs: 700, linesPerSecond: 20, log: line => lines.push(line)});
+		expect(result.events).toBeGreaterThan(9 * 10);
+		expect(result.renders).toBeGreaterThan(3);
+		// Events are applied once per tick, so frames stay far fewer than events.
+		expect(result.renders).toBeLessThan(result.events / 3);
+		expect(result.cpuMs).toBeGreaterThan(0);
+		expect(lines[0]).toMatch(/^install screen: \d+ events over \d+ ms, CPU \d+ ms/);
+	});
+});
