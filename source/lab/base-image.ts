@@ -3,6 +3,7 @@ import {mkdir, open, readdir, rename, rm, stat, writeFile} from 'node:fs/promise
 import {basename, dirname, join} from 'node:path';
 import {run} from './exec.js';
 import {unmountUnder} from './mounts.js';
+import {findProcesses, killTree} from './processes.js';
 
 /** Packages the base image carries beyond minbase: what a booted, reachable host needs. */
 export const basePackages = ['systemd', 'systemd-sysv', 'openssh-server', 'iproute2', 'dbus', 'sudo', 'ca-certificates', 'gnupg', 'procps'];
@@ -27,7 +28,7 @@ export async function ensureBaseImage(path: string, mirror: string, log: (line: 
 	if (await baseImageReady(path)) return 'cached';
 	const parent = dirname(path);
 	await mkdir(parent, {recursive: true});
-	await removePartials(path);
+	for (const leftover of await removePartials(path)) log(`lab: removed an unfinished base image build (${leftover})`);
 	if (await stat(path).catch(() => undefined)) await removeTree(path);
 	const partial = `${path}.partial-${process.pid}`;
 	const logFile = `${path}.build.log`;
@@ -77,10 +78,19 @@ export async function removeBaseImage(path: string): Promise<void> {
 	await rm(`${path}.build.log`, {force: true});
 }
 
-async function removePartials(path: string): Promise<void> {
+async function removePartials(path: string): Promise<string[]> {
 	const prefix = `${basename(path)}.partial-`;
 	const entries = await readdir(dirname(path)).catch(() => [] as string[]);
-	for (const entry of entries) if (entry.startsWith(prefix)) await removeTree(join(dirname(path), entry));
+	const removed: string[] = [];
+	for (const entry of entries) {
+		if (!entry.startsWith(prefix)) continue;
+		const partial = join(dirname(path), entry);
+		// A debootstrap whose lab up was killed may still be writing there.
+		for (const pid of await findProcesses(argv => argv.includes(partial))) await killTree(pid);
+		await removeTree(partial);
+		removed.push(partial);
+	}
+	return removed;
 }
 
 // An interrupted debootstrap leaves /proc and /sys mounted inside its target:

@@ -30,7 +30,9 @@ async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, waitMs: n
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 		}
 		const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-		if (!holder || holder === process.pid || !(await processArgv(holder))) {
+		// A pid reused by something that is not node is not a lab command holding the lock.
+		const argv = holder && holder !== process.pid ? await processArgv(holder) : undefined;
+		if (!argv || !argv.some(arg => /node/.test(arg))) {
 			await rm(lockFile, {force: true});
 			continue;
 		}

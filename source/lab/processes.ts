@@ -126,3 +126,13 @@ export async function killNetnsProcesses(nsFile: string): Promise<number> {
 	for (const pid of pids) await waitForExit(pid, 5_000);
 	return pids.length;
 }
+
+/** Kills a process and everything below it (SIGKILL, children first); returns how many there were. */
+export async function killTree(pid: number): Promise<number> {
+	const parents = await parentMap();
+	const tree = [pid];
+	for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+	for (const member of tree.reverse()) signal(member, 'SIGKILL');
+	for (const member of tree) await waitForExit(member, 5_000);
+	return tree.length;
+}

@@ -1,0 +1,42 @@
+import {pathToFileURL} from 'node:url';
+import {labDown, labUp, type TopologyName} from '../source/lab/lab.js';
+
+/** Wall times of the lab, in milliseconds. */
+export type LabBench = {topology: TopologyName; hosts: number; coldUpMs: number; baseImageMs: number; warmUpMs: number; downMs: number};
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Times `lab up` with no base image (after `lab down --purge`: debootstrap
+ * included) and with the cached one, then `lab down`. Needs root; it takes
+ * down any lab that is running.
+ */
+export async function benchLab(topology: TopologyName = 'seed', print: (line: string) => void = console.log): Promise<LabBench> {
+	const log = (line: string) => print(`  ${line}`);
+	await labDown({purge: true, log});
+
+	const cold = await labUp({topology, log});
+	const hosts = cold.status.exists ? cold.status.hosts.length : 0;
+	await labDown({log});
+
+	const warm = await labUp({topology, log});
+	const down = await labDown({log});
+
+	const result: LabBench = {
+		topology,
+		hosts,
+		coldUpMs: cold.ms,
+		baseImageMs: cold.timings['base image'] ?? 0,
+		warmUpMs: warm.ms,
+		downMs: down.ms,
+	};
+	print(`lab up ${topology} (${hosts} hosts), cold base image: ${secs(result.coldUpMs)} (base image build ${secs(result.baseImageMs)})`);
+	print(`lab up ${topology} (${hosts} hosts), warm base image: ${secs(result.warmUpMs)}`);
+	print(`lab down: ${secs(result.downMs)}`);
+	return result;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+	const topology = process.argv[2] === 'compact' ? 'compact' : 'seed';
+	await benchLab(topology);
+}
