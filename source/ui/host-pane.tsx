@@ -17,12 +17,8 @@ const statusColor: Record<HostPane['status'], string> = {
 	skipped: 'yellow',
 };
 
-/**
- * One host: name and roles, what it is doing and for how long, and its last
- * output lines. A failed host turns red and shows the failing command and its output.
- */
-export function HostPaneView(props: {pane: HostPane; now: number; width: number; lines: number; selected: boolean}) {
-	const {pane, now} = props;
+/** The status mark, what the host is doing, and for how long: the same words in a pane and in a line. */
+function describePane(pane: HostPane, now: number): {mark: string; doing: string; elapsed: string} {
 	const failed = pane.status === 'failed';
 	const elapsed = pane.startedAt === undefined ? '' : formatDuration((pane.status === 'running' ? now : (pane.endedAt ?? now)) - pane.startedAt);
 	let mark: string;
@@ -33,11 +29,23 @@ export function HostPaneView(props: {pane: HostPane; now: number; width: number;
 	else mark = '·';
 	let doing: string;
 	if (failed && pane.failure) doing = `${pane.failure.phase} › ${pane.failure.step}`;
-	else if (pane.status === 'running') doing = `${pane.phase} › ${pane.step} (${formatDuration(now - (pane.stepStartedAt ?? now))})`;
-	else if (pane.status === 'done') doing = `done: ${pane.changed} changed, ${pane.unchanged} already as wanted`;
+	// The phase is on the progress line; a pane names only its step, which is what is cut short otherwise.
+	else if (pane.status === 'running') doing = `${pane.step} (${formatDuration(now - (pane.stepStartedAt ?? now))})`;
+	else if (pane.status === 'done') doing = `done: ${pane.changed} changed, ${pane.unchanged} as wanted`;
 	else if (pane.status === 'skipped') doing = pane.skipped ?? 'skipped';
-	else if (pane.status === 'idle') doing = `waiting for the next phase (${pane.changed + pane.unchanged} steps done)`;
+	else if (pane.status === 'idle') doing = `${pane.changed + pane.unchanged} steps done, waiting`;
 	else doing = 'waiting';
+	return {mark, doing, elapsed};
+}
+
+/**
+ * One host: name and roles, what it is doing and for how long, and its last
+ * output lines. A failed host turns red and shows the failing command and its output.
+ */
+export function HostPaneView(props: {pane: HostPane; now: number; width: number; lines: number; selected: boolean}) {
+	const {pane} = props;
+	const failed = pane.status === 'failed';
+	const {mark, doing, elapsed} = describePane(pane, props.now);
 	const body: Array<{text: string}> = [];
 	if (failed && pane.failure) {
 		if (pane.failure.command) body.push({text: `$ ${pane.failure.command}`});
@@ -76,4 +84,28 @@ function fit(text: string, width: number): string {
 	const chars = [...text];
 	if (chars.length <= width) return text || ' ';
 	return `${chars.slice(0, Math.max(width - 1, 0)).join('')}…`;
+}
+
+/** One host on one line, for terminals too short for panes: mark, name, what it does, its last line. */
+export function HostLineView(props: {pane: HostPane; now: number; width: number; selected: boolean}) {
+	const {pane} = props;
+	const failed = pane.status === 'failed';
+	const {mark, doing} = describePane(pane, props.now);
+	const last = failed && pane.failure ? (pane.failure.command ? `$ ${pane.failure.command}` : pane.failure.error) : (pane.lines.at(-1) ?? '');
+	return (
+		<Box width={props.width}>
+			<Box width={4} flexShrink={0}>
+				<Text color={statusColor[pane.status]}>
+					<Text color="cyan">{props.selected ? '›' : ' '}</Text> {mark.split(' ')[0]}
+				</Text>
+			</Box>
+			<Box width={16} flexShrink={0}>
+				<Text bold>{pane.name}</Text>
+			</Box>
+			<Text color={failed ? 'red' : undefined} wrap="truncate-end">
+				{doing}
+				<Text dimColor={!failed}>{last ? ` │ ${last}` : ''}</Text>
+			</Text>
+		</Box>
+	);
 }

@@ -105,7 +105,7 @@ export function InstallScreen(props: {
 		return () => clearInterval(timer);
 	}, [ui.mode, ui.log?.host, end, services]);
 
-	const rows = stdout.rows || 24;
+	const rows = stdout.rows || 0;
 	const columns = stdout.columns || 80;
 	const count = view.state.hosts.length;
 	const perRow = columns >= 120 ? 3 : columns >= 80 ? 2 : 1;
@@ -137,7 +137,7 @@ export function InstallScreen(props: {
 					}
 					if (!log) return;
 					const total = log.lines?.length ?? 0;
-					const page = Math.max(rows - 8, 5);
+					const page = Math.max((rows || 24) - 8, 5);
 					let offset = log.offset;
 					if (key.upArrow) offset++;
 					else if (key.downArrow) offset--;

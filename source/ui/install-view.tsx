@@ -1,6 +1,6 @@
 import {Box, Static, Text} from 'ink';
 import SelectInput from 'ink-select-input';
-import {HostPaneView, spinnerFrame} from './host-pane.js';
+import {HostLineView, HostPaneView, spinnerFrame} from './host-pane.js';
 import {currentPhase, formatDuration, type FinishedLine, type InstallState} from './install-state.js';
 import {LogView} from './log-view.js';
 
@@ -30,27 +30,31 @@ export function InstallView(props: {
 	ui: InstallUi;
 	now: number;
 	columns: number;
+	/** Terminal rows; 0 when unknown, which draws full panes whatever their height. */
 	rows: number;
 	end?: InstallEnd;
 	interactive: boolean;
 	onPick?: (host: string) => void;
 }) {
 	const {state, ui, now} = props;
-	const perRow = props.columns >= 120 ? 3 : props.columns >= 80 ? 2 : 1;
-	const width = Math.floor(props.columns / perRow);
-	const lines = state.hosts.length <= 3 ? 5 : state.hosts.length <= 6 ? 4 : 3;
 	const failures = state.hosts.filter(pane => pane.failure);
+	const layout = paneLayout(state.hosts.length, props.columns, props.rows, failures.length > 0);
+	const {perRow, width, lines} = layout;
 	return (
 		<Box flexDirection="column">
 			<Static items={state.finished}>{line => <FinishedLineView key={line.id} line={line} />}</Static>
 			<Progress state={state} now={now} />
 			{ui.mode === 'log' && ui.log ? (
-				<LogView host={ui.log.host} lines={ui.log.lines} error={ui.log.error} offset={ui.log.offset} height={Math.max(props.rows - 8, 5)} />
+				<LogView host={ui.log.host} lines={ui.log.lines} error={ui.log.error} offset={ui.log.offset} height={Math.max((props.rows || 24) - 8, 5)} />
 			) : (
 				<Box flexWrap="wrap" width={perRow * width}>
-					{state.hosts.map((pane, i) => (
-						<HostPaneView key={pane.name} pane={pane} now={now} width={width} lines={lines} selected={i === ui.selected} />
-					))}
+					{state.hosts.map((pane, i) =>
+						layout.compact ? (
+							<HostLineView key={pane.name} pane={pane} now={now} width={props.columns} selected={i === ui.selected} />
+						) : (
+							<HostPaneView key={pane.name} pane={pane} now={now} width={width} lines={lines} selected={i === ui.selected} />
+						),
+					)}
 				</Box>
 			)}
 			{ui.mode !== 'log' && failures.length > 0 ? <FailurePanel state={state} /> : null}
@@ -68,6 +72,25 @@ export function InstallView(props: {
 			<Footer ui={ui} end={props.end} now={now} />
 		</Box>
 	);
+}
+
+/**
+ * How the panes fit the terminal: up to three across by width, 3 to 5 output
+ * lines each by count, fewer lines when rows are short, and one line per host
+ * when even that does not fit (Ink redraws the whole screen on every frame
+ * once the output is taller than the terminal).
+ */
+export function paneLayout(count: number, columns: number, rows: number, failure: boolean): {perRow: number; width: number; lines: number; compact: boolean} {
+	const perRow = columns >= 120 ? 3 : columns >= 80 ? 2 : 1;
+	const width = Math.floor(columns / perRow);
+	const wanted = count <= 3 ? 5 : count <= 6 ? 4 : 3;
+	if (!rows) return {perRow, width, lines: wanted, compact: false};
+	const paneRows = Math.ceil(count / perRow);
+	// Progress (2), footer (2) and, after a failure, its panel (about 12).
+	const free = rows - 4 - (failure ? 12 : 0);
+	const lines = Math.min(wanted, Math.floor(free / Math.max(paneRows, 1)) - 4);
+	if (lines >= 1) return {perRow, width, lines, compact: false};
+	return {perRow: 1, width: columns, lines: 1, compact: true};
 }
 
 function Progress(props: {state: InstallState; now: number}) {

@@ -1,0 +1,60 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {cleanup, render} from 'ink-testing-library';
+import {createInstallState, reduceInstall} from '../../source/ui/install-state.js';
+import {initialInstallUi, InstallView, paneLayout} from '../../source/ui/install-view.js';
+import {recording} from './helpers.js';
+
+afterEach(cleanup);
+
+const events = recording('install-9-hosts');
+const middle = events.slice(0, events.findIndex(e => e.type === 'phase-started' && e.phase === 'postgres-leader') + 5);
+const state = middle.reduce(reduceInstall, createInstallState());
+const now = middle.at(-1)!.at + 1500;
+
+describe('paneLayout', () => {
+	it('puts nine panes three across with three lines on a 120x40 terminal', () => {
+		expect(paneLayout(9, 120, 40, false)).toEqual({perRow: 3, width: 40, lines: 3, compact: false});
+		expect(paneLayout(9, 120, 40, true)).toEqual({perRow: 3, width: 40, lines: 3, compact: false});
+	});
+
+	it('gives fewer hosts more lines', () => {
+		expect(paneLayout(3, 120, 40, false).lines).toBe(5);
+		expect(paneLayout(6, 120, 40, false).lines).toBe(4);
+	});
+
+	it('falls back to one line per host when panes cannot fit the rows', () => {
+		expect(paneLayout(9, 80, 24, false)).toEqual({perRow: 1, width: 80, lines: 1, compact: true});
+		expect(paneLayout(9, 100, 0, false).compact).toBe(false);
+	});
+});
+
+describe('InstallView', () => {
+	it('is a pure function of state, clock and UI state', () => {
+		const draw = () => {
+			const instance = render(<InstallView state={state} ui={initialInstallUi} now={now} columns={100} rows={40} interactive={false} />);
+			const frame = instance.lastFrame();
+			instance.unmount();
+			return frame;
+		};
+		expect(draw()).toBe(draw());
+	});
+
+	it('shows the running step with its time and the host\u2019s total time', () => {
+		const {lastFrame} = render(<InstallView state={state} ui={initialInstallUi} now={now} columns={100} rows={40} interactive={false} />);
+		const frame = lastFrame()!;
+		expect(frame).toContain('phase 4/9 postgres-leader');
+		expect(frame).toMatch(/postgres1 postgres\s+[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 5s/);
+		expect(frame).toContain('write /etc/patroni/config.yml (1s)');
+		expect(frame).toMatch(/etcd1 etcd\s+· 3s/);
+		expect(frame).toContain('8 steps done, waiting');
+	});
+
+	it('draws one line per host on a short terminal', () => {
+		const {lastFrame} = render(<InstallView state={state} ui={initialInstallUi} now={now} columns={80} rows={24} interactive={false} />);
+		const frame = lastFrame()!;
+		const live = frame.slice(frame.indexOf('phase 4/9'));
+		expect(live).toMatch(/› [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] postgres1\s+write \/etc\/patroni\/config.yml \(1s\) │ pg_dropcluster/);
+		expect(live).toMatch(/\n {2}· etcd1\s+8 steps done, waiting │ http/);
+		expect(live).not.toContain('╭');
+	});
+});
