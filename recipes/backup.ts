@@ -36,6 +36,8 @@ export function sshTrustFiles(host: HostAnswers, answers: Answers, shared: RunCo
 	if (userKeys.some(k => !k) || hostKeys.some(([, k]) => !k)) throw new Error('SSH identities of the repository or a node were not gathered; re-run install');
 	const file = (path: string, content: string): ManagedFile => ({path, owner: 'postgres', group: 'postgres', mode: 0o600, content, secret: false});
 	return [
+		// ssh would otherwise append every key type it learns to known_hosts, which pgha owns.
+		file('/var/lib/postgresql/.ssh/config', 'Host *\n\tUpdateHostKeys no\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n\tServerAliveInterval 10\n'),
 		file('/var/lib/postgresql/.ssh/authorized_keys', `${userKeys.join('\n')}\n`),
 		file('/var/lib/postgresql/.ssh/known_hosts', `${hostKeys.map(([ip, key]) => `${ip} ${key}`).join('\n')}\n`),
 	];

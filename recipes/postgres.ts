@@ -17,7 +17,7 @@ export async function patroniMembers(ctx: Pick<StepContext, 'run'>): Promise<Mem
 
 /** Runs SQL as the local postgres superuser over the socket, the SQL on stdin. */
 export function psql(ctx: Pick<StepContext, 'run'>, sql: string, database = 'postgres') {
-	return ctx.run(`runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d ${database}`, {stdin: sql, quiet: true});
+	return ctx.run(`cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d ${database}`, {stdin: sql, quiet: true});
 }
 
 /**

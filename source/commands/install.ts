@@ -26,7 +26,11 @@ export const install: Command = async (_args, flags, io) => {
 	try {
 		const result = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), signal: controller.signal, env: io.env});
 		if (!result.ok) {
-			const where = result.failed ? ` on ${result.failed.host} at "${result.failed.step}" (phase ${result.failed.phase})` : '';
+			const where = result.failed
+				? ` on ${result.failed.host} at "${result.failed.step}" (phase ${result.failed.phase})`
+				: result.verified === false
+					? ': the cluster is installed but verify found failing checks (FAIL lines above)'
+					: '';
 			io.err(`pgha: install failed${where}.\n  Full log: ${result.logFile}\n  Fix the cause and run the same command again: it carries on from where it stopped.`);
 			return 1;
 		}

@@ -6,6 +6,7 @@ import {etcdctl} from '../../recipes/etcd.js';
 import {backupInfo, pgbackrest} from '../../recipes/backup.js';
 import {holdsVip} from '../../recipes/balancer.js';
 import {waitFor} from '../../recipes/managed-file.js';
+import {psql} from '../../recipes/postgres.js';
 import {renderHostFiles} from '../render/index.js';
 
 type Check = {name: string; run: () => Promise<string>};
@@ -20,7 +21,7 @@ export async function asOwner(conn: HostConnection, answers: Answers, target: st
 	const {name, owner} = answers.database;
 	const pgpass = `*:*:*:${owner}:${answers.passwords.app.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`;
 	const script = `set -e; f=$(mktemp); trap 'rm -f "$f"' EXIT; cat > "$f"
-PGPASSFILE="$f" PGCONNECT_TIMEOUT=5 psql -X -A -t -v ON_ERROR_STOP=1 ${shQuote(`${target} user=${owner} dbname=${name}`)} -c ${shQuote(sql)}`;
+PGPASSFILE="$f" PGCONNECT_TIMEOUT=5 psql -X -A -t -q -v ON_ERROR_STOP=1 ${shQuote(`${target} user=${owner} dbname=${name}`)} -c ${shQuote(sql)}`;
 	return (await conn.run(script, {stdin: pgpass})).stdout.trim();
 }
 
@@ -40,20 +41,27 @@ export async function verifyCluster(answers: Answers, connections: Map<string, H
 		{
 			name: 'etcd healthy on all members',
 			run: async () => {
-				const out = await conn(etcd[0]!.name).run(etcdctl(answers, 'endpoint health'));
-				return `${out.stdout.trim().split('\n').length}/${etcd.length} healthy`;
+				const out = await conn(etcd[0]!.name).run(etcdctl(answers, 'endpoint health -w json'), {check: false});
+				const health = JSON.parse(out.stdout || '[]') as Array<{endpoint: string; health: boolean; took?: string; error?: string}>;
+				const healthy = health.filter(e => e.health);
+				if (healthy.length !== etcd.length) throw new Error(`${healthy.length}/${etcd.length} healthy: ${health.filter(e => !e.health).map(e => `${e.endpoint} ${e.error ?? ''}`).join('; ')}`);
+				return `${healthy.length}/${etcd.length} healthy (${health.map(e => `${e.endpoint} ${e.took ?? ''}`.trim()).join(', ')})`;
 			},
 		},
 		{
 			name: 'Patroni: one leader, replicas streaming with no lag',
 			run: async () => {
 				let summary = '';
-				await waitFor('replicas to catch up', async () => {
+				await waitFor('replicas to stream with no lag', async () => {
 					const list = JSON.parse((await first.run('patronictl -c /etc/patroni/config.yml list -f json')).stdout) as Array<Record<string, unknown>>;
 					const leaders = list.filter(m => m['Role'] === 'Leader');
-					const replicas = list.filter(m => m['Role'] !== 'Leader');
-					summary = list.map(m => `${m['Member']} ${m['Role']} ${m['State']} lag ${m['Lag in MB'] ?? 0}`).join('; ');
-					return leaders.length === 1 && replicas.length === nodes.length - 1 && replicas.every(m => m['State'] === 'streaming' && Number(m['Lag in MB'] ?? 0) === 0);
+					summary = `leaders: ${leaders.map(m => m['Member']).join(', ') || 'none'}`;
+					if (leaders.length !== 1) return false;
+					// Patroni 3.0 reports replicas as "running"; the leader's pg_stat_replication says whether they stream.
+					const rows = (await psql(conn(String(leaders[0]!['Member'])), 'select application_name, state, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), -1) from pg_stat_replication order by 1;')).stdout.trim();
+					const replicas = rows ? rows.split('\n').map(line => line.split('|')) : [];
+					summary = `${leaders[0]!['Member']} leader; ${replicas.map(([name, state, lag]) => `${name} ${state} lag ${lag} bytes`).join('; ') || 'no replica connected'}`;
+					return replicas.length === nodes.length - 1 && replicas.every(([, state, lag]) => state === 'streaming' && lag === '0');
 				}, 60_000).catch(error => {
 					throw new Error(`${(error as Error).message}: ${summary}`);
 				});

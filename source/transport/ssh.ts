@@ -143,7 +143,8 @@ export class HostConnection {
 		const dir = path.replace(/\/[^/]*$/, '') || '/';
 		const tmp = `${path}.pgha-new`;
 		await this.run(
-			`set -e; umask 077; mkdir -p ${shQuote(dir)}; cat > ${shQuote(tmp)}; ` +
+			// New directories stay traversable (a service user reads files in them); the file itself starts private.
+			`set -e; umask 022; mkdir -p ${shQuote(dir)}; umask 077; cat > ${shQuote(tmp)}; ` +
 				`chown ${shQuote(`${owner}:${group}`)} ${shQuote(tmp)}; chmod ${mode.toString(8)} ${shQuote(tmp)}; mv -f ${shQuote(tmp)} ${shQuote(path)}`,
 			{stdin: content},
 		);
