@@ -1,7 +1,31 @@
-import {UserError} from '../errors.js';
+import {UsageError} from '../errors.js';
 import type {Command} from './context.js';
 
-/** Placeholder until this command lands. */
-export const wizard: Command = async () => {
-	throw new UserError('"wizard" is not available in this build yet');
+/**
+ * `pgha` with no command: the wizard on a terminal. It never prompts without
+ * one; it says how to install from an answer file instead.
+ */
+export const wizard: Command = async (_args, flags, io) => {
+	if (!io.interactive)
+		throw new UsageError(
+			'the wizard needs a terminal (and CI unset); without one, install from an answer file: pgha install --answers FILE --yes (see examples/ and `pgha schema`)',
+		);
+	const [{runApp}, {wizardServices}] = await Promise.all([import('../ui/run-app.js'), import('../engine/wizard-services.js')]);
+	const result = await runApp(wizardServices(io.env));
+	switch (result.kind) {
+		case 'quit':
+			return 0;
+		case 'not-interactive':
+			throw new UsageError('keys cannot be read from this terminal; use pgha install --answers FILE --yes');
+		case 'error':
+			io.err(`pgha: ${result.message}`);
+			return 1;
+		case 'installed':
+			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run \`pgha install --cluster ${result.answers.cluster.name}\` to carry on.`);
+			return result.ok ? 0 : 1;
+		case 'command': {
+			const {main} = await import('./main.js');
+			return main([result.command], {...flags, cluster: result.cluster}, io);
+		}
+	}
 };

@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import {validateAnswers} from '../answers/load.js';
 import {formatProblems} from '../answers/problem.js';
 import type {AnswersInput, Role} from '../answers/schema.js';
-import type {LabPasswords} from './passwords.js';
+import type {GeneratedPasswords} from '../answers/passwords.js';
 import {labClusterName, labNetwork, type TopologyName} from './topology.js';
 
 /** An answer file for a cluster on the lab's hosts, as `pgha install --answers` takes it. */
@@ -11,7 +11,7 @@ export function labAnswers(
 	topology: TopologyName,
 	hosts: ReadonlyArray<{name: string; ip: string; roles: readonly Role[]}>,
 	keyFile: string,
-	passwords: LabPasswords,
+	passwords: GeneratedPasswords,
 ): AnswersInput {
 	return {
 		version: 1,

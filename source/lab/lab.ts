@@ -20,7 +20,7 @@ import {
 	listLinks,
 	listNetns,
 } from './network.js';
-import {generateLabPasswords} from './passwords.js';
+import {generatePasswords} from '../answers/passwords.js';
 import {fetchThroughCache, packageCacheMatch, startPackageCache, stopPackageCache} from './package-cache.js';
 import {hostPaths, labPaths, type LabPaths} from './paths.js';
 import {ensureTools, requireLinuxRoot, requireOverlayfs} from './prerequisites.js';
@@ -280,7 +280,7 @@ async function writeAnswersFor(paths: LabPaths, file: string, log: LabLog): Prom
 	const existing = await readStateFile(paths.stateFile);
 	if (existing.kind !== 'ok') throw new UserError('no lab is set up; run pgha lab up first');
 	const state = existing.state;
-	await writeLabAnswers(file, labAnswers(state.topology, state.hosts, state.keyFile, generateLabPasswords()));
+	await writeLabAnswers(file, labAnswers(state.topology, state.hosts, state.keyFile, generatePasswords()));
 	log(`lab: answer file written to ${file} (mode 0600; it holds the passwords)`);
 }
 

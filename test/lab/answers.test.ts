@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {loadAnswersFile, validateAnswers} from '../../source/answers/load.js';
 import {passwordWeakness} from '../../source/answers/schema.js';
 import {labAnswers, labAnswersYaml, writeLabAnswers} from '../../source/lab/answers.js';
-import {alphanumericSecret, generateLabPasswords, passwordWithSymbol} from '../../source/lab/passwords.js';
+import {alphanumericSecret, generatePasswords, passwordWithSymbol} from '../../source/answers/passwords.js';
 import {topologyHosts} from '../../source/lab/topology.js';
 
 const key = '/var/lib/pgha/lab/ssh/id_ed25519';
@@ -22,13 +22,13 @@ function seeded(seed = 1): (max: number) => number {
 
 describe('lab passwords', () => {
 	it('are strong by the answer file rules', () => {
-		const passwords = generateLabPasswords();
+		const passwords = generatePasswords();
 		for (const name of ['superuser', 'replication', 'app', 'patroniApi', 'backupCipher'] as const)
 			expect(passwordWeakness(passwords[name]), name).toBeUndefined();
 	});
 
 	it('have the documented shapes', () => {
-		const passwords = generateLabPasswords(seeded(7));
+		const passwords = generatePasswords(seeded(7));
 		expect(passwords.superuser).toMatch(/^[A-Za-z0-9]+-[A-Za-z0-9]+$/);
 		expect(passwords.superuser).toHaveLength(25);
 		expect(passwords.vrrp).toMatch(/^[A-Za-z0-9]{8}$/);
@@ -36,7 +36,7 @@ describe('lab passwords', () => {
 	});
 
 	it('differ between calls', () => {
-		expect(generateLabPasswords().superuser).not.toBe(generateLabPasswords().superuser);
+		expect(generatePasswords().superuser).not.toBe(generatePasswords().superuser);
 	});
 
 	it('mix lower case, upper case and digits even when the draw is unlucky', () => {
@@ -55,14 +55,14 @@ describe('lab passwords', () => {
 describe('lab answers', () => {
 	for (const topology of ['seed', 'compact'] as const) {
 		it(`validate for the ${topology} topology`, () => {
-			const answers = labAnswers(topology, topologyHosts(topology), key, generateLabPasswords());
+			const answers = labAnswers(topology, topologyHosts(topology), key, generatePasswords());
 			const result = validateAnswers(answers, {});
 			expect(result.ok ? [] : result.problems).toEqual([]);
 		});
 	}
 
 	it('carry the lab network, key and cluster name', () => {
-		const answers = labAnswers('compact', topologyHosts('compact'), key, generateLabPasswords());
+		const answers = labAnswers('compact', topologyHosts('compact'), key, generatePasswords());
 		expect(answers.cluster).toEqual({name: 'lab-compact', postgresVersion: 15});
 		expect(answers.ssh).toEqual({user: 'root', port: 22, identityFile: key});
 		expect(answers.network).toEqual({vip: '10.131.0.56', prefix: 24, vrrpRouterId: 51, interface: 'eth0'});
@@ -71,13 +71,13 @@ describe('lab answers', () => {
 
 	it('leave out hosts added without a role', () => {
 		const hosts = [...topologyHosts('seed'), {name: 'extra', ip: '10.131.0.10', roles: []}];
-		const answers = labAnswers('seed', hosts, key, generateLabPasswords());
+		const answers = labAnswers('seed', hosts, key, generatePasswords());
 		expect(answers.hosts.map(h => h.name)).not.toContain('extra');
 		expect(answers.cluster.name).toBe('lab');
 	});
 
 	it('say in the file that it holds passwords', () => {
-		expect(labAnswersYaml(labAnswers('seed', topologyHosts('seed'), key, generateLabPasswords()))).toMatch(/^# .*\n# The passwords are in clear/);
+		expect(labAnswersYaml(labAnswers('seed', topologyHosts('seed'), key, generatePasswords()))).toMatch(/^# .*\n# The passwords are in clear/);
 	});
 });
 
@@ -91,7 +91,7 @@ describe('writeLabAnswers', () => {
 		dir = await mkdtemp(join(tmpdir(), 'pgha-lab-'));
 		const file = join(dir, 'lab.yaml');
 		await writeFile(file, 'old', {mode: 0o644});
-		const answers = labAnswers('seed', topologyHosts('seed'), key, generateLabPasswords());
+		const answers = labAnswers('seed', topologyHosts('seed'), key, generatePasswords());
 		await writeLabAnswers(file, answers);
 		expect((await stat(file)).mode & 0o777).toBe(0o600);
 		const loaded = await loadAnswersFile(file, {});
@@ -103,7 +103,7 @@ describe('writeLabAnswers', () => {
 	it('refuses answers that do not validate, writing nothing', async () => {
 		dir = await mkdtemp(join(tmpdir(), 'pgha-lab-'));
 		const file = join(dir, 'bad.yaml');
-		const answers = labAnswers('seed', topologyHosts('seed').slice(0, 2), key, generateLabPasswords());
+		const answers = labAnswers('seed', topologyHosts('seed').slice(0, 2), key, generatePasswords());
 		await expect(writeLabAnswers(file, answers)).rejects.toThrow(/do not validate/);
 		await expect(stat(file)).rejects.toThrow();
 	});

@@ -23,8 +23,8 @@ export function passwordWithSymbol(length: number, random: RandomInt = randomInt
 	return `${base.slice(0, at)}-${base.slice(at)}`;
 }
 
-/** The lab cluster's secrets, generated fresh. */
-export type LabPasswords = {
+/** Every secret of an answer file, generated fresh. */
+export type GeneratedPasswords = {
 	superuser: string;
 	replication: string;
 	app: string;
@@ -34,7 +34,7 @@ export type LabPasswords = {
 };
 
 /** Strong passwords for every secret of the answer file; vrrp is 8 characters (Keepalived reads no more). */
-export function generateLabPasswords(random: RandomInt = randomInt): LabPasswords {
+export function generatePasswords(random: RandomInt = randomInt): GeneratedPasswords {
 	return {
 		superuser: passwordWithSymbol(24, random),
 		replication: passwordWithSymbol(24, random),

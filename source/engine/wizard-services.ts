@@ -1,0 +1,81 @@
+import {readdir, readFile} from 'node:fs/promises';
+import {existsSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import {validateAnswers} from '../answers/load.js';
+import {formatProblems} from '../answers/problem.js';
+import {alphanumericSecret, passwordWithSymbol} from '../answers/passwords.js';
+import {answersSchema, type AnswersInput} from '../answers/schema.js';
+import {listClusters} from '../answers/store.js';
+import {pghaHome} from '../paths.js';
+import {HostConnection} from '../transport/ssh.js';
+import type {HostCheck, WizardServices} from '../ui/services.js';
+import type {EngineEvent} from './events.js';
+import {applyCluster} from './install.js';
+
+/** Logs into one host and reports what the wizard shows: reachable, credentials, OS, key, interfaces. */
+export async function checkHost(ip: string, ssh: AnswersInput['ssh']): Promise<HostCheck> {
+	const settings = answersSchema.shape.ssh.parse(ssh ?? {});
+	let conn: HostConnection | undefined;
+	try {
+		conn = await HostConnection.open({name: ip, ip}, settings);
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		const refused = /refused|login/i.test(message) && !/unreachable/.test(message);
+		return {ok: false, reachable: refused, authenticated: false, error: message.replace(`${ip} (${ip})`, ip)};
+	}
+	try {
+		const out = (await conn.run(`. /etc/os-release; echo "$PRETTY_NAME"; echo "$ID $VERSION_ID"; ip -o -4 addr show | awk '$2 != "lo" {print $2}' | sort -u | tr '\\n' ' '`, {check: false, timeoutMs: 15_000})).stdout.split('\n');
+		const supported = out[1]?.trim() === 'debian 12';
+		return {
+			ok: supported,
+			reachable: true,
+			authenticated: true,
+			os: out[0]?.trim(),
+			supported,
+			fingerprint: conn.fingerprint,
+			interfaces: (out[2] ?? '').trim().split(/\s+/).filter(Boolean),
+			...(supported ? {} : {error: `runs ${out[0]?.trim() || 'an unknown OS'}; pgha supports Debian 12 only`}),
+		};
+	} finally {
+		conn.close();
+	}
+}
+
+/** The real services behind the wizard: SSH checks, the saved store, the install engine and its log. */
+export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServices {
+	let logFile: string | undefined;
+	return {
+		async listSshKeys() {
+			const dir = join(homedir(), '.ssh');
+			const files = await readdir(dir).catch(() => [] as string[]);
+			return files.filter(f => files.includes(`${f}.pub`)).map(f => `~/.ssh/${f}`);
+		},
+		checkHost,
+		generatePassword: kind => (kind === 'vrrp' ? alphanumericSecret(8) : kind === 'cipher' ? passwordWithSymbol(48) : passwordWithSymbol(24)),
+		savedClusters: async () => listClusters(env),
+		async install(input, onEvent: (event: EngineEvent) => void, signal) {
+			const result = validateAnswers(input, env);
+			if (!result.ok) throw new Error(`the answers are not valid:\n${formatProblems(result.problems)}`);
+			const outcome = await applyCluster({
+				answers: result.answers,
+				raw: input,
+				signal,
+				env,
+				emit: event => {
+					if (event.type === 'run-started') logFile = event.logFile;
+					onEvent(event);
+				},
+			});
+			return {ok: outcome.ok, logFile: outcome.logFile, answersFile: join(pghaHome(env), 'clusters', `${input.cluster.name}.json`)};
+		},
+		async readLog(host) {
+			if (!logFile || !existsSync(logFile)) return [];
+			const prefix = `${host}: `;
+			return (await readFile(logFile, 'utf8'))
+				.split('\n')
+				.map(line => line.replace(/^\S+ /, ''))
+				.filter(line => line.startsWith(prefix) || line.startsWith('== '));
+		},
+	};
+}
