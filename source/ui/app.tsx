@@ -1,4 +1,4 @@
-import {useEffect, useState} from 'react';
+import {useEffect, useState, type ReactNode} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {validateAnswers} from '../answers/load.js';
 import type {Answers, AnswersInput} from '../answers/schema.js';
@@ -80,9 +80,26 @@ export function App(props: AppProps) {
 		else finish(result);
 	};
 
+	// The install screen stays mounted once it has run, showing only its printed
+	// lines: Ink draws a <Static> that unmounts as stray characters.
+	const ran = screen.name === 'install' || screen.name === 'done' || (screen.name === 'leaving' && (screen.result.kind === 'installed' || screen.result.kind === 'error'));
+	const [install, setInstall] = useState<{input: AnswersInput; answers: Answers}>();
+	const installScreen =
+		ran && install ? (
+			<InstallScreen
+				key="install"
+				services={props.services}
+				answers={install.input}
+				live={screen.name === 'install'}
+				active={screen.name === 'install'}
+				onDone={run => installed(install.input, install.answers, run)}
+			/>
+		) : null;
+
+	let body: ReactNode = null;
 	switch (screen.name) {
 		case 'start':
-			return (
+			body = (
 				<StartScreen
 					services={props.services}
 					onChoice={choice => {
@@ -92,8 +109,9 @@ export function App(props: AppProps) {
 					}}
 				/>
 			);
+			break;
 		case 'wizard':
-			return (
+			body = (
 				<Wizard
 					services={props.services}
 					initialState={wizardState}
@@ -105,14 +123,17 @@ export function App(props: AppProps) {
 						setWizardState(state);
 						const parsed = validateAnswers(input, {});
 						// The review refuses to confirm invalid answers; this only guards the type.
-						if (parsed.ok) setScreen({name: 'install', input, answers: parsed.answers});
+						if (!parsed.ok) return;
+						setInstall({input, answers: parsed.answers});
+						setScreen({name: 'install', input, answers: parsed.answers});
 					}}
 				/>
 			);
+			break;
 		case 'install':
-			return <InstallScreen services={props.services} answers={screen.input} onDone={run => installed(screen.input, screen.answers, run)} />;
+			break;
 		case 'done':
-			return (
+			body = (
 				<DoneScreen
 					answers={screen.answers}
 					logFile={screen.logFile}
@@ -120,9 +141,17 @@ export function App(props: AppProps) {
 					onLeave={() => finish({kind: 'installed', ok: true, stopped: false, logFile: screen.logFile, answersFile: screen.answersFile, answers: screen.input}, screen)}
 				/>
 			);
+			break;
 		case 'leaving':
-			return <Farewell result={screen.result} after={screen.after} />;
+			body = <Farewell result={screen.result} after={screen.after} />;
+			break;
 	}
+	return (
+		<>
+			{installScreen}
+			{body}
+		</>
+	);
 }
 
 // The last frame stays in the terminal after exit, so it says what happened and what to do.

@@ -28,6 +28,8 @@ export function InstallScreen(props: {
 	active?: boolean;
 	/** Milliseconds between renders while running. */
 	tickMs?: number;
+	/** False once the run is over and another screen shows: only the printed lines stay. */
+	live?: boolean;
 }) {
 	const {services} = props;
 	const {stdout} = useStdout();
@@ -193,6 +195,7 @@ export function InstallScreen(props: {
 			end={end}
 			interactive={interactive && (props.active ?? true) && ui.mode === 'pick'}
 			onPick={host => openLog(host)}
+			live={props.live ?? true}
 		/>
 	);
 }

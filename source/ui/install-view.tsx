@@ -35,6 +35,8 @@ export function InstallView(props: {
 	end?: InstallEnd;
 	interactive: boolean;
 	onPick?: (host: string) => void;
+	/** False draws only the finished lines, for when the run is over and another screen shows. */
+	live?: boolean;
 }) {
 	const {state, ui, now} = props;
 	const failures = state.hosts.filter(pane => pane.failure);
@@ -43,33 +45,40 @@ export function InstallView(props: {
 	return (
 		<Box flexDirection="column">
 			<Static items={state.finished}>{line => <FinishedLineView key={line.id} line={line} />}</Static>
-			<Progress state={state} now={now} />
-			{ui.mode === 'log' && ui.log ? (
-				<LogView host={ui.log.host} lines={ui.log.lines} error={ui.log.error} offset={ui.log.offset} height={Math.max((props.rows || 24) - 8, 5)} />
-			) : (
-				<Box flexWrap="wrap" width={perRow * width}>
-					{state.hosts.map((pane, i) =>
-						layout.compact ? (
-							<HostLineView key={pane.name} pane={pane} now={now} width={props.columns} selected={i === ui.selected} />
-						) : (
-							<HostPaneView key={pane.name} pane={pane} now={now} width={width} lines={lines} selected={i === ui.selected} />
-						),
+			{/* The same tree either way: a <Static> that remounts prints its lines again. */}
+			{props.live === false ? null : (
+				<>
+					<Progress state={state} now={now} />
+					{ui.mode === 'log' && ui.log ? (
+						<LogView host={ui.log.host} lines={ui.log.lines} error={ui.log.error} offset={ui.log.offset} height={Math.max((props.rows || 24) - 8, 5)} />
+					) : ui.mode === 'pick' ? (
+						// The picker takes the panes' place so the screen keeps its height.
+						<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
+							<Text bold>Whose log? (Enter opens it, Esc goes back)</Text>
+							<SelectInput
+								items={state.hosts.map(pane => ({key: pane.name, label: `${pane.name} (${pane.status})`, value: pane.name}))}
+								initialIndex={Math.min(ui.selected, Math.max(state.hosts.length - 1, 0))}
+								isFocused={props.interactive}
+								onSelect={item => props.onPick?.(item.value)}
+							/>
+						</Box>
+					) : (
+						<>
+							<Box flexWrap="wrap" width={perRow * width}>
+								{state.hosts.map((pane, i) =>
+									layout.compact ? (
+										<HostLineView key={pane.name} pane={pane} now={now} width={props.columns} selected={i === ui.selected} />
+									) : (
+										<HostPaneView key={pane.name} pane={pane} now={now} width={width} lines={lines} selected={i === ui.selected} />
+									),
+								)}
+							</Box>
+							{failures.length > 0 ? <FailurePanel state={state} /> : null}
+						</>
 					)}
-				</Box>
+					<Footer ui={ui} end={props.end} now={now} />
+				</>
 			)}
-			{ui.mode !== 'log' && failures.length > 0 ? <FailurePanel state={state} /> : null}
-			{ui.mode === 'pick' ? (
-				<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
-					<Text bold>Whose log? (Enter opens it, Esc goes back)</Text>
-					<SelectInput
-						items={state.hosts.map(pane => ({key: pane.name, label: `${pane.name} (${pane.status})`, value: pane.name}))}
-						initialIndex={Math.min(ui.selected, Math.max(state.hosts.length - 1, 0))}
-						isFocused={props.interactive}
-						onSelect={item => props.onPick?.(item.value)}
-					/>
-				</Box>
-			) : null}
-			<Footer ui={ui} end={props.end} now={now} />
 		</Box>
 	);
 }

@@ -1,3 +1,4 @@
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {Role} from '../answers/schema.js';
 
@@ -8,6 +9,7 @@ export type TopologyHost = {name: string; ip: string; roles: Role[]};
  * The path of a query, top to bottom: clients, the VIP on its two ports, the
  * balancers, the PostgreSQL nodes (each with PgBouncer in front), the etcd
  * quorum that elects the leader, and the backup repository beside them.
+ * One line per tier, so the review fits a 40-row terminal.
  */
 export function Topology(props: {hosts: TopologyHost[]; vip: string}) {
 	const having = (role: Role) => props.hosts.filter(host => host.roles.includes(role));
@@ -16,59 +18,73 @@ export function Topology(props: {hosts: TopologyHost[]; vip: string}) {
 	const backup = having('backup');
 	return (
 		<Box flexDirection="column">
-			<Arrow text="clients" />
-			<Box marginLeft={2}>
-				<Text bold color="cyan">
-					VIP {props.vip || '?'}
-				</Text>
-				<Text>  :5000 read-write (leader) · :5001 read-only (replicas)</Text>
-			</Box>
+			<Tier label="">
+				<Text bold>clients</Text>
+			</Tier>
 			<Arrow />
-			<Tier hosts={having('balancer')} label="HAProxy + Keepalived: one holds the VIP, the other takes over" />
-			<Arrow text="PgBouncer :6432 → PostgreSQL :5432" />
-			<Tier hosts={having('postgres')} label="Patroni + PostgreSQL 15 + PgBouncer: one leader, the rest stream from it" />
-			<Arrow text="leader lock through etcd :2379" />
-			<Tier hosts={etcd} label={`etcd quorum: ${etcd.length} member(s) tolerate ${tolerated} failure(s)`} />
-			<Box marginLeft={2} marginTop={1}>
-				<Text>backups  </Text>
+			<Tier label="VIP">
+				<Text bold color="cyan">
+					{props.vip || '?'}
+				</Text>
+				<Text>  :5000 read-write → leader · :5001 read-only → replicas</Text>
+			</Tier>
+			<Arrow text="HAProxy + Keepalived: one holds the VIP, the other takes over" />
+			<Tier label="balancers">
+				<Hosts hosts={having('balancer')} />
+			</Tier>
+			<Arrow text="PgBouncer :6432 → PostgreSQL :5432 (Patroni: one leader, the others stream from it)" />
+			<Tier label="postgres">
+				<Hosts hosts={having('postgres')} />
+			</Tier>
+			<Arrow text={`leader lock through etcd :2379; ${etcd.length} member(s) tolerate ${tolerated} failure(s)`} />
+			<Tier label="etcd">
+				<Hosts hosts={etcd} />
+			</Tier>
+			<Tier label="backups">
 				{backup.length > 0 ? (
-					<Text>
-						{backup.map(host => `${host.name} ${host.ip || '?'}`).join(', ')}
-						<Text dimColor> ◀ WAL archive and backups from the PostgreSQL nodes (pgBackRest)</Text>
-					</Text>
+					<>
+						<Hosts hosts={backup} />
+						<Text dimColor> ◀ WAL archive and backups of the PostgreSQL nodes (pgBackRest)</Text>
+					</>
 				) : (
-					<Text color="yellow">none: WAL is not archived</Text>
+					<Text color="yellow">none: WAL is not archived and no backups are taken</Text>
 				)}
+			</Tier>
+		</Box>
+	);
+}
+
+function Tier(props: {label: string; children: ReactNode}) {
+	return (
+		<Box>
+			<Box width={11} flexShrink={0}>
+				<Text dimColor>{props.label}</Text>
 			</Box>
+			<Box flexWrap="wrap">{props.children}</Box>
 		</Box>
 	);
 }
 
 function Arrow(props: {text?: string}) {
 	return (
-		<Box flexDirection="column" marginLeft={6}>
-			{props.text === 'clients' ? <Text bold>clients</Text> : null}
-			<Text>
-				│{props.text && props.text !== 'clients' ? <Text dimColor>  {props.text}</Text> : null}
-			</Text>
+		<Box marginLeft={13}>
 			<Text>▼</Text>
+			{props.text ? <Text dimColor>  {props.text}</Text> : null}
 		</Box>
 	);
 }
 
-function Tier(props: {hosts: TopologyHost[]; label: string}) {
+function Hosts(props: {hosts: TopologyHost[]}) {
+	if (props.hosts.length === 0) return <Text color="red">(no host has this role)</Text>;
 	return (
-		<Box flexDirection="column" marginLeft={2}>
-			<Box flexWrap="wrap">
-				{props.hosts.length === 0 ? <Text color="red">(no host has this role)</Text> : null}
-				{props.hosts.map(host => (
-					<Box key={host.name} borderStyle="round" paddingX={1} marginRight={1} flexDirection="column">
-						<Text bold>{host.name}</Text>
-						<Text dimColor>{host.ip || '?'}</Text>
-					</Box>
-				))}
-			</Box>
-			<Text dimColor>{props.label}</Text>
-		</Box>
+		<>
+			{props.hosts.map(host => (
+				<Box key={host.name} marginRight={3}>
+					<Text>
+						<Text color="green">■</Text> <Text bold>{host.name}</Text> {host.ip || '?'}
+					</Text>
+				</Box>
+			))}
+		</>
 	);
 }

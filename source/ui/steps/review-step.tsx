@@ -22,24 +22,25 @@ export function ReviewStep(props: StepProps & {onConfirm: (answers: AnswersInput
 		},
 	});
 	const backup = effectiveBackup(state);
+	// Two hosts to a line when they fit: the review should fit a 40-row terminal.
+	const entryWidth = Math.max(...state.hosts.map(host => 40 + host.roles.join(', ').length), 0);
 	const ssh = state.ssh;
 	const login = ssh.method === 'key' ? `key ${ssh.identityFile}` : ssh.method === 'agent' ? 'the SSH agent' : 'a password';
 	return (
 		<Box flexDirection="column">
 			<Topology hosts={state.hosts} vip={state.network.vip} />
 			<Box flexDirection="column" marginTop={1}>
-				<Text bold>Hosts</Text>
-				{state.hosts.map(host => (
-					<Box key={host.id}>
-						<Box width={20}>
-							<Text>  {host.name}</Text>
+				<Text bold>Hosts and their roles</Text>
+				<Box flexWrap="wrap">
+					{state.hosts.map(host => (
+						<Box key={host.id} width={entryWidth}>
+							<Text>
+								{'  '}
+								{host.name.padEnd(16)} {host.ip.padEnd(16)} {host.roles.join(', ')}
+							</Text>
 						</Box>
-						<Box width={18}>
-							<Text>{host.ip}</Text>
-						</Box>
-						<Text>{host.roles.join(', ')}</Text>
-					</Box>
-				))}
+					))}
+				</Box>
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
 				<Summary label="Cluster" value={`${state.cluster.name} · PostgreSQL 15`} />
