@@ -37,6 +37,7 @@ export type FinishedLine = {
 	detail?: string;
 };
 
+/** One phase of the run and where it is. */
 export type PhaseState = {name: PhaseName; status: 'pending' | 'running' | 'ok' | 'failed'; startedAt?: number; endedAt?: number};
 
 /** Everything the install screen shows, built only from engine events. */

@@ -7,6 +7,7 @@ import {currentCheck} from './host-checks.js';
 
 /** The wizard's steps, in order. */
 export const stepIds = ['cluster', 'ssh', 'hosts', 'network', 'passwords', 'backup', 'review'] as const;
+/** One step of the wizard. */
 export type StepId = (typeof stepIds)[number];
 
 /** Step titles for the header. */
@@ -26,7 +27,9 @@ export type HostRow = {id: number; name: string; ip: string; roles: Role[]};
 /** A host check in flight or done, for the address and SSH settings it was run with. */
 export type HostCheckState = {ip: string; ssh: string; status: 'checking'} | {ip: string; ssh: string; status: 'done'; result: HostCheck};
 
+/** How pgha logs in to the hosts. */
 export type SshMethod = 'key' | 'agent' | 'password';
+/** Whether the secrets are generated or typed. */
 export type PasswordMode = 'generate' | 'type';
 
 /** A typed secret and its confirmation. */

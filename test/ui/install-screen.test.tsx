@@ -1,8 +1,14 @@
-import {afterEach, describe, expect, it, vi} from 'vitest';
+import {afterAll, afterEach, describe, expect, it, vi} from 'vitest';
 
-// Colour on, so the failed pane's red can be seen in the frames.
-vi.hoisted(() => {
+// Colour on, so the failed pane's red can be seen in the frames; set before chalk loads.
+const previousForceColor = vi.hoisted(() => {
+	const previous = process.env['FORCE_COLOR'];
 	process.env['FORCE_COLOR'] = '1';
+	return previous;
+});
+afterAll(() => {
+	if (previousForceColor === undefined) delete process.env['FORCE_COLOR'];
+	else process.env['FORCE_COLOR'] = previousForceColor;
 });
 
 import {cleanup} from 'ink-testing-library';

@@ -17,6 +17,7 @@ export type TogglesSpec = Base & {kind: 'toggles'; count: number; onToggle: (ind
 /** A button: Enter or space presses it. */
 export type ActionSpec = Base & {kind: 'action'; onPress: () => void};
 
+/** Any field a form can focus. */
 export type FieldSpec = TextSpec | ChoiceSpec | TogglesSpec | ActionSpec;
 
 /** Where focus is: the field id, with its last known row and column for when that field goes away. */
