@@ -22,6 +22,7 @@ export default defineConfig({
 					testTimeout: 1_800_000,
 					hookTimeout: 1_800_000,
 					sequence: {sequencer: LabOrder},
+					globalSetup: ['test/e2e/global-setup.ts'],
 				},
 			},
 		],

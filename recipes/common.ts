@@ -84,6 +84,10 @@ export function packageSteps(host: HostAnswers, answers: Answers): Step[] {
 			const lines = result.stdout.trim().split('\n');
 			return lines.length === packages.length && lines.every(line => line === 'install ok installed');
 		},
+		async explain(ctx) {
+			const result = await ctx.run(`for p in ${packages.join(' ')}; do dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"; done`, {quiet: true, check: false});
+			return [`not installed: ${result.stdout.trim().split('\n').join(' ')}`];
+		},
 		async apply(ctx) {
 			// policy-rc.d keeps etcd, PostgreSQL and the others from starting with Debian's defaults;
 			// a member started that way keeps a stale data dir and never joins the cluster.

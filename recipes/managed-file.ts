@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {createTwoFilesPatch} from 'diff';
 import type {Step, StepContext} from '../source/engine/step.js';
 import {shQuote} from '../source/transport/quote.js';
 
@@ -17,11 +18,25 @@ export async function fileMatches(ctx: StepContext, file: ManagedFile): Promise<
 	return hash === want && meta === `${file.owner}:${file.group}:${file.mode.toString(8)}`;
 }
 
+/** How a file on a host differs from the rendered one: a unified diff, never the text of a secret file. */
+export async function explainFile(ctx: StepContext, file: ManagedFile): Promise<string[]> {
+	const want = `${file.owner}:${file.group}:${file.mode.toString(8)}`;
+	const meta = (await ctx.run(`stat -c '%U:%G:%a' ${shQuote(file.path)} 2>/dev/null || echo missing`, {quiet: true, check: false})).stdout.trim();
+	if (meta === 'missing') return [`${file.path} is missing`];
+	const lines = meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`];
+	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
+	const live = (await ctx.conn.readFile(file.path)) ?? '';
+	if (live === file.content) return lines;
+	const patch = createTwoFilesPatch(`${file.path} (on host)`, `${file.path} (from answers)`, live, file.content, '', '', {context: 1});
+	return [...lines, ...patch.split('\n').slice(2).filter(line => line !== '' && !line.startsWith('\\'))];
+}
+
 /** A step that keeps one file as rendered, marking its service for reload or restart when it changes. */
 export function fileStep(file: ManagedFile): Step {
 	return {
 		name: `file ${file.path}`,
 		check: ctx => fileMatches(ctx, file),
+		explain: ctx => explainFile(ctx, file),
 		async apply(ctx) {
 			await ctx.conn.writeFile(file.path, file.content, file.owner, file.group, file.mode);
 			if (file.service && file.onChange && file.onChange !== 'none') ctx.touch(file.service, file.onChange);
@@ -51,6 +66,9 @@ export function serviceStep(unit: string, options: {reloadCommand?: string} = {}
 			const result = await ctx.run(`systemctl is-enabled --quiet ${unit} && systemctl is-active --quiet ${unit}`, {quiet: true, check: false});
 			return result.code === 0;
 		},
+		explain: async ctx => [
+			`${unit} is ${(await ctx.run(`systemctl is-enabled ${unit}; systemctl is-active ${unit}`, {quiet: true, check: false})).stdout.trim().replace('\n', ', ')}`,
+		],
 		async apply(ctx) {
 			const how = ctx.touched.get(unit);
 			ctx.touched.delete(unit);

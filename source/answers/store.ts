@@ -72,13 +72,18 @@ export function readCluster(name: string, env: NodeJS.ProcessEnv = process.env):
 	return open(name, env).get('answers');
 }
 
+/** The environment a saved cluster's ${VARIABLE} references resolve in: its secrets file over the process's. */
+export function clusterEnv(name: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+	const file = secretsFile(name, env);
+	const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+	return {...env, ...secrets};
+}
+
 /** A saved cluster's answers, secrets resolved from its secrets file, then the environment. */
 export function loadCluster(name: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
 	const answers = readCluster(name, env);
 	if (!answers) return {ok: false, problems: [{path: '--cluster', message: `no saved cluster "${name}"; saved: ${listClusters(env).join(', ') || 'none'}`}]};
-	const file = secretsFile(name, env);
-	const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-	return validateAnswers(answers, {...env, ...secrets});
+	return validateAnswers(answers, clusterEnv(name, env));
 }
 
 /** YAML of a saved cluster's answers without its secrets, for sharing or another machine. */

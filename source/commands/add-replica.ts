@@ -1,7 +1,59 @@
-import {UserError} from '../errors.js';
+import {createInterface} from 'node:readline/promises';
+import {validateAnswers} from '../answers/load.js';
+import {formatProblems} from '../answers/problem.js';
+import type {AnswersInput} from '../answers/schema.js';
+import {applyCluster} from '../engine/install.js';
+import {checkHost} from '../engine/wizard-services.js';
+import {UsageError, UserError, exitCodes} from '../errors.js';
 import type {Command} from './context.js';
+import {plainProgress} from './plain-progress.js';
+import {resolveCluster} from './resolve-cluster.js';
 
-/** Placeholder until this command lands. */
-export const addReplica: Command = async () => {
-	throw new UserError('"add-replica" is not available in this build yet');
+/**
+ * `pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]`: a new
+ * PostgreSQL node joins as a Patroni replica built from the latest backup
+ * (basebackup if there is none); pg_hba, HAProxy and pgBackRest learn it, and
+ * the saved answers are updated.
+ */
+export const addReplica: Command = async (_args, flags, io) => {
+	const {raw, env} = await resolveCluster(flags, io);
+	let {name, ip} = flags;
+	if ((!name || !ip) && io.interactive) {
+		const rl = createInterface({input: process.stdin, output: process.stdout});
+		try {
+			name ||= (await rl.question('Name of the new PostgreSQL host: ')).trim();
+			ip ||= (await rl.question(`IP address of ${name}: `)).trim();
+		} finally {
+			rl.close();
+		}
+	}
+	if (!name || !ip) throw new UsageError('add-replica needs the new host: pass --name NAME --ip IP');
+	const input: AnswersInput = {...raw, hosts: [...raw.hosts, {name, ip, roles: ['postgres']}]};
+	const result = validateAnswers(input, env);
+	if (!result.ok) throw new UsageError(`the new host does not fit the cluster:\n${formatProblems(result.problems)}`);
+	const check = await checkHost(ip, result.answers.ssh);
+	if (!check.ok) throw new UserError(`${name} (${ip}): ${check.error ?? 'cannot be used'}`);
+	io.out(`${name} (${ip}): ${check.os}; host key ${check.fingerprint}`);
+	const nodes = result.answers.hosts.filter(h => h.roles.includes('postgres')).length;
+	const repo = result.answers.hosts.find(h => h.roles.includes('backup'));
+	io.out(
+		[
+			`Plan for cluster "${raw.cluster.name}":`,
+			`  ${name} gets PostgreSQL, Patroni and PgBouncer and joins as replica ${nodes - 1} of ${nodes}, cloned from ${repo ? 'the latest backup on ' + repo.name : 'the leader'}`,
+			`  pg_hba on every node admits ${ip}; HAProxy on both balancers adds it (reload, sessions kept)`,
+			...(repo ? [`  ${repo.name}'s pgBackRest configuration lists it`] : []),
+		].join('\n'),
+	);
+	if (!flags.yes) {
+		if (!io.interactive) throw new UsageError('add-replica changes the cluster; pass --yes to run it without a terminal');
+		const {confirm} = await import('./confirm.js');
+		if (!(await confirm(`Accept host key ${check.fingerprint} and add ${name}?`))) return exitCodes.failed;
+	}
+	const outcome = await applyCluster({answers: result.answers, raw: input, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), env: io.env});
+	if (!outcome.ok) {
+		io.err(`pgha: add-replica failed${outcome.failed ? ` on ${outcome.failed.host} at "${outcome.failed.step}"` : ''}.\n  Full log: ${outcome.logFile}\n  Run the same command again to carry on.`);
+		return exitCodes.failed;
+	}
+	io.out(`pgha: ${name} streams as a replica and serves reads through ${result.answers.network.vip}:5001`);
+	return exitCodes.ok;
 };

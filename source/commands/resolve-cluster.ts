@@ -1,4 +1,4 @@
-import {listClusters, loadCluster} from '../answers/store.js';
+import {clusterEnv, listClusters, loadCluster} from '../answers/store.js';
 import {formatProblems} from '../answers/problem.js';
 import type {Answers, AnswersInput} from '../answers/schema.js';
 import {UsageError} from '../errors.js';
@@ -9,10 +9,10 @@ import {requireAnswers} from './load-answers.js';
  * The answers a command works on: --answers FILE, else the saved cluster named
  * by --cluster, else the only saved cluster. Invalid answers are exit 2.
  */
-export async function resolveCluster(flags: Flags, io: Io): Promise<{answers: Answers; raw: AnswersInput}> {
+export async function resolveCluster(flags: Flags, io: Io): Promise<{answers: Answers; raw: AnswersInput; env: NodeJS.ProcessEnv}> {
 	if (flags.answers) {
 		const {answers, raw} = await requireAnswers(flags.answers, io.env);
-		return {answers, raw: raw as AnswersInput};
+		return {answers, raw: raw as AnswersInput, env: io.env};
 	}
 	const saved = listClusters(io.env);
 	const name = flags.cluster ?? (saved.length === 1 ? saved[0] : undefined);
@@ -24,5 +24,5 @@ export async function resolveCluster(flags: Flags, io: Io): Promise<{answers: An
 		);
 	const result = loadCluster(name, io.env);
 	if (!result.ok) throw new UsageError(`saved cluster "${name}" cannot be used:\n${formatProblems(result.problems)}`);
-	return {answers: result.answers, raw: result.raw as AnswersInput};
+	return {answers: result.answers, raw: result.raw as AnswersInput, env: clusterEnv(name, io.env)};
 }

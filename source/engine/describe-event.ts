@@ -24,6 +24,8 @@ export function describeEvent(event: EngineEvent, options: {verbose?: boolean} =
 			];
 		case 'output':
 			return options.verbose ? [`${event.host}: ${event.stream === 'stderr' ? '! ' : '| '}${event.line}`] : [];
+		case 'drift':
+			return [`${event.host}: DRIFT ${event.step}`, ...event.detail.map(line => `${event.host}:   ${line}`)];
 		case 'host-skipped':
 			return [`${event.host}: skipped (${event.reason})`];
 		case 'check':

@@ -22,6 +22,8 @@ export type EngineEvent =
 	| {type: 'step-finished'; host: string; phase: PhaseName; step: string; changed: boolean; at: number}
 	| {type: 'step-failed'; host: string; phase: PhaseName; step: string; command?: string; error: string; output: string[]; at: number}
 	| {type: 'output'; host: string; stream: 'stdout' | 'stderr'; line: string; at: number}
+	/** `repair --check`: a step whose check found the host not matching; nothing was changed. */
+	| {type: 'drift'; host: string; phase: PhaseName; step: string; detail: string[]; at: number}
 	| {type: 'host-skipped'; host: string; phase: PhaseName; reason: string; at: number}
 	| {type: 'check'; name: string; ok: boolean; evidence: string; at: number}
 	| {type: 'run-finished'; ok: boolean; changed: number; unchanged: number; logFile: string; at: number};

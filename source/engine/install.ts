@@ -2,12 +2,13 @@ import type {Answers, AnswersInput} from '../answers/schema.js';
 import {secretValues} from '../answers/secrets.js';
 import {recordHostKeys, saveCluster} from '../answers/store.js';
 import type {HostConnection} from '../transport/ssh.js';
-import {connectAll, fingerprints} from './connect.js';
+import {patroniMembers} from '../../recipes/postgres.js';
+import {connectAll, connectSome, fingerprints} from './connect.js';
 import type {EventSink, PhaseName} from './events.js';
-import {buildPhases} from './phases.js';
-import {runPhases, type RunOutcome} from './runner.js';
-import {RunLog, redactor} from './run-log.js';
-import type {Phase, RunContext} from './step.js';
+import {buildPhases, type PhaseOptions} from './phases.js';
+import {runPhases, type RunMode, type RunOutcome} from './runner.js';
+import {loggedSink} from './run-log.js';
+import type {RunContext} from './step.js';
 import {verifyCluster} from './verify.js';
 
 export type RunRequest = {
@@ -17,63 +18,81 @@ export type RunRequest = {
 	emit: EventSink;
 	signal?: AbortSignal;
 	env?: NodeJS.ProcessEnv;
-	/** Phases to run; the whole install when left out. */
-	phases?: (answers: Answers) => Phase[];
-	/** Run the verify checks after the phases (default true). */
+	/** apply (install, repair) or check (report drift only). */
+	mode?: RunMode;
+	/** Run the verify checks after the phases (default: in apply mode). */
 	verify?: boolean;
+	/** Carry on without hosts that do not answer, reporting them (repair); install refuses instead. */
+	skipUnreachable?: boolean;
 };
 
-export type RunResult = RunOutcome & {logFile: string; verified?: boolean};
+export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]};
+
+/** Patroni's leader and members as the first answering PostgreSQL node sees them; empty before Patroni runs. */
+async function livePatroni(answers: Answers, connections: Map<string, HostConnection>): Promise<PhaseOptions> {
+	for (const host of answers.hosts.filter(h => h.roles.includes('postgres'))) {
+		const conn = connections.get(host.name);
+		if (!conn) continue;
+		const members = await patroniMembers({run: (script, options) => conn.run(script, {...options, check: false})}).catch(() => []);
+		if (members.length === 0) continue;
+		return {leader: members.find(m => m.Role === 'Leader')?.Member, members: members.map(m => m.Member)};
+	}
+	return {};
+}
 
 /**
  * One convergent apply: connect, preflight, every phase, verify. The same call
- * installs, resumes a failed install and repairs, because every step checks first.
- * Every event goes to the log file; secrets are redacted from both.
+ * installs, resumes a failed install, adds a replica and repairs, because every
+ * step checks first; in check mode it only reports drift. On a live cluster the
+ * replicas go before the leader, one at a time. Every event goes to the log file;
+ * secrets are redacted from both.
  */
 export async function applyCluster(request: RunRequest): Promise<RunResult> {
-	const {answers, env = process.env} = request;
-	const secrets = secretValues(answers);
-	const log = new RunLog(answers.cluster.name, secrets, env);
-	const redact = redactor(secrets);
-	const emit: EventSink = event => {
-		const safe = JSON.parse(redact(JSON.stringify(event))) as typeof event;
-		log.write(safe);
-		request.emit(safe);
-	};
-	const phases = (request.phases ?? buildPhases)(answers);
-	const all: PhaseName[] = [...phases.map(p => p.name), ...(request.verify === false ? [] : (['verify'] as const))];
-	emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases: all, logFile: log.path, at: Date.now()});
-	let connections: Map<string, HostConnection> | undefined;
+	const {answers, env = process.env, mode = 'apply'} = request;
+	const {emit, log} = loggedSink(answers.cluster.name, secretValues(answers), env, request.emit);
+	const started = (phases: PhaseName[]) =>
+		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
+	const wantVerify = request.verify ?? mode === 'apply';
+	let connections = new Map<string, HostConnection>();
 	try {
+		let unreachable = new Map<string, string>();
 		try {
-			connections = await connectAll(answers);
+			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers));
+			else connections = await connectAll(answers);
 		} catch (error) {
+			started(buildPhases(answers).map(p => p.name));
 			const message = error instanceof Error ? error.message : String(error);
 			emit({type: 'step-failed', host: 'pgha', phase: 'preflight', step: 'connect', error: message, output: [], at: Date.now()});
 			emit({type: 'run-finished', ok: false, changed: 0, unchanged: 0, logFile: log.path, at: Date.now()});
-			return {ok: false, changed: 0, unchanged: 0, logFile: log.path, failed: {host: 'pgha', phase: 'preflight', step: 'connect'}};
+			return {ok: false, changed: 0, unchanged: 0, logFile: log.path, unreachable: [], failed: {host: 'pgha', phase: 'preflight', step: 'connect'}};
 		}
+		const phases = buildPhases(answers, {...(await livePatroni(answers, connections)), ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
+		started([...phases.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
+		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
 		const context: RunContext = {answers, facts: new Map(), connections, shared: new Map(), signal: request.signal ?? new AbortController().signal};
 		const [preflight, ...rest] = phases;
-		let outcome = await runPhases(preflight ? [preflight] : [], context, emit);
+		let outcome = await runPhases(preflight ? [preflight] : [], context, emit, mode);
 		if (outcome.ok) {
-			// Saved once preflight passed, so a failed install can be resumed with --cluster.
-			saveCluster({...request.raw, ssh: {...request.raw.ssh, hostKeys: {...request.raw.ssh?.hostKeys, ...fingerprints(connections)}}} as AnswersInput, env);
-			recordHostKeys(answers.cluster.name, fingerprints(connections), env);
-			const more = await runPhases(rest, context, emit);
-			outcome = {ok: more.ok, changed: outcome.changed + more.changed, unchanged: outcome.unchanged + more.unchanged, failed: more.failed};
+			if (mode === 'apply') {
+				// Saved once preflight passed, so a failed install can be resumed with --cluster.
+				saveCluster({...request.raw, ssh: {...request.raw.ssh, hostKeys: {...request.raw.ssh?.hostKeys, ...fingerprints(connections)}}} as AnswersInput, env);
+				recordHostKeys(answers.cluster.name, fingerprints(connections), env);
+			}
+			const more = await runPhases(rest, context, emit, mode);
+			outcome = {...more, changed: outcome.changed + more.changed, unchanged: outcome.unchanged + more.unchanged, drifted: (outcome.drifted ?? 0) + (more.drifted ?? 0) || undefined};
+			if (mode === 'apply') delete outcome.drifted;
 		}
 		let verified: boolean | undefined;
-		if (outcome.ok && request.verify !== false) {
+		if (outcome.ok && wantVerify && unreachable.size === 0) {
 			emit({type: 'phase-started', phase: 'verify', hosts: [], at: Date.now()});
 			verified = await verifyCluster(answers, connections, emit);
 			emit({type: 'phase-finished', phase: 'verify', ok: verified, at: Date.now()});
 			outcome.ok = verified;
 		}
 		emit({type: 'run-finished', ok: outcome.ok, changed: outcome.changed, unchanged: outcome.unchanged, logFile: log.path, at: Date.now()});
-		return {...outcome, logFile: log.path, verified};
+		return {...outcome, logFile: log.path, verified, unreachable: [...unreachable.keys()]};
 	} finally {
-		for (const conn of connections?.values() ?? []) conn.close();
+		for (const conn of connections.values()) conn.close();
 		await log.close();
 	}
 }
@@ -87,4 +106,3 @@ export async function verifyOnly(answers: Answers, emit: EventSink): Promise<boo
 		for (const conn of connections.values()) conn.close();
 	}
 }
-

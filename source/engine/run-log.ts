@@ -1,7 +1,7 @@
 import {createWriteStream, mkdirSync, type WriteStream} from 'node:fs';
 import {join} from 'node:path';
 import {logDir} from '../paths.js';
-import type {EngineEvent} from './events.js';
+import type {EngineEvent, EventSink} from './events.js';
 import {describeEvent} from './describe-event.js';
 
 /** Replaces every secret value in a line with ***. */
@@ -35,4 +35,19 @@ export class RunLog {
 	close(): Promise<void> {
 		return new Promise(resolve => this.stream.end(resolve));
 	}
+}
+
+/**
+ * Opens a run's log and wraps a sink so every event is redacted once and then
+ * goes to both the log file and the caller.
+ */
+export function loggedSink(cluster: string, secrets: readonly string[], env: NodeJS.ProcessEnv, sink: EventSink): {emit: EventSink; log: RunLog} {
+	const log = new RunLog(cluster, secrets, env);
+	const redact = redactor(secrets);
+	const emit: EventSink = event => {
+		const safe = JSON.parse(redact(JSON.stringify(event))) as EngineEvent;
+		log.write(safe);
+		sink(safe);
+	};
+	return {emit, log};
 }

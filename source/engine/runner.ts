@@ -4,7 +4,10 @@ import {RemoteCommandError} from '../transport/ssh.js';
 import type {RunOptions} from '../transport/ssh.js';
 
 /** How a run ended, and where it stopped when it failed. */
-export type RunOutcome = {ok: boolean; changed: number; unchanged: number; failed?: {host: string; phase: PhaseName; step: string}};
+export type RunOutcome = {ok: boolean; changed: number; unchanged: number; drifted?: number; failed?: {host: string; phase: PhaseName; step: string}};
+
+/** apply: make every host match. check: only report what does not match (drift), changing nothing. */
+export type RunMode = 'apply' | 'check';
 
 /** Why a step failed, in the words the failure view and the log show. */
 function describeFailure(error: unknown): {error: string; command?: string; output: string[]} {
@@ -20,8 +23,8 @@ function describeFailure(error: unknown): {error: string; command?: string; outp
  * (unless the phase is serial); a failure lets the other hosts finish their
  * phase and stops every later phase, so a re-run carries on from there.
  */
-export async function runPhases(phases: Phase[], context: RunContext, emit: EventSink): Promise<RunOutcome> {
-	const outcome: RunOutcome = {ok: true, changed: 0, unchanged: 0};
+export async function runPhases(phases: Phase[], context: RunContext, emit: EventSink, mode: RunMode = 'apply'): Promise<RunOutcome> {
+	const outcome: RunOutcome = {ok: true, changed: 0, unchanged: 0, ...(mode === 'check' ? {drifted: 0} : {})};
 	const now = () => Date.now();
 	for (const phase of phases) {
 		if (context.signal.aborted) {
@@ -52,11 +55,19 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 			};
 			for (const step of phase.steps(host, context)) {
 				if (context.signal.aborted) return false;
+				// A step that cannot say whether it matches is never run just to report drift.
+				if (mode === 'check' && !step.check) continue;
 				emit({type: 'step-started', host: hostName, phase: phase.name, step: step.name, at: now()});
 				try {
 					if (step.check && (await step.check(ctx))) {
 						outcome.unchanged++;
 						emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: false, at: now()});
+						continue;
+					}
+					if (mode === 'check') {
+						outcome.drifted!++;
+						const detail = (await step.explain?.(ctx).catch(error => [`(could not describe: ${String(error)})`])) ?? [];
+						emit({type: 'drift', host: hostName, phase: phase.name, step: step.name, detail, at: now()});
 						continue;
 					}
 					await step.apply(ctx);

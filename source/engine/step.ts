@@ -36,6 +36,8 @@ export type Step = {
 	/** True when nothing needs doing. Without a check, apply always runs. */
 	check?: (ctx: StepContext) => Promise<boolean>;
 	apply: (ctx: StepContext) => Promise<void>;
+	/** What differs, for a drift report (e.g. a file diff); called only when check said no. */
+	explain?: (ctx: StepContext) => Promise<string[]>;
 };
 
 /** A named phase: which hosts it touches and the steps each one runs. */

@@ -95,14 +95,23 @@ export async function verifyCluster(answers: Answers, connections: Map<string, H
 		{
 			name: 'HAProxy: leader up on 5000, replicas up on 5001',
 			run: async () => {
-				const holder = (await Promise.all(balancers.map(async b => ((await holdsVip((s, o) => conn(b.name).run(s, {check: o?.check}), vip)) ? b : undefined)))).find(Boolean);
-				if (!holder) throw new Error(`no balancer holds ${vip}`);
-				const csv = (await conn(holder.name).run(`exec 3<>/dev/tcp/127.0.0.1/7000; printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3`)).stdout;
-				const rows = csv.split('\n').map(line => line.split(',')).filter(r => ['primary', 'replicas'].includes(r[0]!) && !['FRONTEND', 'BACKEND'].includes(r[1]!));
-				const up = (px: string) => rows.filter(r => r[0] === px && r[17]?.startsWith('UP')).map(r => r[1]);
-				if (up('primary').length !== 1 || up('replicas').length !== nodes.length - 1)
-					throw new Error(`on ${holder.name}: 5000 up ${up('primary').join(',') || 'none'}; 5001 up ${up('replicas').join(',') || 'none'}`);
-				return `${holder.name} holds the VIP; 5000 -> ${up('primary').join(',')}; 5001 -> ${up('replicas').join(',')}`;
+				let evidence = '';
+				// HAProxy marks a server up after two passing checks, a few seconds after a change.
+				await waitFor('HAProxy to see the leader and every replica up', async () => {
+					const holder = (await Promise.all(balancers.map(async b => ((await holdsVip((s, o) => conn(b.name).run(s, {check: o?.check}), vip)) ? b : undefined)))).find(Boolean);
+					if (!holder) {
+						evidence = `no balancer holds ${vip}`;
+						return false;
+					}
+					const csv = (await conn(holder.name).run(`exec 3<>/dev/tcp/127.0.0.1/7000; printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3`)).stdout;
+					const rows = csv.split('\n').map(line => line.split(',')).filter(r => ['primary', 'replicas'].includes(r[0]!) && !['FRONTEND', 'BACKEND'].includes(r[1]!));
+					const up = (px: string) => rows.filter(r => r[0] === px && r[17]?.startsWith('UP')).map(r => r[1]);
+					evidence = `${holder.name} holds the VIP; 5000 -> ${up('primary').join(',') || 'none'}; 5001 -> ${up('replicas').join(',') || 'none'}`;
+					return up('primary').length === 1 && up('replicas').length === nodes.length - 1;
+				}, 30_000, 1_000).catch(() => {
+					throw new Error(evidence);
+				});
+				return evidence;
 			},
 		},
 	];

@@ -11,6 +11,8 @@ export function pgHbaRules(answers: Answers): string[] {
 		'local all postgres peer',
 		'local all all scram-sha-256',
 		'host all all 127.0.0.1/32 scram-sha-256',
+		// Patroni reads a rejoining node's own timeline over a local replication connection.
+		'host replication replicator 127.0.0.1/32 scram-sha-256',
 		...postgres.map(h => `host replication replicator ${h.ip}/32 scram-sha-256`),
 		...answers.hosts.map(h => `host all all ${h.ip}/32 scram-sha-256`),
 	];

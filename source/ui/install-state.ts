@@ -156,6 +156,8 @@ export function reduceInstall(state: InstallState, event: EngineEvent): InstallS
 				],
 			};
 		}
+		case 'drift':
+			return state;
 		case 'output':
 			return updatePane(next, event.host, pane => ({...pane, lines: appendLine(pane.lines, cleanLine(event.line))}));
 		case 'host-skipped': {

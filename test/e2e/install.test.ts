@@ -1,17 +1,13 @@
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {beforeAll, describe, expect, test} from 'vitest';
 import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until} from './helpers.js';
+import {seedAnswersFile as answersFile, seedEnv as env, seedLab, seedPgpass as pgpass} from './seed-cluster.js';
 
 // One seed-topology lab (9 hosts) shared by every test in this file, in order:
 // an install interrupted by a host going down, the re-run that finishes it,
 // a no-op re-run, then the failover and VIP drills against live data.
 const skip = labUnavailable();
-const work = mkdtempSync(join(tmpdir(), 'pgha-e2e-'));
-const answersFile = join(work, 'answers.yaml');
-const env = {PGHA_HOME: join(work, 'home')};
-const pgpass = join(work, 'pgpass');
 let answers: ReturnType<typeof readAnswers>;
 
 const hostOf = (role: string) => answers.hosts.filter(h => h.roles.includes(role)).map(h => h.name);
@@ -32,13 +28,9 @@ const startTimes = () =>
 
 describe.skipIf(skip)('install on the seed topology', () => {
 	beforeAll(async () => {
-		const up = await pgha(['lab', 'up', '--topology', 'seed', '--write-answers', answersFile], env);
-		expect(up.code, up.stderr + up.stdout).toBe(0);
-		answers = readAnswers(answersFile);
-		writeFileSync(pgpass, `*:*:*:aplicacion:${answers.passwords['app']}\n`, {mode: 0o600});
-	});
-	afterAll(async () => {
-		if (process.env['PGHA_KEEP_LAB'] !== '1') await pgha(['lab', 'down'], env);
+		// A fresh lab: this file starts from hosts pgha has never touched.
+		await pgha(['lab', 'down']);
+		answers = await seedLab({installed: false});
 	});
 
 	test('a host lost during the packages phase fails the install with the host, the step and the log path', async () => {
@@ -101,7 +93,9 @@ describe.skipIf(skip)('install on the seed topology', () => {
 		const start = await pgha(['lab', 'start', old], env);
 		expect(start.code, start.stderr).toBe(0);
 		down.delete(old);
-		await until(`${old} to stream as a replica`, () => leader().some(m => m.Member === old && m.Role !== 'Leader' && m.State === 'streaming'), 240_000, 2_000);
+		await until(`${old} to run as a replica`, () => leader().some(m => m.Member === old && m.Role === 'Replica' && m.State === 'running'), 240_000, 2_000);
+		const primary = leader().find(m => m.Role === 'Leader')!.Member;
+		await until(`${old} to stream from ${primary}`, () => onHost(answers, primary, `cd / && runuser -u postgres -- psql -XAtc "select state from pg_stat_replication where application_name = '${old}'"`).trim() === 'streaming', 120_000, 2_000);
 	});
 
 	test('VIP move: HAProxy stops on the VIP holder, the VIP moves and VIP:5000 serves again', async () => {

@@ -1,0 +1,133 @@
+import {spawn} from 'node:child_process';
+import {beforeAll, describe, expect, test} from 'vitest';
+import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until} from './helpers.js';
+import {seedEnv as env, seedLab, seedPgpass as pgpass} from './seed-cluster.js';
+
+// Day two on the installed seed lab (shared with install.test.ts when it ran
+// first): a fourth PostgreSQL node under load, drift put back, status checked.
+const skip = labUnavailable();
+let answers: ReturnType<typeof readAnswers>;
+const cluster = () => answers.cluster.name;
+const pgbench = '/usr/lib/postgresql/15/bin/pgbench';
+
+type Member = {Member: string; Role: string; State: string};
+const members = (): Member[] => JSON.parse(onHost(answers, 'postgres3', 'patronictl -c /etc/patroni/config.yml list -f json')) as Member[];
+const leaderName = () => members().find(m => m.Role === 'Leader')!.Member;
+const addHost = (name: string, ip: string) => answers.hosts.push({name, ip, roles: ['postgres']});
+
+/** pgbench through VIP:5000 in 10 s rounds until stopped; resolves with every round's output. */
+function pgbenchUntil(stop: {done: boolean}): Promise<string[]> {
+	const rounds: string[] = [];
+	const round = () =>
+		new Promise<string>(resolve => {
+			const child = spawn(pgbench, ['-h', answers.network.vip, '-p', '5000', '-U', 'aplicacion', '-c', '4', '-T', '10', '-n', 'aplicacion'], {env: {...process.env, PGPASSFILE: pgpass}});
+			let out = '';
+			child.stdout.on('data', chunk => (out += String(chunk)));
+			child.stderr.on('data', chunk => (out += String(chunk)));
+			child.on('close', code => resolve(`exit ${code}\n${out}`));
+		});
+	return (async () => {
+		while (!stop.done) rounds.push(await round());
+		return rounds;
+	})();
+}
+
+describe.skipIf(skip)('day two on the seed topology', () => {
+	beforeAll(async () => {
+		answers = await seedLab({installed: true});
+	});
+
+	test('add-replica: a fourth node joins under pgbench load, streams, and serves reads through VIP:5001', async () => {
+		const init = spawn(pgbench, ['-i', '-s', '2', '-h', answers.network.vip, '-p', '5000', '-U', 'aplicacion', 'aplicacion'], {env: {...process.env, PGPASSFILE: pgpass}});
+		expect(await new Promise(resolve => init.on('close', resolve))).toBe(0);
+		const added = await pgha(['lab', 'add', 'postgres4'], env);
+		expect(added.code, added.stderr).toBe(0);
+		const ip = added.stdout.match(/10\.131\.0\.\d+/)![0];
+		addHost('postgres4', ip);
+		const stop = {done: false};
+		const load = pgbenchUntil(stop);
+		const started = Date.now();
+		const run = await pgha(['add-replica', '--cluster', cluster(), '--name', 'postgres4', '--ip', ip, '--yes'], env);
+		console.log(`add-replica: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		stop.done = true;
+		const rounds = await load;
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(rounds.length).toBeGreaterThan(0);
+		for (const round of rounds) {
+			expect(round).toMatch(/^exit 0/);
+			expect(round).toMatch(/number of failed transactions: 0 /);
+		}
+		const leader = leaderName();
+		await until('postgres4 to stream with no lag', () => {
+			const row = onHost(answers, leader, `cd / && runuser -u postgres -- psql -XAtc "select state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) from pg_stat_replication where application_name = 'postgres4'"`).trim();
+			return row === 'streaming|0';
+		}, 120_000, 2_000);
+		for (const balancer of answers.hosts.filter(h => h.roles.includes('balancer')).map(h => h.name)) {
+			const csv = onHost(answers, balancer, `exec 3<>/dev/tcp/127.0.0.1/7000; printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3`);
+			expect(csv, balancer).toMatch(/^replicas,postgres4,/m);
+		}
+		await until('a read through VIP:5001 to reach postgres4', () => sqlViaVip(answers, 5001, 'show listen_addresses', pgpass).out.includes(ip), 60_000, 200);
+	});
+
+	test('drift is found, named, put back, and then gone; the leader stays and no row is lost', async () => {
+		const leader = leaderName();
+		const rows = sqlViaVip(answers, 5000, 'select count(*) from pgbench_accounts', pgpass).out;
+		const repo = answers.hosts.find(h => h.roles.includes('backup'))!.name;
+		const replica = members().find(m => m.Role !== 'Leader' && m.Member !== 'postgres4')!.Member;
+		onHost(answers, 'haproxy1', "echo '# edited by hand' >> /etc/haproxy/haproxy.cfg");
+		onHost(answers, replica, 'systemctl stop pgbouncer');
+		onHost(answers, 'postgres4', "sed -i 's/^    password_encryption: scram-sha-256/    password_encryption: md5/' /etc/patroni/config.yml");
+		onHost(answers, repo, `rm /etc/cron.d/pgha-${cluster()}`);
+		onHost(answers, 'etcd3', 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q etcd-client');
+
+		const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
+		expect(check.code, check.stdout + check.stderr).toBe(3);
+		expect(check.stdout).toMatch(/^haproxy1: DRIFT file \/etc\/haproxy\/haproxy\.cfg/m);
+		expect(check.stdout).toMatch(/^haproxy1: .*\+# edited by hand|^haproxy1: .*-# edited by hand/m);
+		expect(check.stdout).toMatch(new RegExp(`^${replica}: DRIFT service pgbouncer`, 'm'));
+		expect(check.stdout).toMatch(/^postgres4: DRIFT file \/etc\/patroni\/config\.yml/m);
+		expect(check.stdout).toMatch(new RegExp(`^${repo}: DRIFT file /etc/cron.d/pgha-${cluster()}`, 'm'));
+		expect(check.stdout).toMatch(/^etcd3: DRIFT packages /m);
+		expect(check.stdout).toMatch(/^etcd3: +not installed: etcd-client$/m);
+		for (const secret of Object.values(answers.passwords)) expect(check.stdout).not.toContain(secret);
+
+		const fix = await pgha(['repair', '--cluster', cluster()], env);
+		expect(fix.code, fix.stdout + fix.stderr).toBe(0);
+		const again = await pgha(['repair', '--check', '--cluster', cluster()], env);
+		expect(again.code, again.stdout).toBe(0);
+		expect(again.stdout).toContain('pgha: no drift.');
+		expect(leaderName()).toBe(leader);
+		expect(sqlViaVip(answers, 5000, 'select count(*) from pgbench_accounts', pgpass).out).toBe(rows);
+	});
+
+	test('repair on a healthy cluster changes nothing and restarts nothing', async () => {
+		const startTimes = () => answers.hosts.map(h => onHost(answers, h.name, 'for u in etcd patroni pgbouncer haproxy keepalived; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done').trim());
+		const before = startTimes();
+		const run = await pgha(['repair', '--cluster', cluster()], env);
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(run.stdout).toContain('pgha: repaired: 0 change(s)');
+		expect(startTimes()).toEqual(before);
+	});
+
+	test('status --json matches what the hosts report', async () => {
+		const run = await pgha(['status', '--json', '--cluster', cluster()], env);
+		expect(run.code, run.stderr).toBe(0);
+		const status = JSON.parse(run.stdout) as {
+			postgres: Array<{member: string; role: string; state: string}>;
+			etcd: Array<{healthy: boolean}>;
+			vip: {holder?: string};
+			haproxy: Array<{listener: string; server: string; status: string}>;
+			backups?: {full?: {label: string}};
+			hosts: Array<{reachable: boolean}>;
+		};
+		expect(status.hosts.every(h => h.reachable)).toBe(true);
+		expect(status.postgres.find(m => m.role === 'Leader')?.member).toBe(leaderName());
+		expect(status.postgres.map(m => m.member).sort()).toEqual(['postgres1', 'postgres2', 'postgres3', 'postgres4']);
+		expect(status.etcd.filter(e => e.healthy)).toHaveLength(3);
+		const holder = answers.hosts.filter(h => h.roles.includes('balancer')).find(h => onHost(answers, h.name, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`))!.name;
+		expect(status.vip.holder).toBe(holder);
+		expect(status.haproxy.filter(b => b.listener === 'primary' && b.status.startsWith('UP')).map(b => b.server)).toContain(leaderName());
+		const info = JSON.parse(onHost(answers, answers.hosts.find(h => h.roles.includes('backup'))!.name, `runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=${cluster()} info --output=json`)) as Array<{backup: Array<{label: string; type: string}>}>;
+		expect(status.backups?.full?.label).toBe(info[0]!.backup.filter(b => b.type === 'full').at(-1)!.label);
+	});
+});

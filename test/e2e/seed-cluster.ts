@@ -1,0 +1,34 @@
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {tmpdir} from 'node:os';
+import {expect} from 'vitest';
+import {pgha, readAnswers} from './helpers.js';
+
+/** Where the shared seed lab keeps its answers, pgha home and client password file. */
+export const seedWork = join(tmpdir(), 'pgha-e2e-seed');
+export const seedAnswersFile = join(seedWork, 'answers.yaml');
+export const seedEnv = {PGHA_HOME: join(seedWork, 'home')};
+export const seedPgpass = join(seedWork, 'pgpass');
+
+/**
+ * The seed lab shared by the end-to-end files: brought up fresh when it is not
+ * running (or was started without these answers), and installed when asked.
+ */
+export async function seedLab(options: {installed: boolean}): Promise<ReturnType<typeof readAnswers>> {
+	const status = await pgha(['lab', 'status', '--json']);
+	const running = status.code === 0 && /"topology":\s*"seed"/.test(status.stdout);
+	if (!running || !existsSync(seedAnswersFile)) {
+		await pgha(['lab', 'down']);
+		rmSync(seedWork, {recursive: true, force: true});
+		mkdirSync(seedWork, {recursive: true});
+		const up = await pgha(['lab', 'up', '--topology', 'seed', '--write-answers', seedAnswersFile], seedEnv);
+		expect(up.code, up.stderr + up.stdout).toBe(0);
+	}
+	const answers = readAnswers(seedAnswersFile);
+	writeFileSync(seedPgpass, `*:*:*:aplicacion:${answers.passwords['app']}\n`, {mode: 0o600});
+	if (options.installed) {
+		const run = await pgha(['install', '--answers', seedAnswersFile, '--yes'], seedEnv);
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+	}
+	return answers;
+}
