@@ -10,7 +10,7 @@ import {resolveCluster} from './resolve-cluster.js';
  * a cluster that already matches.
  */
 export const install: Command = async (_args, flags, io) => {
-	const {answers, raw} = await resolveCluster(flags, io);
+	const {answers, raw, env} = await resolveCluster(flags, io);
 	if (flags.dryRun) {
 		const {plan} = await import('./plan.js');
 		return plan([], flags, io);
@@ -20,11 +20,22 @@ export const install: Command = async (_args, flags, io) => {
 		const {confirm} = await import('./confirm.js');
 		if (!(await confirm(`Install cluster "${answers.cluster.name}" on ${answers.hosts.length} hosts?`))) return 1;
 	}
+	if (io.interactive) {
+		// On a terminal: the live panes, the same screen the wizard ends in.
+		const [{runApp}, {wizardServices}] = await Promise.all([import('../ui/run-app.js'), import('../engine/wizard-services.js')]);
+		const result = await runApp(wizardServices(env), {install: {input: raw, answers}});
+		if (result.kind === 'installed') {
+			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run the same command again to carry on.`);
+			return result.ok ? 0 : 1;
+		}
+		if (result.kind === 'error') io.err(`pgha: ${result.message}`);
+		return 1;
+	}
 	const controller = new AbortController();
 	const stop = () => controller.abort();
 	process.once('SIGINT', stop);
 	try {
-		const result = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), signal: controller.signal, env: io.env});
+		const result = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), signal: controller.signal, env});
 		if (!result.ok) {
 			const where = result.failed
 				? ` on ${result.failed.host} at "${result.failed.step}" (phase ${result.failed.phase})`

@@ -21,6 +21,13 @@ export const wizard: Command = async (_args, flags, io) => {
 			io.err(`pgha: ${result.message}`);
 			return 1;
 		case 'installed':
+			if (result.ok) {
+				// Printed after the app leaves so the long multi-host URLs copy without terminal wrapping.
+				const {validateAnswers} = await import('../answers/load.js');
+				const {connectionStrings} = await import('../ui/connection-strings.js');
+				const parsed = validateAnswers(result.answers, io.env);
+				if (parsed.ok) for (const {label, url} of connectionStrings(parsed.answers)) io.out(`${label}: ${url}`);
+			}
 			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run \`pgha install --cluster ${result.answers.cluster.name}\` to carry on.`);
 			return result.ok ? 0 : 1;
 		case 'command': {

@@ -135,7 +135,7 @@ function phasesOf(answers: Answers): PlanPhase[] {
 }
 
 /** The connection strings applications use; the password is never part of them. */
-export function connectionStrings(answers: Answers): ConnectionStrings {
+export function connectionStrings(answers: Pick<Answers, 'hosts' | 'network' | 'database'>): ConnectionStrings {
 	const {name, owner} = answers.database;
 	const {vip} = answers.network;
 	const bouncers = hostsWithRole(answers, 'postgres').map(h => `${h.ip}:${ports.pgbouncer}`).join(',');

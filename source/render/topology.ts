@@ -1,7 +1,7 @@
 import type {Answers, HostAnswers, Role} from '../answers/schema.js';
 
 /** The hosts carrying a role, in answer-file order (which decides leader and MASTER). */
-export function hostsWithRole(answers: Answers, role: Role): HostAnswers[] {
+export function hostsWithRole(answers: Pick<Answers, 'hosts'>, role: Role): HostAnswers[] {
 	return answers.hosts.filter(host => host.roles.includes(role));
 }
 

@@ -33,6 +33,8 @@ export type AppProps = {
 	startInWizard?: boolean;
 	/** Resume a wizard (tests use it to start on a later step). */
 	wizardState?: WizardState;
+	/** Open straight on the install screen with these answers (`pgha install` on a terminal). */
+	install?: {input: AnswersInput; answers: Answers};
 };
 
 type Screen =
@@ -52,7 +54,13 @@ export function App(props: AppProps) {
 	const {exit} = useApp();
 	const interactive = useInteractive();
 	const [screen, setScreen] = useState<Screen>(() =>
-		!interactive ? {name: 'leaving', result: {kind: 'not-interactive'}} : props.startInWizard || props.wizardState ? {name: 'wizard'} : {name: 'start'},
+		!interactive
+			? {name: 'leaving', result: {kind: 'not-interactive'}}
+			: props.install
+				? {name: 'install', ...props.install}
+				: props.startInWizard || props.wizardState
+					? {name: 'wizard'}
+					: {name: 'start'},
 	);
 	const [wizardState, setWizardState] = useState<WizardState | undefined>(props.wizardState);
 	const finish = (result: AppResult, after?: Screen) => setScreen({name: 'leaving', result, after});
@@ -83,7 +91,7 @@ export function App(props: AppProps) {
 	// The install screen stays mounted once it has run, showing only its printed
 	// lines: Ink draws a <Static> that unmounts as stray characters.
 	const ran = screen.name === 'install' || screen.name === 'done' || (screen.name === 'leaving' && (screen.result.kind === 'installed' || screen.result.kind === 'error'));
-	const [install, setInstall] = useState<{input: AnswersInput; answers: Answers}>();
+	const [install, setInstall] = useState<{input: AnswersInput; answers: Answers} | undefined>(props.install);
 	const installScreen =
 		ran && install ? (
 			<InstallScreen

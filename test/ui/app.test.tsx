@@ -4,6 +4,8 @@ import {cleanup} from 'ink-testing-library';
 import {render} from 'ink';
 import {App, type AppResult} from '../../source/ui/app.js';
 import {drive, fakeServices, recording, replayInstall, wizardAt} from './helpers.js';
+import {validateAnswers} from '../../source/answers/load.js';
+import {toAnswersInput} from '../../source/ui/wizard-answers.js';
 
 afterEach(cleanup);
 
@@ -47,6 +49,18 @@ describe('App', () => {
 		expect(results[0]).toMatchObject({kind: 'installed', ok: true, stopped: false, answersFile: '/root/.config/pgha/produccion.yaml'});
 		// The last frame keeps the connection strings on the terminal.
 		expect(ui.lastFrame()).toContain('postgresql://aplicacion@192.168.100.56:5001/aplicacion');
+	});
+
+	it('opens straight on the install panes when given answers (pgha install on a terminal)', async () => {
+		const services = fakeServices({install: replayInstall(recording('install-9-hosts'))});
+		const results: AppResult[] = [];
+		const parsed = validateAnswers(toAnswersInput(wizardAt('review')), {});
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		const ui = drive(<App services={services} install={{input: toAnswersInput(wizardAt('review')), answers: parsed.answers}} onExit={result => results.push(result)} />);
+		const done = await ui.waitFor('is installed', 10_000);
+		expect(done).toContain(':5000/');
+		expect(services.calls.install).toHaveLength(1);
 	});
 
 	it('returns the command chosen for a saved cluster', async () => {
