@@ -5,6 +5,8 @@ import LabOrder from './test/e2e/order.js';
 // real hosts (root, Linux), so it runs its files one at a time, sharing one lab.
 export default defineConfig({
 	test: {
+		// Only the lab files care about order; the sequencer is a root option.
+		sequence: {sequencer: LabOrder},
 		projects: [
 			{
 				test: {
@@ -21,7 +23,6 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 1_800_000,
 					hookTimeout: 1_800_000,
-					sequence: {sequencer: LabOrder},
 					globalSetup: ['test/e2e/global-setup.ts'],
 				},
 			},

@@ -1,0 +1,106 @@
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import YAML from 'yaml';
+
+const cli = join(import.meta.dirname, '..', 'cli.js');
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+type LabAnswers = {cluster: {name: string}; ssh: {identityFile: string}; hosts: Array<{name: string; ip: string; roles: string[]}>; network: {vip: string}; passwords: Record<string, string>};
+
+/** Phase wall times from a run log: each `== phase (...)` line to its `== phase done`. */
+export function phaseTimes(log: string): Array<{phase: string; ms: number}> {
+	const out: Array<{phase: string; ms: number}> = [];
+	const open = new Map<string, number>();
+	for (const line of log.split('\n')) {
+		const match = line.match(/^(\S+) == (\S+) (\(|done|FAILED)/);
+		if (!match) continue;
+		const at = Date.parse(match[1]!);
+		if (match[3] === '(') open.set(match[2]!, at);
+		else if (open.has(match[2]!)) out.push({phase: match[2]!, ms: at - open.get(match[2]!)!});
+	}
+	return out;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): {ms: number; code: number; stdout: string} {
+	const start = Date.now();
+	const result = spawnSync(process.execPath, [cli, ...args], {encoding: 'utf8', env: {...process.env, CI: 'true', ...env}, maxBuffer: 64 * 1024 * 1024});
+	return {ms: Date.now() - start, code: result.status ?? 1, stdout: result.stdout + result.stderr};
+}
+
+function onHost(answers: LabAnswers, name: string, command: string): string {
+	const host = answers.hosts.find(h => h.name === name)!;
+	const result = spawnSync('ssh', ['-i', answers.ssh.identityFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', `root@${host.ip}`, command], {encoding: 'utf8', timeout: 60_000});
+	return result.stdout;
+}
+
+function writeWorks(answers: LabAnswers, pgpass: string): boolean {
+	const result = spawnSync('psql', ['-XAtq', `host=${answers.network.vip} port=5000 user=aplicacion dbname=aplicacion connect_timeout=2`, '-c', 'insert into bench_drill values (default)'], {env: {...process.env, PGPASSFILE: pgpass}, timeout: 10_000});
+	return result.status === 0;
+}
+
+async function timeUntil(fn: () => boolean, timeoutMs: number): Promise<number> {
+	const start = Date.now();
+	while (!fn()) {
+		if (Date.now() - start > timeoutMs) return Number.NaN;
+		await new Promise(resolve => setTimeout(resolve, 200));
+	}
+	return Date.now() - start;
+}
+
+/**
+ * On a fresh seed lab: a full install (wall time per phase), a no-op re-run,
+ * a failover drill (leader host powered off until writes through VIP:5000
+ * succeed again), a VIP move (HAProxy stopped on the holder until VIP:5000
+ * serves from the other balancer), add-replica, and `repair --check`.
+ */
+export async function benchInstall(print: (line: string) => void = console.log): Promise<void> {
+	const work = mkdtempSync(join(tmpdir(), 'pgha-bench-'));
+	const answersFile = join(work, 'answers.yaml');
+	const env = {PGHA_HOME: join(work, 'home')};
+	run(['lab', 'down'], env);
+	const up = run(['lab', 'up', '--topology', 'seed', '--write-answers', answersFile], env);
+	if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}`);
+	const answers = YAML.parse(readFileSync(answersFile, 'utf8')) as LabAnswers;
+	const pgpass = join(work, 'pgpass');
+	writeFileSync(pgpass, `*:*:*:aplicacion:${answers.passwords['app']}\n`, {mode: 0o600});
+	try {
+		const first = run(['install', '--answers', answersFile, '--yes'], env);
+		if (first.code !== 0) throw new Error(`install failed:\n${first.stdout.slice(-3000)}`);
+		const logFile = first.stdout.match(/log (\S+\.log)/)![1]!;
+		print(`install (9 hosts, fresh lab): ${secs(first.ms)} wall, start-up included`);
+		for (const {phase, ms} of phaseTimes(readFileSync(logFile, 'utf8'))) print(`  ${phase.padEnd(18)} ${secs(ms)}`);
+		const again = run(['install', '--answers', answersFile, '--yes'], env);
+		print(`no-op re-run (checks every step, then verify): ${secs(again.ms)}; ${again.stdout.match(/finished: .*?;/)?.[0] ?? 'did not finish'}`);
+
+		spawnSync('psql', ['-XAtq', `host=${answers.network.vip} port=5000 user=aplicacion dbname=aplicacion`, '-c', 'create table if not exists bench_drill (id bigserial primary key)'], {env: {...process.env, PGPASSFILE: pgpass}});
+		const list = JSON.parse(onHost(answers, 'postgres2', 'patronictl -c /etc/patroni/config.yml list -f json')) as Array<{Member: string; Role: string}>;
+		const leader = list.find(m => m.Role === 'Leader')!.Member;
+		run(['lab', 'stop', leader], env);
+		const failover = await timeUntil(() => writeWorks(answers, pgpass), 180_000);
+		print(`failover: ${leader} powered off; writes through VIP:5000 again after ${secs(failover)}`);
+		run(['lab', 'start', leader], env);
+
+		const holder = ['haproxy1', 'haproxy2'].find(b => onHost(answers, b, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`))!;
+		onHost(answers, holder, 'systemctl stop haproxy');
+		const other = holder === 'haproxy1' ? 'haproxy2' : 'haproxy1';
+		const vipMove = await timeUntil(() => onHost(answers, other, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`) && writeWorks(answers, pgpass), 60_000);
+		print(`VIP move: HAProxy stopped on ${holder}; VIP:5000 served from ${other} after ${secs(vipMove)}`);
+		onHost(answers, holder, 'systemctl start haproxy');
+		// The old leader must be back and streaming before the cluster is changed again.
+		await timeUntil(() => run(['verify', '--cluster', answers.cluster.name], env).code === 0, 300_000);
+
+		const added = run(['lab', 'add', 'postgres4'], env);
+		const ip = added.stdout.match(/10\.131\.0\.\d+/)?.[0];
+		const replica = run(['add-replica', '--cluster', answers.cluster.name, '--name', 'postgres4', '--ip', ip ?? '', '--yes'], env);
+		print(`add-replica postgres4: ${secs(replica.ms)} (exit ${replica.code})`);
+		const check = run(['repair', '--check', '--cluster', answers.cluster.name], env);
+		print(`repair --check on 10 hosts: ${secs(check.ms)} (exit ${check.code})`);
+	} finally {
+		if (process.env['PGHA_KEEP_LAB'] !== '1') run(['lab', 'down'], env);
+	}
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchInstall();
