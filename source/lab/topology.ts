@@ -1,4 +1,5 @@
 import type {Role} from '../answers/schema.js';
+import {compactLayout, seedLayout, type LayoutHost} from '../answers/layouts.js';
 
 /**
  * The lab's addresses. One private /24 that lives only on the lab bridge and
@@ -23,24 +24,8 @@ export type TopologyName = (typeof topologyNames)[number];
 export type LabHostSpec = {name: string; ip: string; roles: Role[]};
 
 // The seed's last octets are kept so addresses read the same as in its documents.
-const topologies: Record<TopologyName, Array<[string, number, Role[]]>> = {
-	seed: [
-		['postgres1', 1, ['postgres']],
-		['postgres2', 2, ['postgres']],
-		['postgres3', 3, ['postgres']],
-		['etcd1', 4, ['etcd']],
-		['etcd2', 7, ['etcd']],
-		['etcd3', 8, ['etcd']],
-		['haproxy1', 5, ['balancer']],
-		['haproxy2', 6, ['balancer']],
-		['pgbackrestRepo', 9, ['backup']],
-	],
-	compact: [
-		['node1', 11, ['postgres', 'etcd', 'balancer']],
-		['node2', 12, ['postgres', 'etcd', 'balancer']],
-		['node3', 13, ['postgres', 'etcd', 'backup']],
-	],
-};
+const octets: Record<TopologyName, number[]> = {seed: [1, 2, 3, 4, 7, 8, 5, 6, 9], compact: [11, 12, 13]};
+const layouts: Record<TopologyName, readonly LayoutHost[]> = {seed: seedLayout, compact: compactLayout};
 
 /** True for a topology name the lab knows. */
 export function isTopologyName(value: string): value is TopologyName {
@@ -49,7 +34,7 @@ export function isTopologyName(value: string): value is TopologyName {
 
 /** The hosts of a topology, with their lab addresses. */
 export function topologyHosts(topology: TopologyName): LabHostSpec[] {
-	return topologies[topology].map(([name, octet, roles]) => ({name, ip: labIp(octet), roles: [...roles]}));
+	return layouts[topology].map((host, i) => ({name: host.name, ip: labIp(octets[topology][i]!), roles: [...host.roles]}));
 }
 
 /** The cluster name the lab's answer file uses. */

@@ -1,4 +1,5 @@
 import type {Role} from '../answers/schema.js';
+import {compactLayout, seedLayout} from '../answers/layouts.js';
 
 /** A starting set of hosts the person then edits. */
 export type LayoutId = 'seed' | 'compact' | 'custom';
@@ -12,27 +13,13 @@ export const layouts: ReadonlyArray<{id: LayoutId; label: string; detail: string
 		id: 'seed',
 		label: 'Separate roles: 9 hosts',
 		detail: 'postgres1-3 (PostgreSQL, Patroni, PgBouncer), etcd1-3, haproxy1-2 (HAProxy, Keepalived), pgbackrestRepo',
-		hosts: [
-			{name: 'postgres1', roles: ['postgres']},
-			{name: 'postgres2', roles: ['postgres']},
-			{name: 'postgres3', roles: ['postgres']},
-			{name: 'etcd1', roles: ['etcd']},
-			{name: 'etcd2', roles: ['etcd']},
-			{name: 'etcd3', roles: ['etcd']},
-			{name: 'haproxy1', roles: ['balancer']},
-			{name: 'haproxy2', roles: ['balancer']},
-			{name: 'pgbackrestRepo', roles: ['backup']},
-		],
+		hosts: [...seedLayout],
 	},
 	{
 		id: 'compact',
 		label: 'Compact: 3 hosts',
 		detail: 'node1-3 each run PostgreSQL and etcd; node1-2 balance and hold the VIP; node3 keeps the backups',
-		hosts: [
-			{name: 'node1', roles: ['postgres', 'etcd', 'balancer']},
-			{name: 'node2', roles: ['postgres', 'etcd', 'balancer']},
-			{name: 'node3', roles: ['postgres', 'etcd', 'backup']},
-		],
+		hosts: [...compactLayout],
 	},
 	{id: 'custom', label: 'Custom', detail: 'start with no hosts and add each one with its roles', hosts: []},
 ];

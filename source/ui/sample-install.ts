@@ -1,33 +1,20 @@
 import type {EngineEvent, PhaseName} from '../engine/events.js';
+import type {Role} from '../answers/schema.js';
+import {seedLayout} from '../answers/layouts.js';
+import {rolePackages} from '../plan/packages.js';
 
 /** A host of a sample run. */
 export type SampleHost = {name: string; roles: string[]};
 
 /** The seed's nine hosts, for samples and benchmarks. */
-export const seedSampleHosts: SampleHost[] = [
-	{name: 'postgres1', roles: ['postgres']},
-	{name: 'postgres2', roles: ['postgres']},
-	{name: 'postgres3', roles: ['postgres']},
-	{name: 'etcd1', roles: ['etcd']},
-	{name: 'etcd2', roles: ['etcd']},
-	{name: 'etcd3', roles: ['etcd']},
-	{name: 'haproxy1', roles: ['balancer']},
-	{name: 'haproxy2', roles: ['balancer']},
-	{name: 'pgbackrestRepo', roles: ['backup']},
-];
+export const seedSampleHosts: SampleHost[] = [...seedLayout];
 
 type StepPlan = {step: string; lines: string[]; changed?: boolean};
 
-const packages: Record<string, string[]> = {
-	postgres: ['postgresql-15', 'patroni', 'python3-etcd', 'python3-psycopg2', 'pgbouncer', 'pgbackrest'],
-	etcd: ['etcd-server', 'etcd-client'],
-	balancer: ['haproxy', 'keepalived'],
-	backup: ['pgbackrest'],
-};
 
 // Lines shaped like apt-get's, so widths and rates look like a real install.
 function aptLines(roles: string[], random: () => number): string[] {
-	const names = [...new Set(roles.flatMap(role => packages[role] ?? []))];
+	const names = [...new Set(roles.flatMap(role => rolePackages[role as Role] ?? []))];
 	const lines = ['Reading package lists...', 'Building dependency tree...', 'Reading state information...'];
 	lines.push(`The following NEW packages will be installed:`, `  ${names.join(' ')} libpq5 ssl-cert`);
 	lines.push(`0 upgraded, ${names.length + 12} newly installed, 0 to remove and 0 not upgraded.`);
