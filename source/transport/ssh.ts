@@ -167,7 +167,8 @@ export class HostConnection {
 		if (this.settings.user === 'root') return {command: inner, stdin};
 		if (this.settings.sudoPassword)
 			// sudo -S reads the password as the first line of stdin; the rest stays for the script.
-			return {command: `sudo -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword}\n${stdin ?? ''}`};
+			// -k ignores cached credentials, so that line is always consumed by sudo, never by the script.
+			return {command: `sudo -k -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword}\n${stdin ?? ''}`};
 		return {command: `sudo -n ${inner}`, stdin};
 	}
 }

@@ -1,7 +1,10 @@
 import {spawn} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import YAML from 'yaml';
 import {beforeAll, describe, expect, test} from 'vitest';
 import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until} from './helpers.js';
-import {seedEnv as env, seedLab, seedPgpass as pgpass} from './seed-cluster.js';
+import {seedAnswersFile, seedEnv as env, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
 // Day two on the installed seed lab (shared with install.test.ts when it ran
 // first): a fourth PostgreSQL node under load, drift put back, status checked.
@@ -129,5 +132,42 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		expect(status.haproxy.filter(b => b.listener === 'primary' && b.status.startsWith('UP')).map(b => b.server)).toContain(leaderName());
 		const info = JSON.parse(onHost(answers, answers.hosts.find(h => h.roles.includes('backup'))!.name, `runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=${cluster()} info --output=json`)) as Array<{backup: Array<{label: string; type: string}>}>;
 		expect(status.backups?.full?.label).toBe(info[0]!.backup.filter(b => b.type === 'full').at(-1)!.label);
+	});
+});
+
+describe.skipIf(skip)('SSH access on the seed topology', () => {
+	beforeAll(async () => {
+		answers = await seedLab({installed: true});
+	});
+
+	test('a non-root user with a sudo password works; the password travels on stdin', async () => {
+		const sudoPassword = 'Sudo-Passw0rd-for-deploy';
+		for (const host of answers.hosts)
+			onHost(answers, host.name, `id deploy >/dev/null 2>&1 || useradd -m -s /bin/bash deploy; install -d -o deploy -g deploy -m 700 /home/deploy/.ssh; cp /root/.ssh/authorized_keys /home/deploy/.ssh/; chown deploy /home/deploy/.ssh/authorized_keys; usermod -aG sudo deploy; chpasswd`, `deploy:${sudoPassword}\n`);
+		const file = join(seedWork, 'deploy.yaml');
+		const raw = YAML.parse(readFileSync(seedAnswersFile, 'utf8')) as {ssh: Record<string, unknown>};
+		raw.ssh = {...raw.ssh, user: 'deploy', sudoPassword: '${DEPLOY_SUDO}'};
+		writeFileSync(file, YAML.stringify(raw), {mode: 0o600});
+		const run = await pgha(['status', '--json', '--answers', file], {...env, DEPLOY_SUDO: sudoPassword});
+		expect(run.code, run.stderr).toBe(0);
+		const status = JSON.parse(run.stdout) as {hosts: Array<{reachable: boolean}>; postgres: unknown[]};
+		expect(status.hosts.every(h => h.reachable)).toBe(true);
+		expect(status.postgres.length).toBeGreaterThan(0);
+		const processes = answers.hosts.map(h => onHost(answers, h.name, 'ps -eo args')).join('\n');
+		expect(processes).not.toContain(sudoPassword);
+	});
+
+	test('a host key that differs from the one recorded stops pgha, showing both fingerprints', async () => {
+		const file = join(seedWork, 'wrong-key.yaml');
+		const raw = YAML.parse(readFileSync(seedAnswersFile, 'utf8')) as {ssh: Record<string, unknown>; hosts: Array<{name: string}>};
+		const name = raw.hosts[0]!.name;
+		raw.ssh = {...raw.ssh, hostKeys: {[name]: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'}};
+		writeFileSync(file, YAML.stringify(raw), {mode: 0o600});
+		const run = await pgha(['verify', '--answers', file], env);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain(`${name} (`);
+		expect(run.stderr).toContain('SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+		expect(run.stderr).toMatch(/presented host key SHA256:[A-Za-z0-9+/]{43}/);
+		expect(run.stderr).not.toMatch(/^\s+at /m);
 	});
 });
