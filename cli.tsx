@@ -16,13 +16,16 @@ const cli = meow(
 	  $ pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
 	  $ pgha lab up [--topology seed|compact] [--write-answers FILE]
-	  $ pgha lab status | lab down [--purge] | lab add NAME
+	  $ pgha lab status [--json] | lab down [--purge]
+	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab start NAME
 
 	Options
 	  --answers, -a   answer file (YAML or JSON)
 	  --cluster, -c   a saved cluster's name
 	  --yes, -y       do not ask for confirmation
 	  --json          machine-readable output
+	  --check         repair: report drift only (exit 3 if any)
+	  --dry-run       install: show the plan, change nothing
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
