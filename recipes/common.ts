@@ -6,9 +6,36 @@ import {fileStep} from './managed-file.js';
 
 const markerPath = '/etc/pgha/cluster';
 
+/** True when something on the LAN answers at an address: a TCP reset counts as much as a connection. */
+async function addressAnswers(ctx: StepContext, ip: string): Promise<boolean> {
+	const probe = await ctx.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ip}/22' 2>&1; echo "exit=$?"`, {quiet: true, check: false});
+	return /exit=0|refused/i.test(probe.stdout);
+}
+
 /** Preflight: learns the host's facts and refuses, before any change, what pgha cannot safely install onto. */
 export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
+	const balancers = answers.hosts.filter(h => h.roles.includes('balancer'));
+	const vipStep: Step[] =
+		balancers[0]?.name === host.name
+			? [
+					{
+						name: `VIP ${answers.network.vip} free or ours`,
+						async check(ctx) {
+							const vip = answers.network.vip;
+							for (const b of balancers) {
+								const out = await ctx.connections.get(b.name)?.run('ip -o -4 addr show', {check: false});
+								if (out?.stdout.includes(` ${vip}/`)) return true;
+							}
+							if (await addressAnswers(ctx, vip))
+								throw new Error(`the VIP ${vip} already answers on the network and no balancer of this cluster holds it; choose a free address for network.vip`);
+							return true;
+						},
+						apply: async () => {},
+					},
+				]
+			: [];
 	return [
+		...vipStep,
 		{
 			name: 'system facts',
 			async check(ctx) {

@@ -1,8 +1,8 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, test} from 'vitest';
 import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until} from './helpers.js';
-import {seedAnswersFile as answersFile, seedEnv as env, seedLab, seedPgpass as pgpass} from './seed-cluster.js';
+import {seedAnswersFile as answersFile, seedEnv as env, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
 // One seed-topology lab (9 hosts) shared by every test in this file, in order:
 // an install interrupted by a host going down, the re-run that finishes it,
@@ -31,6 +31,31 @@ describe.skipIf(skip)('install on the seed topology', () => {
 		// A fresh lab: this file starts from hosts pgha has never touched.
 		await pgha(['lab', 'down']);
 		answers = await seedLab({installed: false});
+	});
+
+	test('preflight refuses, before changing anything: a VIP that answers, foreign data, an unsupported OS, wrong credentials', async () => {
+		const [etcdA, etcdB, etcdC] = hostOf('etcd');
+		onHost(answers, etcdA!, `ip addr add ${answers.network.vip}/24 dev eth0`);
+		onHost(answers, etcdB!, 'mkdir -p /var/lib/etcd/member');
+		onHost(answers, etcdC!, `mv /etc/os-release /root/os-release.link && sed 's/^VERSION_ID=.*/VERSION_ID="11"/' /usr/lib/os-release > /etc/os-release`);
+		try {
+			const run = await pgha(['install', '--answers', answersFile, '--yes'], env);
+			expect(run.code).toBe(1);
+			expect(run.stdout).toContain(`VIP ${answers.network.vip} already answers`);
+			expect(run.stdout).toMatch(new RegExp(`^${etcdB}: .*already holds data that does not belong to cluster`, 'm'));
+			expect(run.stdout).toMatch(new RegExp(`^${etcdC}: .*runs debian 11; pgha supports Debian 12`, 'm'));
+			expect(run.stderr).toContain('phase preflight');
+		} finally {
+			onHost(answers, etcdA!, `ip addr del ${answers.network.vip}/24 dev eth0`);
+			onHost(answers, etcdB!, 'rm -rf /var/lib/etcd/member');
+			onHost(answers, etcdC!, 'rm /etc/os-release && mv /root/os-release.link /etc/os-release');
+		}
+		const wrongUser = join(seedWork, 'wrong-user.yaml');
+		writeFileSync(wrongUser, readFileSync(answersFile, 'utf8').replace(/user: root/, 'user: nobody'), {mode: 0o600});
+		const denied = await pgha(['install', '--answers', wrongUser, '--yes'], env);
+		expect(denied.code).toBe(1);
+		expect(denied.stdout).toMatch(/SSH login as nobody was refused; check ssh\.user/);
+		for (const host of answers.hosts) expect(onHost(answers, host.name, 'ls /etc/pgha/cluster /etc/patroni 2>&1 || true'), host.name).toMatch(/No such file/);
 	});
 
 	test('a host lost during the packages phase fails the install with the host, the step and the log path', async () => {
