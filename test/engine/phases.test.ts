@@ -1,0 +1,40 @@
+import {describe, expect, test} from 'vitest';
+import {buildPhases} from '../../source/engine/phases.js';
+import {example} from '../answers/fixtures.js';
+
+const seedAnswers = () => example('seed-topology');
+
+const order = (phases: ReturnType<typeof buildPhases>) => phases.map(p => `${p.name}:${p.hosts.join(',')}${p.serial ? ' (serial)' : ''}`);
+
+describe('buildPhases', () => {
+	test('a first install bootstraps the first node, then its replicas, and backs up last', () => {
+		expect(order(buildPhases(seedAnswers()))).toEqual([
+			'preflight:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
+			'packages:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
+			'etcd:etcd1,etcd2,etcd3',
+			'postgres-leader:postgres1',
+			'postgres-replicas:postgres2,postgres3',
+			'pgbouncer:postgres1,postgres2,postgres3',
+			'balancers:haproxy1,haproxy2',
+			'backup:postgres1,postgres2,postgres3,pgbackrestRepo (serial)',
+		]);
+	});
+
+	test('on a live cluster the replicas go one at a time before the leader, and a new node joins after it', () => {
+		const answers = seedAnswers();
+		answers.hosts.push({name: 'postgres4', ip: '192.168.100.10', roles: ['postgres']});
+		const phases = order(buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}));
+		expect(phases.slice(3, 7)).toEqual([
+			'postgres-replicas:postgres1,postgres3 (serial)',
+			'postgres-leader:postgres2',
+			'postgres-replicas:postgres4',
+			'pgbouncer:postgres1,postgres2,postgres3,postgres4 (serial)',
+		]);
+	});
+
+	test('hosts that do not answer are left out of every phase', () => {
+		const phases = buildPhases(seedAnswers(), {reachable: new Set(['postgres1', 'etcd1', 'haproxy1'])});
+		expect(phases.flatMap(p => p.hosts).every(h => ['postgres1', 'etcd1', 'haproxy1'].includes(h))).toBe(true);
+		expect(phases.map(p => p.name)).not.toContain('postgres-replicas');
+	});
+});
