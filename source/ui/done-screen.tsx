@@ -27,7 +27,9 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 					</Box>
 				))}
 				<Box marginLeft={2}>
-					<Text dimColor>The password of {answers.database.owner} is passwords.app in the answer file.</Text>
+					<Text dimColor>
+						The password of {answers.database.owner} is PGHA_APP_PASSWORD in {props.answersFile.replace(/\.json$/, '.secrets.json')} (readable only by you).
+					</Text>
 				</Box>
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
@@ -42,7 +44,7 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
 				<Text bold>Next</Text>
-				<Text>  pgha verify --cluster {cluster}   write, read, fail over and back up, to prove it works</Text>
+				<Text>  pgha verify --cluster {cluster}   write through the VIP, read from a replica, check backups</Text>
 				<Text>  pgha status --cluster {cluster}   members, leader, lag and the VIP holder</Text>
 				<Text>  HAProxy statistics: http://{answers.network.vip}:7000/</Text>
 			</Box>
