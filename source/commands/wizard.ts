@@ -32,7 +32,13 @@ export const wizard: Command = async (_args, flags, io) => {
 			return result.ok ? 0 : 1;
 		case 'command': {
 			const {main} = await import('./main.js');
-			return main([result.command], {...flags, cluster: result.cluster}, io);
+			const chosen = {...flags, cluster: result.cluster};
+			if (result.command !== 'repair') return main([result.command], chosen, io);
+			// Check and repair: show the drift first, and change nothing unless asked.
+			const found = await main(['repair'], {...chosen, check: true}, io);
+			if (found !== 3) return found;
+			const {confirm} = await import('./confirm.js');
+			return (await confirm('Put back what drifted?')) ? main(['repair'], chosen, io) : found;
 		}
 	}
 };
