@@ -63,10 +63,13 @@ export function HostPaneView(props: {pane: HostPane; now: number; width: number;
 					{pane.name}
 					<Text dimColor> {pane.roles.join(', ')}</Text>
 				</Text>
-				<Text color={statusColor[pane.status]}>
-					{mark}
-					{elapsed ? ` ${elapsed}` : ''}
-				</Text>
+				{/* Only the name gives way: a squeezed clock wrapped to a second line, and the pane grew past the rows planned for it. */}
+				<Box flexShrink={0} marginLeft={1}>
+					<Text color={statusColor[pane.status]}>
+						{mark}
+						{elapsed ? ` ${elapsed}` : ''}
+					</Text>
+				</Box>
 			</Box>
 			<Text color={failed ? 'red' : undefined} wrap="truncate-end">
 				{doing}
