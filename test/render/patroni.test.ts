@@ -73,7 +73,9 @@ describe('renderPatroni', () => {
 		expect(rules.slice(0, 3)).toEqual(['local all postgres peer', 'local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256']);
 		for (const host of answers.hosts) expect(rules).toContain(`host all all ${host.ip}/32 scram-sha-256`);
 		for (const host of answers.hosts.filter(h => h.roles.includes('postgres'))) expect(rules).toContain(`host replication replicator ${host.ip}/32 scram-sha-256`);
-		expect(rules.filter(r => r.startsWith('host replication'))).toHaveLength(3);
+		// One per node, and loopback: Patroni reads a rejoining node's own timeline over it.
+		expect(rules.filter(r => r.startsWith('host replication'))).toHaveLength(4);
+		expect(rules).toContain('host replication replicator 127.0.0.1/32 scram-sha-256');
 		for (const rule of rules) {
 			expect(rule).not.toMatch(/\/0\b|0\.0\.0\.0|md5|trust|password$/);
 			if (rule.startsWith('host')) expect(rule).toMatch(/\/32 scram-sha-256$/);

@@ -1,0 +1,29 @@
+import {benchValidate, formatBench} from './validate.js';
+
+/**
+ * `npm run bench`: every figure pgha measures. The lab parts need root and
+ * Linux and take several minutes; without them only the start-up figures print.
+ */
+async function main(): Promise<void> {
+	console.log('== validate and plan (start-up included)');
+	console.log(formatBench(benchValidate()));
+	if (process.env['PGHA_BENCH_UI'] !== '0') {
+		const wizard = await import('./wizard.js').catch(() => undefined);
+		if (wizard) {
+			console.log('== wizard');
+			await wizard.benchWizard();
+		}
+	}
+	if (process.platform !== 'linux' || process.getuid?.() !== 0) {
+		console.log('== lab and install: skipped (needs root on Linux)');
+		return;
+	}
+	console.log('== lab up (cold and warm base image)');
+	const {benchLab} = await import('./lab.js');
+	await benchLab('seed');
+	console.log('== install, no-op re-run, drills, add-replica, repair --check');
+	const {benchInstall} = await import('./install.js');
+	await benchInstall();
+}
+
+await main();
