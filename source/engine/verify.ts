@@ -8,10 +8,10 @@ import {holdsVip} from '../../recipes/balancer.js';
 import {waitFor} from '../../recipes/managed-file.js';
 import {psql} from '../../recipes/postgres.js';
 import {renderHostFiles} from '../render/index.js';
+import {hostsWithRole} from '../render/topology.js';
 
 type Check = {name: string; run: () => Promise<string>};
 
-const host = (answers: Answers, role: string) => answers.hosts.filter(h => h.roles.includes(role as never));
 
 /**
  * Runs a client command on a PostgreSQL node as the database owner, with the
@@ -31,10 +31,10 @@ PGPASSFILE="$f" PGCONNECT_TIMEOUT=5 psql -X -A -t -q -v ON_ERROR_STOP=1 ${shQuot
  */
 export async function verifyCluster(answers: Answers, connections: Map<string, HostConnection>, emit: EventSink): Promise<boolean> {
 	const conn = (name: string) => connections.get(name)!;
-	const etcd = host(answers, 'etcd');
-	const nodes = host(answers, 'postgres');
-	const balancers = host(answers, 'balancer');
-	const repo = host(answers, 'backup')[0];
+	const etcd = hostsWithRole(answers, 'etcd');
+	const nodes = hostsWithRole(answers, 'postgres');
+	const balancers = hostsWithRole(answers, 'balancer');
+	const repo = hostsWithRole(answers, 'backup')[0];
 	const vip = answers.network.vip;
 	const first = conn(nodes[0]!.name);
 	const checks: Check[] = [
