@@ -14,6 +14,8 @@ export default defineConfig({
 					include: ['test/**/*.test.{ts,tsx}'],
 					exclude: ['test/e2e/**'],
 					testTimeout: 30_000,
+					// Ink renders differently when it thinks it runs in CI; the UI tests describe a terminal.
+					env: {CI: 'false'},
 				},
 			},
 			{
