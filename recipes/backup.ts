@@ -1,7 +1,7 @@
 import type {Answers, HostAnswers} from '../source/answers/schema.js';
 import type {RunContext, Step} from '../source/engine/step.js';
 import type {HostConnection} from '../source/transport/ssh.js';
-import {fileStep, type ManagedFile} from './managed-file.js';
+import {directoryStep, fileStep, type ManagedFile} from './managed-file.js';
 
 export const repoConfig = '/etc/pgbackrest/repo.conf';
 
@@ -48,11 +48,7 @@ export function repositorySteps(answers: Answers, files: ManagedFile[]): Step[] 
 	const config = files.filter(f => !f.path.startsWith('/etc/cron.d/'));
 	const schedule = files.filter(f => f.path.startsWith('/etc/cron.d/'));
 	return [
-		{
-			name: 'repository /var/lib/pgbackrest',
-			check: async ctx => (await ctx.run(`[ "$(stat -c '%U:%a' /var/lib/pgbackrest 2>/dev/null)" = postgres:750 ]`, {quiet: true, check: false})).code === 0,
-			apply: async ctx => void (await ctx.run('install -d -o postgres -g postgres -m 750 /var/lib/pgbackrest')),
-		},
+		directoryStep('/var/lib/pgbackrest', 'postgres', 0o750, 'repository /var/lib/pgbackrest'),
 		...config.map(fileStep),
 		{
 			name: `stanza ${answers.cluster.name}`,

@@ -1,6 +1,6 @@
 import type {Answers, HostAnswers} from '../source/answers/schema.js';
 import type {Step} from '../source/engine/step.js';
-import {fileStep, serviceStep, waitFor, type ManagedFile} from './managed-file.js';
+import {directoryStep, fileStep, serviceStep, waitFor, type ManagedFile} from './managed-file.js';
 
 /** etcdctl against every member, v3 API. */
 export function etcdctl(answers: Answers, command: string): string {
@@ -17,6 +17,8 @@ export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFil
 	const members = answers.hosts.filter(h => h.roles.includes('etcd')).map(h => h.name).sort();
 	return [
 		...files.map(fileStep),
+		// A data directory made before the package (by hand, or by an old attempt) would keep etcd from starting.
+		directoryStep('/var/lib/etcd', 'etcd', 0o700, 'data directory /var/lib/etcd'),
 		{
 			...serviceStep('etcd'),
 			async apply(ctx) {

@@ -44,6 +44,17 @@ export function fileStep(file: ManagedFile): Step {
 	};
 }
 
+/** A step that keeps a directory present with its owner and mode (never its contents: data stays untouched). */
+export function directoryStep(path: string, owner: string, mode: number, why?: string): Step {
+	const want = `${owner}:${mode.toString(8)}`;
+	return {
+		name: why ?? `directory ${path}`,
+		check: async ctx => (await ctx.run(`[ "$(stat -c '%U:%a' ${shQuote(path)} 2>/dev/null)" = ${want} ]`, {quiet: true, check: false})).code === 0,
+		explain: async ctx => [`${path} is ${(await ctx.run(`stat -c '%U:%a' ${shQuote(path)} 2>/dev/null || echo missing`, {quiet: true, check: false})).stdout.trim()}, should be ${want}`],
+		apply: async ctx => void (await ctx.run(`install -d -o ${owner} -g ${owner} -m ${mode.toString(8)} ${shQuote(path)}`)),
+	};
+}
+
 /** Fails with a readable message after the timeout; polls `probe` until it returns true. */
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 2_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import type {Answers, HostAnswers} from '../source/answers/schema.js';
 import type {Step, StepContext} from '../source/engine/step.js';
 import {databaseOwnerVerifier} from '../source/render/index.js';
-import {fileStep, serviceStep, waitFor, type ManagedFile} from './managed-file.js';
+import {directoryStep, fileStep, serviceStep, waitFor, type ManagedFile} from './managed-file.js';
 
 export const dataDir = '/data/patroni';
 const patronictl = 'patronictl -c /etc/patroni/config.yml';
@@ -28,11 +28,7 @@ export function psql(ctx: Pick<StepContext, 'run'>, sql: string, database = 'pos
 export function patroniSteps(host: HostAnswers, files: ManagedFile[]): Step[] {
 	return [
 		...files.map(fileStep),
-		{
-			name: `data directory ${dataDir}`,
-			check: async ctx => (await ctx.run(`[ "$(stat -c '%U:%a' ${dataDir} 2>/dev/null)" = postgres:700 ]`, {quiet: true, check: false})).code === 0,
-			apply: async ctx => void (await ctx.run(`install -d -o postgres -g postgres -m 700 ${dataDir}`)),
-		},
+		directoryStep(dataDir, 'postgres', 0o700, `data directory ${dataDir}`),
 		serviceStep('patroni'),
 		{
 			name: 'patroni member running',
