@@ -27,7 +27,9 @@ export async function seedLab(options: {installed: boolean}): Promise<ReturnType
 	const answers = readAnswers(seedAnswersFile);
 	writeFileSync(seedPgpass, `*:*:*:aplicacion:${answers.passwords['app']}\n`, {mode: 0o600});
 	if (options.installed) {
-		const run = await pgha(['install', '--answers', seedAnswersFile, '--yes'], seedEnv);
+		// Once installed, the saved cluster is the truth: add-replica may have grown it past the answer file.
+		const saved = existsSync(join(seedEnv.PGHA_HOME, 'clusters', `${answers.cluster.name}.json`));
+		const run = await pgha(['install', ...(saved ? ['--cluster', answers.cluster.name] : ['--answers', seedAnswersFile]), '--yes'], seedEnv);
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 	}
 	return answers;
