@@ -66,7 +66,17 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 			emit({type: 'run-finished', ok: false, changed: 0, unchanged: 0, logFile: log.path, at: Date.now()});
 			return {ok: false, changed: 0, unchanged: 0, logFile: log.path, unreachable: [], failed: {host: 'pgha', phase: 'preflight', step: 'connect'}};
 		}
-		const phases = buildPhases(answers, {...(await livePatroni(answers, connections)), ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
+		const live = await livePatroni(answers, connections);
+		const strangers = (live.members ?? []).filter(member => !answers.hosts.some(h => h.name === member));
+		if (strangers.length > 0) {
+			// Applying answers that lack a live member would drop it from pg_hba and HAProxy while it still runs.
+			started(buildPhases(answers).map(p => p.name));
+			const error = `Patroni has member(s) ${strangers.join(', ')} that these answers do not list; nothing was changed. Use the saved answers (pgha install --cluster ${answers.cluster.name}) or add the host(s) to the answer file`;
+			emit({type: 'step-failed', host: 'pgha', phase: 'preflight', step: 'cluster members', error, output: [], at: Date.now()});
+			emit({type: 'run-finished', ok: false, changed: 0, unchanged: 0, logFile: log.path, at: Date.now()});
+			return {ok: false, changed: 0, unchanged: 0, logFile: log.path, unreachable: [], failed: {host: 'pgha', phase: 'preflight', step: 'cluster members'}};
+		}
+		const phases = buildPhases(answers, {...live, ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
 		started([...phases.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
 		const context: RunContext = {answers, facts: new Map(), connections, shared: new Map(), signal: request.signal ?? new AbortController().signal};

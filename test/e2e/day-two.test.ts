@@ -70,6 +70,10 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 			expect(csv, balancer).toMatch(/^replicas,postgres4,/m);
 		}
 		await until('a read through VIP:5001 to reach postgres4', () => sqlViaVip(answers, 5001, 'show listen_addresses', pgpass).out.includes(ip), 60_000, 200);
+		// The answer file from before the addition no longer describes the cluster: it is refused, not applied.
+		const stale = await pgha(['install', '--answers', seedAnswersFile, '--yes'], env);
+		expect(stale.code).toBe(1);
+		expect(stale.stdout).toContain('Patroni has member(s) postgres4 that these answers do not list; nothing was changed');
 	});
 
 	test('drift is found, named, put back, and then gone; the leader stays and no row is lost', async () => {
