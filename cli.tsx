@@ -2,10 +2,6 @@
 import meow from 'meow';
 import {main} from './source/commands/main.js';
 
-// React picks its build when first loaded (lazily, by the commands that draw);
-// the development build costs the install screen a third more CPU.
-process.env['NODE_ENV'] ??= 'production';
-
 const cli = meow(
 	`
 	Usage
