@@ -125,8 +125,10 @@ export function packageSteps(host: HostAnswers, answers: Answers): Step[] {
 				export DEBIAN_FRONTEND=noninteractive
 				# An install cut off earlier (a host lost power mid-dpkg) is finished first.
 				dpkg --configure -a --force-confold
-				for i in 1 2 3; do apt-get update -q && break; sleep 3; done
-				apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold ${packages.join(' ')}`,
+				# A stalled mirror or cache must fail and be retried, not hang the phase.
+				opts='-o Acquire::http::Timeout=30 -o Acquire::Retries=3'
+				for i in 1 2 3; do timeout 300 apt-get $opts update -q && break; sleep 3; done
+				apt-get $opts install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold ${packages.join(' ')}`,
 				{timeoutMs: 900_000},
 			);
 		},

@@ -23,7 +23,8 @@ export const install: Command = async (_args, flags, io) => {
 	if (io.interactive) {
 		// On a terminal: the live panes, the same screen the wizard ends in.
 		const [{runApp}, {wizardServices}] = await Promise.all([import('../ui/run-app.js'), import('../engine/wizard-services.js')]);
-		const result = await runApp(wizardServices(env), {install: {input: raw, answers}});
+		const services = wizardServices(env);
+		const result = await runApp(services, {install: {input: raw, answers}}).finally(() => services.dispose());
 		if (result.kind === 'installed') {
 			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run the same command again to carry on.`);
 			return result.ok ? 0 : 1;

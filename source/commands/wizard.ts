@@ -11,7 +11,8 @@ export const wizard: Command = async (_args, flags, io) => {
 			'the wizard needs a terminal (and CI unset); without one, install from an answer file: pgha install --answers FILE --yes (see examples/ and `pgha schema`)',
 		);
 	const [{runApp}, {wizardServices}] = await Promise.all([import('../ui/run-app.js'), import('../engine/wizard-services.js')]);
-	const result = await runApp(wizardServices(io.env));
+	const services = wizardServices(io.env);
+	const result = await runApp(services).finally(() => services.dispose());
 	switch (result.kind) {
 		case 'quit':
 			return 0;

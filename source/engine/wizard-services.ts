@@ -14,11 +14,11 @@ import type {EngineEvent} from './events.js';
 import {applyCluster} from './install.js';
 
 /** Logs into one host and reports what the wizard shows: reachable, credentials, OS, key, interfaces. */
-export async function checkHost(ip: string, ssh: AnswersInput['ssh']): Promise<HostCheck> {
+export async function checkHost(ip: string, ssh: AnswersInput['ssh'], signal?: AbortSignal): Promise<HostCheck> {
 	const settings = answersSchema.shape.ssh.parse(ssh ?? {});
 	let conn: HostConnection | undefined;
 	try {
-		conn = await HostConnection.open({name: ip, ip}, settings);
+		conn = await HostConnection.open({name: ip, ip}, settings, undefined, signal);
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		const refused = /refused|login/i.test(message) && !/unreachable/.test(message);
@@ -42,16 +42,22 @@ export async function checkHost(ip: string, ssh: AnswersInput['ssh']): Promise<H
 	}
 }
 
-/** The real services behind the wizard: SSH checks, the saved store, the install engine and its log. */
-export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServices {
+/**
+ * The real services behind the wizard: SSH checks, the saved store, the install
+ * engine and its log. `dispose` abandons host checks still connecting, so the
+ * process can end as soon as the app does.
+ */
+export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServices & {dispose(): void} {
 	let logFile: string | undefined;
+	const checks = new AbortController();
 	return {
+		dispose: () => checks.abort(),
 		async listSshKeys() {
 			const dir = join(homedir(), '.ssh');
 			const files = await readdir(dir).catch(() => [] as string[]);
 			return files.filter(f => files.includes(`${f}.pub`)).map(f => `~/.ssh/${f}`);
 		},
-		checkHost,
+		checkHost: (ip, ssh) => checkHost(ip, ssh, checks.signal),
 		generatePassword: kind => (kind === 'vrrp' ? alphanumericSecret(8) : kind === 'cipher' ? passwordWithSymbol(48) : passwordWithSymbol(24)),
 		savedClusters: async () => listClusters(env),
 		async install(input, onEvent: (event: EngineEvent) => void, signal) {

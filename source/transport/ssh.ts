@@ -58,8 +58,11 @@ export class HostConnection {
 	 * Connects and checks the host key: with a recorded fingerprint a mismatch is
 	 * refused; without one, the key seen is returned for the caller to record.
 	 */
-	static async open(host: {name: string; ip: string}, settings: SshSettings, expected?: string): Promise<HostConnection> {
+	static async open(host: {name: string; ip: string}, settings: SshSettings, expected?: string, signal?: AbortSignal): Promise<HostConnection> {
 		const ssh = new NodeSSH();
+		// An abandoned attempt (e.g. an address still being typed) must not hold the process open until its timeout.
+		const abort = () => ssh.connection?.destroy();
+		signal?.addEventListener('abort', abort, {once: true});
 		let seen = '';
 		const config: Parameters<NodeSSH['connect']>[0] = {
 			host: host.ip,
@@ -83,6 +86,7 @@ export class HostConnection {
 		if (settings.agent) config.agent = process.env['SSH_AUTH_SOCK'];
 		if (settings.password) config.password = settings.password;
 		try {
+			if (signal?.aborted) throw new Error('connection abandoned');
 			await ssh.connect(config);
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
@@ -94,6 +98,8 @@ export class HostConnection {
 			if (/authentication/i.test(message))
 				throw new UserError(`${host.name} (${host.ip}): SSH login as ${settings.user} was refused; check ssh.user and the key or password`);
 			throw new UserError(`${host.name} (${host.ip}) is unreachable over SSH port ${settings.port}: ${message}`);
+		} finally {
+			signal?.removeEventListener('abort', abort);
 		}
 		return new HostConnection(host.name, host.ip, seen, ssh, settings);
 	}

@@ -35,10 +35,14 @@ const screen = () => tmux('capture-pane', '-p', '-t', session);
 const keys = (...names: string[]) => void tmux('send-keys', '-t', session, ...names);
 const type = (text: string) => void tmux('send-keys', '-t', session, '-l', text);
 
-/** The pane's exit status once pgha has left, else undefined. */
+/**
+ * pgha's exit status once it has left, else undefined. A shell around pgha
+ * prints it: tmux may mark the pane dead before it has reaped the process,
+ * leaving its own exit status empty.
+ */
 function exitStatus(): number | undefined {
-	const [dead, status] = tmux('display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status}').trim().split(' ');
-	return dead === '1' && status ? Number(status) : undefined;
+	const found = /\[pgha exited (\d+)\]/.exec(tmux('capture-pane', '-p', '-t', session, '-S', '-200'));
+	return found ? Number(found[1]) : undefined;
 }
 
 /**
@@ -88,7 +92,7 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 
 	test('every step answered with keys: the review draws the topology, the panes show the install at work, the done screen a connection string', async () => {
 		const started = Date.now();
-		const command = `env CI=false HOME=${home} PGHA_HOME=${pghaHome} TERM=xterm-256color ${process.execPath} ${cliPath}`;
+		const command = `env CI=false HOME=${home} PGHA_HOME=${pghaHome} TERM=xterm-256color sh -c '${process.execPath} ${cliPath}; echo "[pgha exited $?]"'`;
 		tmux('-f', '/dev/null', 'new-session', '-d', '-s', session, '-x', '120', '-y', '40', command, ';', 'set-option', '-w', '-t', session, 'remain-on-exit', 'on');
 
 		// Keys sent before a screen's first frame are lost: each screen's title is waited for first.
