@@ -65,7 +65,7 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
 				if (skew > 60) throw new Error(`clock is ${skew} s off; set up NTP (systemd-timesyncd or chrony) so etcd and Patroni agree on time`);
 				if (!get('iface')) throw new Error(`has no interface with address ${host.ip}; check hosts[].ip`);
 				if (answers.network.interface && host.roles.includes('balancer')) {
-					const has = await ctx.run(`ip link show dev ${shQuote(answers.network.interface)}`, {quiet: true, check: false});
+					const has = await ctx.$({quiet: true, nothrow: true})`ip link show dev ${answers.network.interface}`;
 					if (has.code !== 0) throw new Error(`has no interface ${answers.network.interface}; fix network.interface or leave it out to use ${get('iface')}`);
 				}
 				ctx.facts.set(host.name, facts);

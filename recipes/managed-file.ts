@@ -1,7 +1,6 @@
 import {createHash} from 'node:crypto';
 import {createTwoFilesPatch} from 'diff';
 import type {Step, StepContext} from '../source/engine/step.js';
-import {shQuote} from '../source/transport/quote.js';
 
 import type {ManagedFile} from '../source/render/index.js';
 
@@ -9,10 +8,7 @@ export type {ManagedFile};
 
 /** The state of a file on a host, compared by hash so secret contents never cross the wire twice. */
 export async function fileMatches(ctx: StepContext, file: ManagedFile): Promise<boolean> {
-	const result = await ctx.run(
-		`if [ -f ${shQuote(file.path)} ]; then sha256sum < ${shQuote(file.path)} | cut -d' ' -f1; stat -c '%U:%G:%a' ${shQuote(file.path)}; fi`,
-		{quiet: true, check: false},
-	);
+	const result = await ctx.$({quiet: true, nothrow: true})`if [ -f ${file.path} ]; then sha256sum < ${file.path} | cut -d' ' -f1; stat -c '%U:%G:%a' ${file.path}; fi`;
 	const [hash, meta] = result.stdout.trim().split('\n');
 	const want = createHash('sha256').update(file.content).digest('hex');
 	return hash === want && meta === `${file.owner}:${file.group}:${file.mode.toString(8)}`;
@@ -21,7 +17,7 @@ export async function fileMatches(ctx: StepContext, file: ManagedFile): Promise<
 /** How a file on a host differs from the rendered one: a unified diff, never the text of a secret file. */
 export async function explainFile(ctx: StepContext, file: ManagedFile): Promise<string[]> {
 	const want = `${file.owner}:${file.group}:${file.mode.toString(8)}`;
-	const meta = (await ctx.run(`stat -c '%U:%G:%a' ${shQuote(file.path)} 2>/dev/null || echo missing`, {quiet: true, check: false})).stdout.trim();
+	const meta = (await ctx.$({quiet: true, nothrow: true})`stat -c '%U:%G:%a' ${file.path} 2>/dev/null || echo missing`).stdout.trim();
 	if (meta === 'missing') return [`${file.path} is missing`];
 	const lines = meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`];
 	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
@@ -49,9 +45,9 @@ export function directoryStep(path: string, owner: string, mode: number, why?: s
 	const want = `${owner}:${mode.toString(8)}`;
 	return {
 		name: why ?? `directory ${path}`,
-		check: async ctx => (await ctx.run(`[ "$(stat -c '%U:%a' ${shQuote(path)} 2>/dev/null)" = ${want} ]`, {quiet: true, check: false})).code === 0,
-		explain: async ctx => [`${path} is ${(await ctx.run(`stat -c '%U:%a' ${shQuote(path)} 2>/dev/null || echo missing`, {quiet: true, check: false})).stdout.trim()}, should be ${want}`],
-		apply: async ctx => void (await ctx.run(`install -d -o ${owner} -g ${owner} -m ${mode.toString(8)} ${shQuote(path)}`)),
+		check: async ctx => (await ctx.$({quiet: true, nothrow: true})`[ "$(stat -c '%U:%a' ${path} 2>/dev/null)" = ${want} ]`).code === 0,
+		explain: async ctx => [`${path} is ${(await ctx.$({quiet: true, nothrow: true})`stat -c '%U:%a' ${path} 2>/dev/null || echo missing`).stdout.trim()}, should be ${want}`],
+		apply: async ctx => void (await ctx.$`install -d -o ${owner} -g ${owner} -m ${mode.toString(8)} ${path}`),
 	};
 }
 

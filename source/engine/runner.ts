@@ -2,6 +2,7 @@ import type {EngineEvent, EventSink, PhaseName} from './events.js';
 import type {Phase, RunContext, StepContext} from './step.js';
 import {RemoteCommandError} from '../transport/ssh.js';
 import type {RunOptions} from '../transport/ssh.js';
+import {remoteShell} from './remote-shell.js';
 
 /** How a run ended, and where it stopped when it failed. */
 export type RunOutcome = {ok: boolean; changed: number; unchanged: number; drifted?: number; failed?: {host: string; phase: PhaseName; step: string}};
@@ -36,21 +37,20 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 			const host = context.answers.hosts.find(h => h.name === hostName)!;
 			const conn = context.connections.get(hostName)!;
 			const touched = new Map<string, 'reload' | 'restart'>();
+			const run: StepContext['run'] = (script, options: RunOptions & {quiet?: boolean} = {}) =>
+				conn.run(script, {
+					...options,
+					onLine: options.quiet ? undefined : (stream, line) => emit({type: 'output', host: hostName, stream, line, at: now()}),
+				});
 			const ctx: StepContext = {
 				...context,
 				host,
 				conn,
 				touched,
+				run,
+				$: remoteShell(run),
 				touch(service, how) {
 					if (touched.get(service) !== 'restart') touched.set(service, how);
-				},
-				run(script, options: RunOptions & {quiet?: boolean} = {}) {
-					return conn.run(script, {
-						...options,
-						onLine: options.quiet
-							? undefined
-							: (stream, line) => emit({type: 'output', host: hostName, stream, line, at: now()}),
-					});
 				},
 			};
 			for (const step of phase.steps(host, context)) {

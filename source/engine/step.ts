@@ -1,6 +1,7 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
 import type {HostConnection, RunOptions, RunResult} from '../transport/ssh.js';
 import type {PhaseName} from './events.js';
+import type {RemoteShell} from './remote-shell.js';
 
 /** What preflight learned about one host. */
 export type HostFacts = {os: string; version: string; arch: string; interface: string; diskFreeMb: number};
@@ -21,6 +22,8 @@ export type StepContext = RunContext & {
 	conn: HostConnection;
 	/** Runs a script as root on this host, streaming its lines to the run's events and log. */
 	run(script: string, options?: RunOptions & {quiet?: boolean}): Promise<RunResult>;
+	/** zx-style `$` on this host: values interpolated into the command are quoted by zx. */
+	$: RemoteShell;
 	/** Records that a unit must be restarted or reloaded after this phase's files changed. */
 	touch(service: string, how: 'reload' | 'restart'): void;
 	/** Units touched so far on this host in this run. */

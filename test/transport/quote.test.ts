@@ -1,6 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
-import {sh, shQuote} from '../../source/transport/quote.js';
+import {shQuote} from '../../source/transport/quote.js';
+import {buildScript} from '../../source/engine/remote-shell.js';
 
 const echoIn = (shell: string, script: string) => execFileSync(shell, ['-c', script], {encoding: 'utf8'});
 
@@ -15,7 +16,9 @@ describe('shQuote', () => {
 		expect(shQuote('etcd-server')).toBe('etcd-server');
 		expect(shQuote('/etc/default/etcd')).toBe('/etc/default/etcd');
 	});
-	test('sh`` quotes each value and spreads arrays', () => {
-		expect(sh`apt-get install ${['a b', 'c']} ${"x'y"}`).toBe(`apt-get install 'a b' c 'x'\\''y'`);
+	test('the remote $ quotes each value with zx and spreads arrays; bash reads them back unchanged', () => {
+		const tag = (pieces: TemplateStringsArray, ...args: unknown[]) => buildScript(pieces, args);
+		const script = tag`printf '%s|' ${['a b', 'c']} ${"x'y"} ${'$HOME'} ${'new\nline'}`;
+		expect(echoIn('bash', script)).toBe(`a b|c|x'y|$HOME|new\nline|`);
 	});
 });
