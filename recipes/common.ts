@@ -3,6 +3,7 @@ import type {HostFacts, Step, StepContext} from '../source/engine/step.js';
 import {shQuote} from '../source/transport/quote.js';
 import {packagesFor} from '../source/plan/packages.js';
 import {fileStep} from './managed-file.js';
+import {vipHolders} from './balancer.js';
 
 const markerPath = '/etc/pgha/cluster';
 
@@ -22,10 +23,7 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
 						name: `VIP ${answers.network.vip} free or ours`,
 						async check(ctx) {
 							const vip = answers.network.vip;
-							for (const b of balancers) {
-								const out = await ctx.connections.get(b.name)?.run('ip -o -4 addr show', {check: false});
-								if (out?.stdout.includes(` ${vip}/`)) return true;
-							}
+							if ((await vipHolders(answers, ctx.connections)).length > 0) return true;
 							if (await addressAnswers(ctx, vip))
 								throw new Error(`the VIP ${vip} already answers on the network and no balancer of this cluster holds it; choose a free address for network.vip`);
 							return true;

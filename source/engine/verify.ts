@@ -1,12 +1,12 @@
 import type {Answers} from '../answers/schema.js';
-import type {HostConnection} from '../transport/ssh.js';
+import {RemoteCommandError, type HostConnection} from '../transport/ssh.js';
 import {shQuote} from '../transport/quote.js';
 import type {EventSink} from './events.js';
 import {etcdctl} from '../../recipes/etcd.js';
 import {backupInfo, pgbackrest} from '../../recipes/backup.js';
-import {holdsVip} from '../../recipes/balancer.js';
+import {haproxyServers, vipHolders} from '../../recipes/balancer.js';
 import {waitFor} from '../../recipes/managed-file.js';
-import {psql} from '../../recipes/postgres.js';
+import {patroniMembers, psql} from '../../recipes/postgres.js';
 import {renderHostFiles} from '../render/index.js';
 import {hostsWithRole} from '../render/topology.js';
 
@@ -25,6 +25,14 @@ PGPASSFILE="$f" PGCONNECT_TIMEOUT=5 psql -X -A -t -q -v ON_ERROR_STOP=1 ${shQuot
 	return (await conn.run(script, {stdin: pgpass})).stdout.trim();
 }
 
+/** Why a check failed: the error, and for a remote command its last lines of output. */
+function failureEvidence(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	if (!(error instanceof RemoteCommandError)) return error.message;
+	const last = `${error.result.stdout}\n${error.result.stderr}`.split('\n').filter(line => line.trim() !== '').slice(-3);
+	return [error.message, ...last].join(': ');
+}
+
 /**
  * Proves the cluster works end to end; each check emits pass or fail with its
  * evidence. Returns true when every check passed.
@@ -33,7 +41,6 @@ export async function verifyCluster(answers: Answers, connections: Map<string, H
 	const conn = (name: string) => connections.get(name)!;
 	const etcd = hostsWithRole(answers, 'etcd');
 	const nodes = hostsWithRole(answers, 'postgres');
-	const balancers = hostsWithRole(answers, 'balancer');
 	const repo = hostsWithRole(answers, 'backup')[0];
 	const vip = answers.network.vip;
 	const first = conn(nodes[0]!.name);
@@ -53,14 +60,13 @@ export async function verifyCluster(answers: Answers, connections: Map<string, H
 			run: async () => {
 				let summary = '';
 				await waitFor('replicas to stream with no lag', async () => {
-					const list = JSON.parse((await first.run('patronictl -c /etc/patroni/config.yml list -f json')).stdout) as Array<Record<string, unknown>>;
-					const leaders = list.filter(m => m['Role'] === 'Leader');
-					summary = `leaders: ${leaders.map(m => m['Member']).join(', ') || 'none'}`;
+					const leaders = (await patroniMembers(first)).filter(m => m.Role === 'Leader');
+					summary = `leaders: ${leaders.map(m => m.Member).join(', ') || 'none'}`;
 					if (leaders.length !== 1) return false;
 					// Patroni 3.0 reports replicas as "running"; the leader's pg_stat_replication says whether they stream.
-					const rows = (await psql(conn(String(leaders[0]!['Member'])), 'select application_name, state, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), -1) from pg_stat_replication order by 1;')).stdout.trim();
+					const rows = (await psql(conn(leaders[0]!.Member), 'select application_name, state, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), -1) from pg_stat_replication order by 1;')).stdout.trim();
 					const replicas = rows ? rows.split('\n').map(line => line.split('|')) : [];
-					summary = `${leaders[0]!['Member']} leader; ${replicas.map(([name, state, lag]) => `${name} ${state} lag ${lag} bytes`).join('; ') || 'no replica connected'}`;
+					summary = `${leaders[0]!.Member} leader; ${replicas.map(([name, state, lag]) => `${name} ${state} lag ${lag} bytes`).join('; ') || 'no replica connected'}`;
 					return replicas.length === nodes.length - 1 && replicas.every(([, state, lag]) => state === 'streaming' && lag === '0');
 				}, 60_000).catch(error => {
 					throw new Error(`${(error as Error).message}: ${summary}`);
@@ -98,15 +104,14 @@ export async function verifyCluster(answers: Answers, connections: Map<string, H
 				let evidence = '';
 				// HAProxy marks a server up after two passing checks, a few seconds after a change.
 				await waitFor('HAProxy to see the leader and every replica up', async () => {
-					const holder = (await Promise.all(balancers.map(async b => ((await holdsVip((s, o) => conn(b.name).run(s, {check: o?.check}), vip)) ? b : undefined)))).find(Boolean);
+					const holder = (await vipHolders(answers, connections))[0];
 					if (!holder) {
 						evidence = `no balancer holds ${vip}`;
 						return false;
 					}
-					const csv = (await conn(holder.name).run(`exec 3<>/dev/tcp/127.0.0.1/7000; printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3`)).stdout;
-					const rows = csv.split('\n').map(line => line.split(',')).filter(r => ['primary', 'replicas'].includes(r[0]!) && !['FRONTEND', 'BACKEND'].includes(r[1]!));
-					const up = (px: string) => rows.filter(r => r[0] === px && r[17]?.startsWith('UP')).map(r => r[1]);
-					evidence = `${holder.name} holds the VIP; 5000 -> ${up('primary').join(',') || 'none'}; 5001 -> ${up('replicas').join(',') || 'none'}`;
+					const servers = await haproxyServers(conn(holder));
+					const up = (listener: string) => servers.filter(s => s.listener === listener && s.status.startsWith('UP')).map(s => s.server);
+					evidence = `${holder} holds the VIP; 5000 -> ${up('primary').join(',') || 'none'}; 5001 -> ${up('replicas').join(',') || 'none'}`;
 					return up('primary').length === 1 && up('replicas').length === nodes.length - 1;
 				}, 30_000, 1_000).catch(() => {
 					throw new Error(evidence);
@@ -149,7 +154,7 @@ export async function verifyCluster(answers: Answers, connections: Map<string, H
 			emit({type: 'check', name: check.name, ok: true, evidence: await check.run(), at: Date.now()});
 		} catch (error) {
 			ok = false;
-			emit({type: 'check', name: check.name, ok: false, evidence: error instanceof Error ? error.message : String(error), at: Date.now()});
+			emit({type: 'check', name: check.name, ok: false, evidence: failureEvidence(error), at: Date.now()});
 		}
 	}
 	return ok;

@@ -2,7 +2,8 @@ import type {Answers} from '../answers/schema.js';
 import type {HostConnection} from '../transport/ssh.js';
 import {etcdctl} from '../../recipes/etcd.js';
 import {backupInfo} from '../../recipes/backup.js';
-import {holdsVip} from '../../recipes/balancer.js';
+import {haproxyServers, vipHolders} from '../../recipes/balancer.js';
+import {patroniMembers} from '../../recipes/postgres.js';
 
 /** The cluster at a glance, as `pgha status --json` prints it. */
 export type ClusterStatus = {
@@ -34,15 +35,13 @@ export async function gatherStatus(answers: Answers, connections: Map<string, Ho
 	};
 	const node = conn('postgres');
 	if (node) {
-		const out = await connections.get(node.name)!.run('patronictl -c /etc/patroni/config.yml list -f json', {check: false});
-		if (out.code === 0)
-			status.postgres = (JSON.parse(out.stdout || '[]') as Array<Record<string, unknown>>).map(m => ({
-				member: String(m['Member']),
-				role: String(m['Role']),
-				state: String(m['State']),
-				...(m['TL'] !== undefined ? {timeline: Number(m['TL'])} : {}),
-				...(m['Lag in MB'] !== undefined && m['Lag in MB'] !== '' ? {lagMb: Number(m['Lag in MB'])} : {}),
-			}));
+		status.postgres = (await patroniMembers(connections.get(node.name)!)).map(m => ({
+			member: m.Member,
+			role: m.Role,
+			state: m.State,
+			...(m.TL !== undefined ? {timeline: Number(m.TL)} : {}),
+			...(m['Lag in MB'] !== undefined && m['Lag in MB'] !== '' ? {lagMb: Number(m['Lag in MB'])} : {}),
+		}));
 	}
 	const etcdHost = conn('etcd');
 	if (etcdHost) {
@@ -66,15 +65,10 @@ export async function gatherStatus(answers: Answers, connections: Map<string, Ho
 				};
 			});
 	}
-	for (const balancer of answers.hosts.filter(h => h.roles.includes('balancer') && connections.has(h.name))) {
-		const c = connections.get(balancer.name)!;
-		if (await holdsVip((s, o) => c.run(s, {check: o?.check}), answers.network.vip)) status.vip.holder = balancer.name;
-		const csv = await c.run(`exec 3<>/dev/tcp/127.0.0.1/7000 && printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`, {check: false});
-		for (const row of csv.stdout.split('\n').map(line => line.split(','))) {
-			if (!['primary', 'replicas'].includes(row[0]!) || ['FRONTEND', 'BACKEND'].includes(row[1]!)) continue;
-			status.haproxy.push({balancer: balancer.name, listener: row[0]!, server: row[1]!, status: row[17] ?? ''});
-		}
-	}
+	const holder = (await vipHolders(answers, connections))[0];
+	if (holder) status.vip.holder = holder;
+	for (const balancer of answers.hosts.filter(h => h.roles.includes('balancer') && connections.has(h.name)))
+		for (const server of await haproxyServers(connections.get(balancer.name)!)) status.haproxy.push({balancer: balancer.name, ...server});
 	const repo = conn('backup');
 	if (repo) {
 		const info = await backupInfo(connections.get(repo.name)!, answers).catch(() => undefined);
