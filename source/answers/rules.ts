@@ -1,6 +1,7 @@
 import type {Answers, Role} from './schema.js';
 import type {Problem} from './problem.js';
 import {ipToNumber, subnetOf} from './ip.js';
+import {hasRole, hostsWithRole} from './hosts.js';
 
 /**
  * Rules that compare fields with each other; the schema checks each field alone.
@@ -29,7 +30,7 @@ export function checkRules(answers: Answers): Problem[] {
 			add(`hosts[${i}].ip`, `${host.ip} is not a unicast host address; use the address the server has on its LAN`);
 	});
 
-	const withRole = (role: Role) => hosts.map((h, i) => ({...h, index: i})).filter(h => h.roles.includes(role));
+	const withRole = (role: Role) => hostsWithRole({hosts: hosts.map((h, i) => ({...h, index: i}))}, role);
 	const etcd = withRole('etcd');
 	if (etcd.length < 3 || etcd.length % 2 === 0)
 		add('hosts', `has ${etcd.length} etcd member(s); etcd needs an odd number, at least 3 (3 tolerate 1 failure, 5 tolerate 2): give the etcd role to ${etcd.length < 3 ? 3 - etcd.length : 1} more host(s)`);
@@ -66,9 +67,9 @@ export function checkRules(answers: Answers): Problem[] {
 /** Non-fatal observations shown in the plan and the wizard's review. */
 export function warnings(answers: Answers): string[] {
 	const out: string[] = [];
-	const has = (role: Role) => answers.hosts.filter(h => h.roles.includes(role));
+	const has = (role: Role) => hostsWithRole(answers, role);
 	if (has('backup').length === 0) out.push('No backup host: WAL is not archived and no backups are taken.');
-	const shared = answers.hosts.filter(h => h.roles.includes('etcd') && h.roles.includes('postgres'));
+	const shared = has('etcd').filter(h => hasRole(h, 'postgres'));
 	if (shared.length > 0) out.push(`etcd shares ${shared.length} host(s) with PostgreSQL: losing one such host costs an etcd vote and a database node at once.`);
 	if (has('postgres').length === 2) out.push('Only 2 PostgreSQL nodes: after a failover there is no replica left until the old node returns.');
 	return out;

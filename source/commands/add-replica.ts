@@ -8,6 +8,7 @@ import {UsageError, UserError, exitCodes} from '../errors.js';
 import type {Command} from './context.js';
 import {plainProgress} from './plain-progress.js';
 import {resolveCluster} from './resolve-cluster.js';
+import {backupHost, hostsWithRole} from '../answers/hosts.js';
 
 /**
  * `pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]`: a new
@@ -34,8 +35,8 @@ export const addReplica: Command = async (_args, flags, io) => {
 	const check = await checkHost(ip, result.answers.ssh);
 	if (!check.ok) throw new UserError(`${name} (${ip}): ${check.error ?? 'cannot be used'}`);
 	io.out(`${name} (${ip}): ${check.os}; host key ${check.fingerprint}`);
-	const nodes = result.answers.hosts.filter(h => h.roles.includes('postgres')).length;
-	const repo = result.answers.hosts.find(h => h.roles.includes('backup'));
+	const nodes = hostsWithRole(result.answers, 'postgres').length;
+	const repo = backupHost(result.answers);
 	io.out(
 		[
 			`Plan for cluster "${raw.cluster.name}":`,

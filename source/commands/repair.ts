@@ -1,7 +1,8 @@
 import {applyCluster} from '../engine/install.js';
 import {connectSome} from '../engine/connect.js';
-import {gatherStatus} from '../status/gather.js';
-import {liveDrift} from '../status/live-drift.js';
+import {judgeCluster} from '../health/judge.js';
+import {observeCluster} from '../health/observe.js';
+import {settledFindings} from '../health/verify.js';
 import {exitCodes} from '../errors.js';
 import type {Command} from './context.js';
 import {plainProgress} from './plain-progress.js';
@@ -21,12 +22,8 @@ export const repair: Command = async (_args, flags, io) => {
 	let live: string[] = [];
 	try {
 		// After a repair, give HAProxy and replication a moment to see the fixed state.
-		const deadline = Date.now() + (flags.check ? 0 : 30_000);
-		do {
-			live = liveDrift(answers, await gatherStatus(answers, connections, unreachable));
-			if (live.length === 0 || Date.now() >= deadline) break;
-			await new Promise(resolve => setTimeout(resolve, 2_000));
-		} while (true);
+		const findings = flags.check ? judgeCluster(answers, await observeCluster(answers, connections, unreachable)) : await settledFindings(answers, connections, 30_000, unreachable);
+		live = findings.filter(f => !f.ok).map(f => `${f.name}: ${f.evidence}`);
 	} finally {
 		for (const conn of connections.values()) conn.close();
 	}

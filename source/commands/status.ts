@@ -1,16 +1,18 @@
 import {connectSome} from '../engine/connect.js';
-import {gatherStatus} from '../status/gather.js';
-import {formatStatus} from '../status/format.js';
+import {judgeCluster} from '../health/judge.js';
+import {observeCluster} from '../health/observe.js';
+import {formatStatus} from '../health/format.js';
 import type {Command} from './context.js';
 import {resolveCluster} from './resolve-cluster.js';
 
-/** `pgha status [--cluster NAME] [--json]`: members, etcd, VIP holder, HAProxy backends, backups. */
+/** `pgha status [--cluster NAME] [--json]`: members, etcd, VIP holder, HAProxy backends, backups, and what the health model finds wrong. */
 export const status: Command = async (_args, flags, io) => {
 	const {answers} = await resolveCluster(flags, io);
 	const {connections, unreachable} = await connectSome(answers);
 	try {
-		const state = await gatherStatus(answers, connections, unreachable);
-		io.out(flags.json ? JSON.stringify(state, null, 2) : formatStatus(state));
+		const state = await observeCluster(answers, connections, unreachable);
+		const health = judgeCluster(answers, state);
+		io.out(flags.json ? JSON.stringify({...state, health}, null, 2) : formatStatus(state, health));
 		return 0;
 	} finally {
 		for (const conn of connections.values()) conn.close();

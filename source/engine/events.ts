@@ -1,18 +1,11 @@
+import type {PhaseName} from '../phases.js';
+
+export type {PhaseName};
+
 /**
  * What the engine reports while it works. The Ink install screen, the plain
  * line logger and the run log file all consume this one stream.
  */
-export type PhaseName =
-	| 'preflight'
-	| 'packages'
-	| 'etcd'
-	| 'postgres-leader'
-	| 'postgres-replicas'
-	| 'pgbouncer'
-	| 'balancers'
-	| 'backup'
-	| 'verify';
-
 export type EngineEvent =
 	| {type: 'run-started'; cluster: string; hosts: Array<{name: string; roles: string[]}>; phases: PhaseName[]; logFile: string; at: number}
 	| {type: 'phase-started'; phase: PhaseName; hosts: string[]; at: number}

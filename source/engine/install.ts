@@ -1,15 +1,18 @@
 import type {Answers, AnswersInput} from '../answers/schema.js';
 import {secretValues} from '../answers/secrets.js';
 import {recordHostKeys, saveCluster} from '../answers/store.js';
+import {hostsWithRole} from '../answers/hosts.js';
+import type {PhaseName, ScheduleOptions} from '../phases.js';
 import type {HostConnection} from '../transport/ssh.js';
-import {patroniMembers} from '../../recipes/postgres.js';
+import {verifyCluster} from '../health/verify.js';
+import type {RunContext} from '../../recipes/kit/step.js';
+import {peerRun} from '../../recipes/kit/peer-run.js';
+import {patroniMembers} from '../../recipes/postgres/probes.js';
 import {connectAll, connectSome, fingerprints} from './connect.js';
-import type {EventSink, PhaseName} from './events.js';
-import {buildPhases, type PhaseOptions} from './phases.js';
+import type {EventSink} from './events.js';
+import {buildPhases} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
 import {loggedSink} from './run-log.js';
-import type {RunContext} from './step.js';
-import {verifyCluster} from './verify.js';
 
 export type RunRequest = {
 	answers: Answers;
@@ -29,11 +32,12 @@ export type RunRequest = {
 export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]};
 
 /** Patroni's leader and members as the first answering PostgreSQL node sees them; empty before Patroni runs. */
-async function livePatroni(answers: Answers, connections: Map<string, HostConnection>): Promise<PhaseOptions> {
-	for (const host of answers.hosts.filter(h => h.roles.includes('postgres'))) {
-		const conn = connections.get(host.name);
-		if (!conn) continue;
-		const members = await patroniMembers({run: (script, options) => conn.run(script, {...options, check: false})}).catch(() => []);
+async function livePatroni(answers: Answers, connections: Map<string, HostConnection>): Promise<ScheduleOptions> {
+	const runOn = peerRun(connections);
+	for (const host of hostsWithRole(answers, 'postgres')) {
+		const run = runOn(host.name);
+		if (!run) continue;
+		const members = await patroniMembers(run).catch(() => []);
 		if (members.length === 0) continue;
 		return {leader: members.find(m => m.Role === 'Leader')?.Member, members: members.map(m => m.Member)};
 	}
@@ -79,7 +83,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		const phases = buildPhases(answers, {...live, ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
 		started([...phases.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
-		const context: RunContext = {answers, facts: new Map(), connections, shared: new Map(), signal: request.signal ?? new AbortController().signal};
+		const context: RunContext = {answers, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal};
 		const [preflight, ...rest] = phases;
 		let outcome = await runPhases(preflight ? [preflight] : [], context, emit, mode);
 		if (outcome.ok) {

@@ -1,8 +1,10 @@
-import type {EngineEvent, EventSink, PhaseName} from './events.js';
-import type {Phase, RunContext, StepContext} from './step.js';
+import type {PhaseName} from '../phases.js';
+import type {EngineEvent, EventSink} from './events.js';
+import type {Phase} from './phases.js';
+import type {RunContext, StepContext} from '../../recipes/kit/step.js';
+import {remoteShell} from '../../recipes/kit/remote-shell.js';
 import {RemoteCommandError} from '../transport/ssh.js';
 import type {RunOptions} from '../transport/ssh.js';
-import {remoteShell} from './remote-shell.js';
 
 /** How a run ended, and where it stopped when it failed. */
 export type RunOutcome = {ok: boolean; changed: number; unchanged: number; drifted?: number; failed?: {host: string; phase: PhaseName; step: string}};

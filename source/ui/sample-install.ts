@@ -1,7 +1,8 @@
 import type {EngineEvent, PhaseName} from '../engine/events.js';
 import type {Role} from '../answers/schema.js';
 import {seedLayout} from '../answers/layouts.js';
-import {rolePackages} from '../plan/packages.js';
+import {packagesFor} from '../../recipes/index.js';
+import {phaseNames} from '../phases.js';
 
 /** A host of a sample run. */
 export type SampleHost = {name: string; roles: string[]};
@@ -14,7 +15,7 @@ type StepPlan = {step: string; lines: string[]; changed?: boolean};
 
 // Lines shaped like apt-get's, so widths and rates look like a real install.
 function aptLines(roles: string[], random: () => number): string[] {
-	const names = [...new Set(roles.flatMap(role => rolePackages[role as Role] ?? []))];
+	const names = packagesFor({roles: roles as Role[]});
 	const lines = ['Reading package lists...', 'Building dependency tree...', 'Reading state information...'];
 	lines.push(`The following NEW packages will be installed:`, `  ${names.join(' ')} libpq5 ssl-cert`);
 	lines.push(`0 upgraded, ${names.length + 12} newly installed, 0 to remove and 0 not upgraded.`);
@@ -120,7 +121,7 @@ export function sampleInstall(options: SampleOptions = {}): EngineEvent[] {
 	const hosts = options.hosts ?? seedSampleHosts;
 	const random = seeded(options.seed ?? 7);
 	const lineGap = options.lineGap ?? 40;
-	const phases: PhaseName[] = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify'];
+	const phases: PhaseName[] = [...phaseNames];
 	const leader = hosts.find(host => host.roles.includes('postgres'))?.name ?? '';
 	const logFile = '/root/.local/state/pgha/produccion/install.log';
 	let now = options.start ?? 1_700_000_000_000;

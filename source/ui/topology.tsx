@@ -1,6 +1,7 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {Role} from '../answers/schema.js';
+import {hostsWithRole} from '../answers/hosts.js';
 
 /** A host as the drawing needs it. */
 export type TopologyHost = {name: string; ip: string; roles: Role[]};
@@ -12,7 +13,7 @@ export type TopologyHost = {name: string; ip: string; roles: Role[]};
  * One line per tier, so the review fits a 40-row terminal.
  */
 export function Topology(props: {hosts: TopologyHost[]; vip: string}) {
-	const having = (role: Role) => props.hosts.filter(host => host.roles.includes(role));
+	const having = (role: Role) => hostsWithRole(props, role);
 	const etcd = having('etcd');
 	const tolerated = Math.max(Math.floor((etcd.length - 1) / 2), 0);
 	const backup = having('backup');

@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
 import {shQuote} from '../../source/transport/quote.js';
-import {buildScript} from '../../source/engine/remote-shell.js';
+import {buildScript} from '../../recipes/kit/remote-shell.js';
 
 const echoIn = (shell: string, script: string) => execFileSync(shell, ['-c', script], {encoding: 'utf8'});
 

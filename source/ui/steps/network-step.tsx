@@ -5,6 +5,7 @@ import type {FieldSpec} from '../form/form-focus.js';
 import {currentCheck} from '../host-checks.js';
 import {StepActions, textField, useStep, type StepProps} from './step-kit.js';
 import {isCheckableIp} from './hosts-step.js';
+import {hostsWithRole} from '../../answers/hosts.js';
 
 const fieldPaths = ['network.vip', 'network.prefix', 'network.interface', 'network.vrrpRouterId'];
 
@@ -13,7 +14,7 @@ export function NetworkStep(props: StepProps) {
 	const {state, dispatch} = props;
 	const {network} = state;
 	const set = (field: keyof typeof network) => (value: string) => dispatch({type: 'set-network', field, value});
-	const balancers = state.hosts.filter(host => host.roles.includes('balancer'));
+	const balancers = hostsWithRole(state, 'balancer');
 	// The interfaces the balancer checks found, first balancer first; the empty choice lets pgha find it at install.
 	const found = [...new Set(balancers.flatMap(host => currentCheck(state, host.id)?.interfaces ?? []))];
 	const interfaces = ['', ...found, ...(network.interface && !found.includes(network.interface) ? [network.interface] : [])];

@@ -1,0 +1,56 @@
+import type {Answers} from '../../source/answers/schema.js';
+import {hostsWithRole} from '../../source/answers/hosts.js';
+import type {HostRun} from '../kit/step.js';
+import {ports} from '../kit/locations.js';
+
+/** The client URL of an etcd member. */
+export const etcdEndpoint = (ip: string) => `http://${ip}:${ports.etcdClient}`;
+
+/** etcdctl against every member, v3 API. */
+export function etcdctl(answers: Answers, command: string): string {
+	const endpoints = hostsWithRole(answers, 'etcd').map(h => etcdEndpoint(h.ip)).join(',');
+	return `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} --command-timeout=5s ${command}`;
+}
+
+/** etcdctl against this host's own member only. */
+export const localEtcdctl = (command: string) => `ETCDCTL_API=3 etcdctl --endpoints=${etcdEndpoint('127.0.0.1')} --command-timeout=3s ${command}`;
+
+/** One member as etcd reports it: healthy or not, the leader or not. */
+export type EtcdMember = {endpoint: string; healthy: boolean; leader: boolean; dbSizeBytes?: number; error?: string};
+
+function parseJson<T>(text: string): T | undefined {
+	try {
+		return JSON.parse(text) as T;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Every member of the answers as `endpoint health` and `endpoint status` report it, in answer order. */
+export async function etcdMembers(run: HostRun, answers: Answers): Promise<EtcdMember[]> {
+	const [health, state] = await Promise.all([
+		run(etcdctl(answers, 'endpoint health -w json'), {quiet: true, check: false}),
+		run(etcdctl(answers, 'endpoint status -w json'), {quiet: true, check: false}),
+	]);
+	const healthList = parseJson<Array<{endpoint: string; health: boolean; error?: string}>>(health.stdout) ?? [];
+	const statusList = parseJson<Array<{Endpoint: string; Status: {header: {member_id: number}; leader: number; dbSize: number}}>>(state.stdout) ?? [];
+	return hostsWithRole(answers, 'etcd').map(h => {
+		const endpoint = etcdEndpoint(h.ip);
+		const healthy = healthList.find(e => e.endpoint === endpoint);
+		const st = statusList.find(e => e.Endpoint === endpoint);
+		return {
+			endpoint,
+			healthy: healthy?.health === true,
+			leader: st !== undefined && st.Status.header.member_id === st.Status.leader,
+			...(st ? {dbSizeBytes: st.Status.dbSize} : {}),
+			...(healthy?.error ? {error: healthy.error} : {}),
+		};
+	});
+}
+
+/** The member names etcd lists, sorted; undefined when etcd does not answer. */
+export async function etcdMemberNames(run: HostRun, answers: Answers): Promise<string[] | undefined> {
+	const result = await run(etcdctl(answers, 'member list -w simple'), {quiet: true, check: false});
+	if (result.code !== 0) return undefined;
+	return result.stdout.trim().split('\n').map(line => line.split(',')[2]?.trim() ?? '').filter(Boolean).sort();
+}

@@ -1,0 +1,48 @@
+import type {Answers, HostAnswers} from '../../source/answers/schema.js';
+import {hostNames, hostsWithRole} from '../../source/answers/hosts.js';
+import type {HostRun, Step} from '../kit/step.js';
+import {directoryStep} from '../kit/directory-step.js';
+import {fileStep} from '../kit/file-step.js';
+import {locations} from '../kit/locations.js';
+import type {ManagedFile} from '../kit/managed-file.js';
+import {serviceStep} from '../kit/service-step.js';
+import {waitFor} from '../kit/wait-for.js';
+import {etcdctl, etcdMemberNames, localEtcdctl} from './probes.js';
+
+/**
+ * etcd member: its config, the service, and a formed cluster. Members start
+ * in parallel (a new member waits for quorum). A member that holds data is
+ * never wiped or re-bootstrapped: its data dir wins over the initial-cluster flags.
+ */
+export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFile[]): Step[] {
+	const members = hostNames(hostsWithRole(answers, 'etcd')).sort();
+	const healthy = async (run: HostRun) => (await run(etcdctl(answers, 'endpoint health'), {quiet: true, check: false})).code === 0;
+	return [
+		...files.map(fileStep),
+		// A data directory made before the package (by hand, or by an old attempt) would keep etcd from starting.
+		directoryStep(locations.etcdDataDir, 'etcd', 0o700, `data directory ${locations.etcdDataDir}`),
+		{
+			...serviceStep('etcd'),
+			async apply(ctx) {
+				const how = ctx.touched.get('etcd');
+				ctx.touched.delete('etcd');
+				await ctx.run('systemctl daemon-reload; systemctl enable --quiet etcd');
+				// --no-block: the first member's start would otherwise wait for the others' quorum.
+				await ctx.run(`systemctl ${how === 'restart' ? 'restart' : 'start'} --no-block etcd`);
+				await waitFor('etcd to answer on this member', async () => (await ctx.run(localEtcdctl('endpoint health'), {quiet: true, check: false})).code === 0, 120_000);
+			},
+		},
+		{
+			name: 'etcd cluster formed',
+			async check(ctx) {
+				if (!(await healthy(ctx.run))) return false;
+				const names = await etcdMemberNames(ctx.run, answers);
+				if (!names) return false;
+				if (names.join() !== members.join())
+					throw new Error(`etcd lists members ${names.join(', ')} but the answers name ${members.join(', ')}; pgha does not change etcd membership`);
+				return true;
+			},
+			apply: async ctx => waitFor('all etcd members to join', () => healthy(ctx.run), 120_000),
+		},
+	];
+}

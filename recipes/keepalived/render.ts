@@ -1,0 +1,71 @@
+import type {Answers, HostAnswers} from '../../source/answers/schema.js';
+import type {RenderFacts, ManagedFile} from '../kit/managed-file.js';
+import {keepalivedScriptUser, locations} from '../kit/locations.js';
+import {hostsWithRole} from '../../source/answers/hosts.js';
+
+/**
+ * The command that tells Keepalived HAProxy is alive. It runs as an
+ * unprivileged user, so `killall -0` (which needs permission to signal
+ * HAProxy's processes) would always fail; pgrep only reads /proc.
+ */
+export const haproxyCheckCommand = '/usr/bin/pgrep -x haproxy';
+
+/**
+ * /etc/keepalived/keepalived.conf for one balancer: the first balancer in host
+ * order starts as MASTER. Unicast VRRP between the two, so a LAN that filters
+ * multicast does not leave both holding the VIP.
+ */
+export function renderKeepalived(answers: Answers, host: HostAnswers, facts: RenderFacts): ManagedFile {
+	const balancers = hostsWithRole(answers, 'balancer');
+	const first = balancers[0]?.name === host.name;
+	const peers = balancers.filter(b => b.name !== host.name);
+	const {vip, prefix, vrrpRouterId} = answers.network;
+	// The password and interface name are limited by the schema to characters
+	// Keepalived reads literally.
+	const content = [
+		`# Managed by pgha: VIP of cluster ${answers.cluster.name} on ${host.name}`,
+		'global_defs {',
+		'\tenable_script_security',
+		`\tscript_user ${keepalivedScriptUser}`,
+		'}',
+		'',
+		'vrrp_script chk_haproxy {',
+		`\tscript "${haproxyCheckCommand}"`,
+		'\tinterval 2',
+		'\tweight 4',
+		'}',
+		'',
+		'vrrp_instance VI_1 {',
+		`\tstate ${first ? 'MASTER' : 'BACKUP'}`,
+		`\tinterface ${facts.interface}`,
+		`\tvirtual_router_id ${vrrpRouterId}`,
+		`\tpriority ${first ? 101 : 100}`,
+		'\tadvert_int 1',
+		'\tauthentication {',
+		'\t\tauth_type PASS',
+		`\t\tauth_pass ${answers.passwords.vrrp}`,
+		'\t}',
+		`\tunicast_src_ip ${host.ip}`,
+		'\tunicast_peer {',
+		...peers.map(p => `\t\t${p.ip}`),
+		'\t}',
+		'\tvirtual_ipaddress {',
+		`\t\t${vip}/${prefix} dev ${facts.interface}`,
+		'\t}',
+		'\ttrack_script {',
+		'\t\tchk_haproxy',
+		'\t}',
+		'}',
+		'',
+	].join('\n');
+	return {
+		path: locations.keepalivedConfig,
+		owner: 'root',
+		group: 'root',
+		mode: 0o600,
+		content,
+		secret: true,
+		service: 'keepalived',
+		onChange: 'reload',
+	};
+}

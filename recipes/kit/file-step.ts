@@ -1,0 +1,38 @@
+import {createHash} from 'node:crypto';
+import {createTwoFilesPatch} from 'diff';
+import type {ManagedFile} from './managed-file.js';
+import type {Step, StepContext} from './step.js';
+
+/** The state of a file on a host, compared by hash so secret contents never cross the wire twice. */
+export async function fileMatches(ctx: StepContext, file: ManagedFile): Promise<boolean> {
+	const result = await ctx.$({quiet: true, nothrow: true})`if [ -f ${file.path} ]; then sha256sum < ${file.path} | cut -d' ' -f1; stat -c '%U:%G:%a' ${file.path}; fi`;
+	const [hash, meta] = result.stdout.trim().split('\n');
+	const want = createHash('sha256').update(file.content).digest('hex');
+	return hash === want && meta === `${file.owner}:${file.group}:${file.mode.toString(8)}`;
+}
+
+/** How a file on a host differs from the rendered one: a unified diff, never the text of a secret file. */
+export async function explainFile(ctx: StepContext, file: ManagedFile): Promise<string[]> {
+	const want = `${file.owner}:${file.group}:${file.mode.toString(8)}`;
+	const meta = (await ctx.$({quiet: true, nothrow: true})`stat -c '%U:%G:%a' ${file.path} 2>/dev/null || echo missing`).stdout.trim();
+	if (meta === 'missing') return [`${file.path} is missing`];
+	const lines = meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`];
+	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
+	const live = (await ctx.conn.readFile(file.path)) ?? '';
+	if (live === file.content) return lines;
+	const patch = createTwoFilesPatch(`${file.path} (on host)`, `${file.path} (from answers)`, live, file.content, '', '', {context: 1});
+	return [...lines, ...patch.split('\n').slice(2).filter(line => line !== '' && !line.startsWith('\\'))];
+}
+
+/** A step that keeps one file as rendered, marking its service for reload or restart when it changes. */
+export function fileStep(file: ManagedFile): Step {
+	return {
+		name: `file ${file.path}`,
+		check: ctx => fileMatches(ctx, file),
+		explain: ctx => explainFile(ctx, file),
+		async apply(ctx) {
+			await ctx.conn.writeFile(file.path, file.content, file.owner, file.group, file.mode);
+			if (file.service && file.onChange && file.onChange !== 'none') ctx.touch(file.service, file.onChange);
+		},
+	};
+}

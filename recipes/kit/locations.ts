@@ -1,0 +1,45 @@
+/**
+ * Where things live on the hosts: Debian 12's package layout plus the seed's
+ * data directory. The one table of paths and ports: renderers, steps, probes
+ * and the plan import these instead of repeating them.
+ */
+export const locations = {
+	clusterMarker: '/etc/pgha/cluster',
+	etcdDefaults: '/etc/default/etcd',
+	etcdDataDir: '/var/lib/etcd',
+	patroniConfig: '/etc/patroni/config.yml',
+	pgDataDir: '/data/patroni',
+	pgBinDir: '/usr/lib/postgresql/15/bin',
+	pgSocketDir: '/var/run/postgresql',
+	pgCreateClusterConf: '/etc/postgresql-common/createcluster.conf',
+	postgresHome: '/var/lib/postgresql',
+	postgresSshDir: '/var/lib/postgresql/.ssh',
+	pgpass: '/var/lib/postgresql/.pgpass_patroni',
+	pgbouncerIni: '/etc/pgbouncer/pgbouncer.ini',
+	pgbouncerUserlist: '/etc/pgbouncer/userlist.txt',
+	pgbouncerDropIn: '/etc/systemd/system/pgbouncer.service.d/pgha.conf',
+	haproxyConfig: '/etc/haproxy/haproxy.cfg',
+	haproxySocket: '/run/haproxy/admin.sock',
+	keepalivedConfig: '/etc/keepalived/keepalived.conf',
+	sysctlConfig: '/etc/sysctl.d/90-pgha.conf',
+	pgbackrestNodeConfig: '/etc/pgbackrest/pgbackrest.conf',
+	pgbackrestRepoConfig: '/etc/pgbackrest/repo.conf',
+	pgbackrestRepoPath: '/var/lib/pgbackrest',
+	cronDir: '/etc/cron.d',
+	sshHostKey: '/etc/ssh/ssh_host_ed25519_key.pub',
+} as const;
+
+/** TCP ports of the stack. */
+export const ports = {
+	etcdClient: 2379,
+	etcdPeer: 2380,
+	postgres: 5432,
+	patroniApi: 8008,
+	pgbouncer: 6432,
+	readWrite: 5000,
+	readOnly: 5001,
+	haproxyStats: 7000,
+} as const;
+
+/** The unprivileged user Keepalived runs its check script as; its recipe creates it. */
+export const keepalivedScriptUser = 'keepalived_script';

@@ -1,0 +1,26 @@
+import type {Step} from './step.js';
+
+/**
+ * Keeps a systemd unit enabled and running, and restarts or reloads it once
+ * when one of its files changed in this run (and only then).
+ */
+export function serviceStep(unit: string, options: {reloadCommand?: string} = {}): Step {
+	return {
+		name: `service ${unit}`,
+		async check(ctx) {
+			if (ctx.touched.has(unit)) return false;
+			const result = await ctx.$({quiet: true, nothrow: true})`systemctl is-enabled --quiet ${unit} && systemctl is-active --quiet ${unit}`;
+			return result.code === 0;
+		},
+		explain: async ctx => [`${unit} is ${(await ctx.$({quiet: true, nothrow: true})`systemctl is-enabled ${unit}; systemctl is-active ${unit}`).stdout.trim().replace('\n', ', ')}`],
+		async apply(ctx) {
+			const how = ctx.touched.get(unit);
+			ctx.touched.delete(unit);
+			await ctx.$`systemctl daemon-reload && systemctl enable --quiet ${unit}`;
+			const active = (await ctx.$({quiet: true, nothrow: true})`systemctl is-active --quiet ${unit}`).code === 0;
+			if (!active) await ctx.$`systemctl start ${unit}`;
+			else if (how === 'restart') await ctx.$`systemctl restart ${unit}`;
+			else if (how === 'reload') await ctx.run(options.reloadCommand ?? `systemctl reload ${unit}`);
+		},
+	};
+}

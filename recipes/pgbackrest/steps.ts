@@ -1,0 +1,75 @@
+import type {Answers, HostAnswers} from '../../source/answers/schema.js';
+import {backupHost, hasRole, hostsWithRole} from '../../source/answers/hosts.js';
+import {probeStep, type RunContext, type Step} from '../kit/step.js';
+import {directoryStep} from '../kit/directory-step.js';
+import {fileStep} from '../kit/file-step.js';
+import {locations} from '../kit/locations.js';
+import type {ManagedFile} from '../kit/managed-file.js';
+import {backupInfo, pgbackrest} from './probes.js';
+import {repositoryFiles} from './index.js';
+
+const sshDir = locations.postgresSshDir;
+
+/**
+ * The postgres user's SSH key and the host's own key, read into the run so
+ * the backup phase can make the repository and the nodes trust each other.
+ */
+export function sshIdentitySteps(): Step[] {
+	return [
+		{
+			name: 'ssh key of postgres',
+			check: async ctx => (await ctx.$({quiet: true, nothrow: true})`test -s ${sshDir}/id_ed25519.pub`).code === 0,
+			apply: async ctx =>
+				void (await ctx.$`install -d -o postgres -g postgres -m 700 ${sshDir} && runuser -u postgres -- ssh-keygen -q -t ed25519 -N '' -C postgres@$(hostname) -f ${sshDir}/id_ed25519`),
+		},
+		probeStep('read ssh identity', async ctx => {
+			const out = (await ctx.$({quiet: true})`cat ${sshDir}/id_ed25519.pub; cat ${locations.sshHostKey}`).stdout.trim().split('\n');
+			ctx.identities.set(ctx.host.name, {userKey: out[0] ?? '', hostKey: out[1]?.split(' ').slice(0, 2).join(' ') ?? ''});
+			return true;
+		}),
+	];
+}
+
+/**
+ * Key-based SSH as postgres, both ways, between the repository and the nodes:
+ * each side trusts exactly the other side's keys, gathered in the packages phase.
+ */
+export function sshTrustFiles(host: HostAnswers, answers: Answers, identities: RunContext['identities']): ManagedFile[] {
+	const repo = backupHost(answers);
+	if (!repo) return [];
+	const peers = new Map<string, HostAnswers>();
+	if (hasRole(host, 'backup')) for (const node of hostsWithRole(answers, 'postgres')) peers.set(node.name, node);
+	if (hasRole(host, 'postgres')) peers.set(repo.name, repo);
+	const known = [...peers.values()].map(peer => ({peer, identity: identities.get(peer.name)}));
+	if (known.some(({identity}) => !identity?.userKey || !identity.hostKey)) throw new Error('SSH identities of the repository or a node were not gathered; re-run install');
+	const file = (name: string, content: string): ManagedFile => ({path: `${sshDir}/${name}`, owner: 'postgres', group: 'postgres', mode: 0o600, content, secret: false});
+	return [
+		// ssh would otherwise append every key type it learns to known_hosts, which pgha owns.
+		file('config', 'Host *\n\tUpdateHostKeys no\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n\tServerAliveInterval 10\n'),
+		file('authorized_keys', `${known.map(({identity}) => identity!.userKey).join('\n')}\n`),
+		file('known_hosts', `${known.map(({peer, identity}) => `${peer.ip} ${identity!.hostKey}`).join('\n')}\n`),
+	];
+}
+
+/** The repository: its config, the stanza, a first full backup, and the schedule. */
+export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
+	const {config, schedule} = repositoryFiles(answers, host);
+	return [
+		directoryStep(locations.pgbackrestRepoPath, 'postgres', 0o750, `repository ${locations.pgbackrestRepoPath}`),
+		...config.map(fileStep),
+		{
+			name: `stanza ${answers.cluster.name}`,
+			check: async ctx => {
+				const info = await backupInfo(ctx.run, answers);
+				return info !== undefined && (info.status.code === 0 || info.status.code === 2);
+			},
+			apply: async ctx => void (await ctx.run(pgbackrest(answers, 'stanza-create'), {timeoutMs: 300_000})),
+		},
+		{
+			name: 'first full backup',
+			check: async ctx => Boolean((await backupInfo(ctx.run, answers))?.backup.some(b => b.type === 'full')),
+			apply: async ctx => void (await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 3_600_000})),
+		},
+		...schedule.map(fileStep),
+	];
+}

@@ -1,0 +1,18 @@
+import type {Component} from '../kit/component.js';
+import {ports} from '../kit/locations.js';
+import {renderPgbouncerDropIn, renderPgbouncerIni, renderPgbouncerUserlist} from './render.js';
+
+/** PgBouncer on every PostgreSQL node: the pool HAProxy routes clients to. */
+export const pgbouncer: Component = {
+	name: 'pgbouncer',
+	roles: ['postgres'],
+	packages: () => ['pgbouncer'],
+	files: (answers, host) => [renderPgbouncerIni(answers, host), renderPgbouncerUserlist(answers), renderPgbouncerDropIn()],
+	services: (_answers, host) => [
+		{
+			unit: 'pgbouncer',
+			description: 'PgBouncer, pooling client connections to the local PostgreSQL',
+			ports: [{protocol: 'tcp', port: ports.pgbouncer, addresses: [host.ip, '127.0.0.1'], purpose: 'client connections'}],
+		},
+	],
+};

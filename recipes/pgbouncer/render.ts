@@ -1,0 +1,74 @@
+import type {Answers, HostAnswers} from '../../source/answers/schema.js';
+import type {ManagedFile} from '../kit/managed-file.js';
+import {locations, ports} from '../kit/locations.js';
+import {databaseOwnerVerifier} from '../postgres/scram.js';
+
+/** /etc/pgbouncer/pgbouncer.ini: Debian's defaults for logs and pid, pgha's pool and SCRAM. */
+export function renderPgbouncerIni(answers: Answers, host: HostAnswers): ManagedFile {
+	const {name} = answers.database;
+	const pool = answers.pgbouncer;
+	const content = [
+		`; Managed by pgha: PgBouncer on ${host.name} of cluster ${answers.cluster.name}`,
+		'[databases]',
+		`${name} = host=127.0.0.1 port=${ports.postgres} dbname=${name}`,
+		'',
+		'[pgbouncer]',
+		'logfile = /var/log/postgresql/pgbouncer.log',
+		'pidfile = /var/run/postgresql/pgbouncer.pid',
+		`listen_addr = ${host.ip},127.0.0.1`,
+		`listen_port = ${ports.pgbouncer}`,
+		`unix_socket_dir = ${locations.pgSocketDir}`,
+		'auth_type = scram-sha-256',
+		`auth_file = ${locations.pgbouncerUserlist}`,
+		`pool_mode = ${pool.poolMode}`,
+		`max_client_conn = ${pool.maxClientConn}`,
+		`default_pool_size = ${pool.defaultPoolSize}`,
+		// JDBC sends this at start-up; without it PgBouncer refuses such clients.
+		'ignore_startup_parameters = extra_float_digits',
+		'',
+	].join('\n');
+	return {
+		path: locations.pgbouncerIni,
+		owner: 'postgres',
+		group: 'postgres',
+		mode: 0o640,
+		content,
+		secret: false,
+		service: 'pgbouncer',
+		onChange: 'reload',
+	};
+}
+
+/** /etc/pgbouncer/userlist.txt: the owner's SCRAM verifier, never the password itself. */
+export function renderPgbouncerUserlist(answers: Answers): ManagedFile {
+	// The owner is a plain identifier and a verifier is base64 with `$:`, so
+	// neither needs escaping inside the double quotes.
+	return {
+		path: locations.pgbouncerUserlist,
+		owner: 'postgres',
+		group: 'postgres',
+		mode: 0o600,
+		content: `"${answers.database.owner}" "${databaseOwnerVerifier(answers)}"\n`,
+		secret: true,
+		service: 'pgbouncer',
+		onChange: 'reload',
+	};
+}
+
+/**
+ * A systemd drop-in that restarts PgBouncer whenever it stops: Debian's unit
+ * does not, and HAProxy's check takes a node whose PgBouncer is down out of service.
+ */
+export function renderPgbouncerDropIn(): ManagedFile {
+	return {
+		path: locations.pgbouncerDropIn,
+		owner: 'root',
+		group: 'root',
+		mode: 0o644,
+		// StartLimitIntervalSec=0: never give up, however often it has to restart.
+		content: '# Managed by pgha: keep PgBouncer running\n[Unit]\nStartLimitIntervalSec=0\n\n[Service]\nRestart=always\nRestartSec=2\n',
+		secret: false,
+		service: 'pgbouncer',
+		onChange: 'restart',
+	};
+}

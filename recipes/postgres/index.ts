@@ -1,0 +1,25 @@
+import type {Component} from '../kit/component.js';
+import {ports} from '../kit/locations.js';
+import {renderPatroni} from './render.js';
+
+/**
+ * PostgreSQL run by Patroni: the database itself, its leader election through
+ * etcd and its replicas. python3-etcd is listed although patroni depends on it
+ * only as one of several alternatives: its etcd3 module imports it.
+ */
+export const postgres: Component = {
+	name: 'postgres',
+	roles: ['postgres'],
+	packages: () => ['postgresql-15', 'postgresql-client-15', 'patroni', 'python3-psycopg2', 'python3-etcd'],
+	files: (answers, host) => [renderPatroni(answers, host)],
+	services: (answers, host) => [
+		{
+			unit: 'patroni',
+			description: `Patroni, running PostgreSQL ${answers.cluster.postgresVersion} as member ${host.name}`,
+			ports: [
+				{protocol: 'tcp', port: ports.postgres, addresses: [host.ip, '127.0.0.1'], purpose: 'PostgreSQL'},
+				{protocol: 'tcp', port: ports.patroniApi, addresses: [host.ip], purpose: 'Patroni REST API (health checks, switchover)'},
+			],
+		},
+	],
+};

@@ -1,0 +1,63 @@
+import type {Answers, HostAnswers} from '../../source/answers/schema.js';
+import type {Step, StepContext} from '../kit/step.js';
+import {directoryStep} from '../kit/directory-step.js';
+import {fileStep} from '../kit/file-step.js';
+import {locations} from '../kit/locations.js';
+import type {ManagedFile} from '../kit/managed-file.js';
+import {serviceStep} from '../kit/service-step.js';
+import {waitFor} from '../kit/wait-for.js';
+import {isPrimary, patroniMembers, psql} from './probes.js';
+import {databaseOwnerVerifier} from './scram.js';
+
+/** Debian's postgresql package would otherwise create and start a `main` cluster beside Patroni's; written before the packages install. */
+export const noMainCluster: ManagedFile = {path: locations.pgCreateClusterConf, owner: 'root', group: 'root', mode: 0o644, secret: false, content: 'create_main_cluster = false\n'};
+
+/**
+ * A PostgreSQL node: Patroni's config and data directory, the service, and a
+ * wait until the node is running (leader) or streaming (replica). The first
+ * node bootstraps; the others clone from it or from the latest backup.
+ */
+export function patroniSteps(host: HostAnswers, files: ManagedFile[]): Step[] {
+	const running = async (ctx: StepContext) => {
+		const members = await patroniMembers(ctx.run);
+		const me = members.find(m => m.Member === host.name);
+		return Boolean(me && ['running', 'streaming'].includes(me.State) && members.some(m => m.Role === 'Leader'));
+	};
+	return [
+		...files.map(fileStep),
+		directoryStep(locations.pgDataDir, 'postgres', 0o700, `data directory ${locations.pgDataDir}`),
+		serviceStep('patroni'),
+		{
+			name: 'patroni member running',
+			check: running,
+			apply: ctx => waitFor(`${host.name} to run as a Patroni member (bootstrap or clone)`, () => running(ctx), 600_000, 3_000),
+		},
+	];
+}
+
+/** The application database and its owner, made on whichever node is the primary. */
+export function databaseStep(answers: Answers): Step {
+	const {name, owner} = answers.database;
+	// The owner's password is set as the same SCRAM verifier PgBouncer holds, so PgBouncer can log in with the client's keys.
+	const verifier = databaseOwnerVerifier(answers);
+	return {
+		name: `database ${name} owned by ${owner}`,
+		async check(ctx) {
+			if (!(await isPrimary(ctx.run))) return true;
+			const out = await psql(
+				ctx.run,
+				`select (select rolpassword from pg_authid where rolname = '${owner}') = '${verifier}' and exists (select from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = '${name}' and r.rolname = '${owner}');`,
+			);
+			return out.stdout.trim() === 't';
+		},
+		async apply(ctx) {
+			await psql(
+				ctx.run,
+				`do $$ begin if not exists (select from pg_roles where rolname = '${owner}') then create role ${owner} login; end if; end $$;
+alter role ${owner} with login password '${verifier}';
+select 'create database ${name} owner ${owner}' where not exists (select from pg_database where datname = '${name}')\\gexec
+alter database ${name} owner to ${owner};`,
+			);
+		},
+	};
+}

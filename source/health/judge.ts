@@ -1,0 +1,91 @@
+import type {Answers} from '../answers/schema.js';
+import {backupHost, hostNames, hostsWithRole} from '../answers/hosts.js';
+import {ports} from '../../recipes/kit/locations.js';
+import type {ClusterStatus} from './observe.js';
+
+/** One judgement of the cluster's health: what was judged, whether it holds, and the evidence either way. */
+export type Finding = {name: string; ok: boolean; evidence: string};
+
+/** How old the newest backup may be before it counts as drift: the default schedule backs up every day. */
+export const maxBackupAgeSeconds = 2 * 86_400;
+
+const finding = (name: string, ok: boolean, evidence: string): Finding => ({name, ok, evidence});
+
+/**
+ * The one health model: what a healthy cluster looks like, judged on what
+ * `observeCluster` saw. verify, status and repair --check all use it. Pure.
+ */
+export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[] {
+	const nodes = hostNames(hostsWithRole(answers, 'postgres'));
+	const replicas = nodes.length - 1;
+	const out: Finding[] = [];
+
+	const healthy = status.etcd.filter(e => e.healthy);
+	out.push(
+		finding(
+			'etcd healthy on all members',
+			status.etcd.length > 0 && healthy.length === hostsWithRole(answers, 'etcd').length,
+			`${healthy.length}/${hostsWithRole(answers, 'etcd').length} healthy${status.etcd.filter(e => !e.healthy).map(e => `; ${e.endpoint} unhealthy${e.error ? `: ${e.error}` : ''}`).join('')}`,
+		),
+	);
+
+	const leaders = status.postgres.filter(m => m.role === 'Leader');
+	const problems: string[] = [];
+	if (leaders.length !== 1) problems.push(`Patroni has ${leaders.length} leaders; it should have 1`);
+	for (const name of nodes) {
+		const member = status.postgres.find(m => m.member === name);
+		if (!member) problems.push(`${name} is not a Patroni member`);
+		else if (!['running', 'streaming'].includes(member.state)) problems.push(`${name} is ${member.state}`);
+	}
+	const rows = status.replication ?? [];
+	for (const name of nodes.filter(n => n !== leaders[0]?.member)) {
+		const row = rows.find(r => r.name === name);
+		if (leaders.length === 1 && !row) problems.push(`${name} does not stream from the leader`);
+		else if (row && row.state !== 'streaming') problems.push(`${name} is ${row.state}, not streaming`);
+		else if (row && row.lagBytes !== 0) problems.push(`${name} lags ${row.lagBytes} bytes behind the leader`);
+	}
+	const summary = leaders.length === 1 ? `${leaders[0]!.member} leader; ${rows.map(r => `${r.name} ${r.state} lag ${r.lagBytes} bytes`).join('; ') || 'no replica connected'}` : `leaders: ${leaders.map(m => m.member).join(', ') || 'none'}`;
+	out.push(finding('Patroni: one leader, replicas streaming with no lag', problems.length === 0, problems.length === 0 ? summary : `${problems.join('; ')} (${summary})`));
+
+	const mode = answers.pgbouncer.poolMode;
+	const bouncers = nodes.map(n => ({name: n, seen: status.pgbouncer.find(p => p.host === n)}));
+	out.push(
+		finding(
+			`PgBouncer pool mode ${mode}`,
+			bouncers.every(b => b.seen?.active && b.seen.poolMode === mode),
+			bouncers.map(b => `${b.name}: ${b.seen ? `${b.seen.poolMode || 'no pool_mode'} ${b.seen.active ? 'active' : 'NOT RUNNING'}` : 'does not answer'}`).join('; '),
+		),
+	);
+
+	const {holders, address} = status.vip;
+	out.push(finding(`VIP ${address} held by one balancer`, holders.length === 1, holders.length === 0 ? `no balancer holds ${address}` : `held by ${holders.join(', ')}`));
+
+	const holder = holders[0];
+	const view = status.haproxy.filter(b => b.balancer === holder);
+	const up = (listener: string) => view.filter(b => b.listener === listener && b.status.startsWith('UP')).map(b => b.server);
+	const leader = leaders[0]?.member;
+	out.push(
+		finding(
+			`HAProxy: leader up on ${ports.readWrite}, replicas up on ${ports.readOnly}`,
+			holder !== undefined && up('primary').length === 1 && (leader === undefined || up('primary')[0] === leader) && up('replicas').length === replicas,
+			holder ? `${holder} holds the VIP; ${ports.readWrite} -> ${up('primary').join(',') || 'none'}; ${ports.readOnly} -> ${up('replicas').join(',') || 'none'} (expected ${replicas} replica${replicas === 1 ? '' : 's'})` : `no balancer holds ${address}`,
+		),
+	);
+
+	if (backupHost(answers)) {
+		const {backups, schedule} = status;
+		const full = backups?.full;
+		out.push(finding('pgBackRest lists a full backup', full !== undefined, full ? `latest full ${full.label}; ${backups!.count} backups in all` : `no full backup (${backups?.status ?? 'the repository does not answer'})`));
+		const ages = [backups?.full, backups?.differential, backups?.incremental].filter(b => b !== undefined).map(b => b.ageSeconds);
+		const newest = ages.length > 0 ? Math.min(...ages) : undefined;
+		out.push(
+			finding(
+				'the newest backup is recent',
+				newest !== undefined && newest <= maxBackupAgeSeconds,
+				newest === undefined ? 'the repository holds no backup' : `the newest backup is ${newest < 86_400 ? `${Math.round(newest / 3600)} h` : `${Math.round(newest / 86_400)} days`} old`,
+			),
+		);
+		out.push(finding('backup schedule installed on the repository', schedule?.state === 'installed', schedule ? `${schedule.path} ${schedule.state === 'installed' ? 'matches the answers' : `is ${schedule.state === 'missing' ? 'missing' : 'different from the answers'}`}` : 'the repository does not answer'));
+	}
+	return out;
+}

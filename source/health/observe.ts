@@ -1,0 +1,105 @@
+import type {Answers} from '../answers/schema.js';
+import {backupHost, hostsWithRole} from '../answers/hosts.js';
+import type {HostConnection} from '../transport/ssh.js';
+import {peerRun} from '../../recipes/kit/peer-run.js';
+import type {HostRun} from '../../recipes/kit/step.js';
+import {etcdMembers, type EtcdMember} from '../../recipes/etcd/probes.js';
+import {haproxyServers} from '../../recipes/haproxy/probes.js';
+import {vipHolders} from '../../recipes/keepalived/probes.js';
+import {backupInfo} from '../../recipes/pgbackrest/probes.js';
+import {repositoryFiles} from '../../recipes/pgbackrest/index.js';
+import {pgbouncerState} from '../../recipes/pgbouncer/probes.js';
+import {patroniMembers, replicationRows, type ReplicationRow} from '../../recipes/postgres/probes.js';
+
+/** The latest backup of one type, as status shows it. */
+export type BackupSummary = {label: string; finishedAt: string; ageSeconds: number; sizeBytes: number};
+
+/**
+ * The cluster as its hosts report it now, read-only: what `pgha status --json`
+ * prints, and what verify, status and repair judge with the same rules.
+ */
+export type ClusterStatus = {
+	cluster: string;
+	at: string;
+	hosts: Array<{name: string; ip: string; roles: string[]; reachable: boolean; error?: string}>;
+	postgres: Array<{member: string; role: string; state: string; timeline?: number; lagMb?: number}>;
+	/** The leader's pg_stat_replication; absent when no leader answered. */
+	replication?: ReplicationRow[];
+	pgbouncer: Array<{host: string; poolMode: string; active: boolean}>;
+	etcd: EtcdMember[];
+	vip: {address: string; holder?: string; holders: string[]};
+	haproxy: Array<{balancer: string; listener: string; server: string; status: string}>;
+	backups?: {full?: BackupSummary; differential?: BackupSummary; incremental?: BackupSummary; count: number; status: string};
+	/** The repository's backup schedule file: as the answers render it, different, or missing. */
+	schedule?: {path: string; state: 'installed' | 'different' | 'missing'};
+};
+
+const first = (answers: Answers, role: Parameters<typeof hostsWithRole>[1], runOn: (host: string) => HostRun | undefined) =>
+	hostsWithRole(answers, role).find(h => runOn(h.name));
+
+/** Patroni's members and, from the leader, its replicas' streaming state. */
+async function observePostgres(answers: Answers, runOn: (host: string) => HostRun | undefined): Promise<Pick<ClusterStatus, 'postgres' | 'replication'>> {
+	const node = first(answers, 'postgres', runOn);
+	if (!node) return {postgres: []};
+	const members = await patroniMembers(runOn(node.name)!);
+	const postgres = members.map(m => ({
+		member: m.Member,
+		role: m.Role,
+		state: m.State,
+		...(m.TL !== undefined ? {timeline: Number(m.TL)} : {}),
+		...(m['Lag in MB'] !== undefined && m['Lag in MB'] !== '' ? {lagMb: Number(m['Lag in MB'])} : {}),
+	}));
+	const leader = members.find(m => m.Role === 'Leader')?.Member;
+	const onLeader = leader ? runOn(leader) : undefined;
+	const replication = onLeader ? await replicationRows(onLeader).catch(() => undefined) : undefined;
+	return {postgres, ...(replication ? {replication} : {})};
+}
+
+/** The repository's backups and schedule. */
+async function observeBackups(answers: Answers, runOn: (host: string) => HostRun | undefined, now: number): Promise<Pick<ClusterStatus, 'backups' | 'schedule'>> {
+	const repo = backupHost(answers);
+	const run = repo && runOn(repo.name);
+	if (!repo || !run) return {};
+	const [schedule] = repositoryFiles(answers, repo).schedule;
+	const [info, live] = await Promise.all([backupInfo(run, answers), schedule ? run(`cat ${schedule.path}`, {quiet: true, check: false}) : undefined]);
+	const out: Pick<ClusterStatus, 'backups' | 'schedule'> = {};
+	if (schedule && live) out.schedule = {path: schedule.path, state: live.code !== 0 ? 'missing' : live.stdout === schedule.content ? 'installed' : 'different'};
+	if (info) {
+		const latest = (type: string): BackupSummary | undefined => {
+			const b = info.backup.filter(x => x.type === type).at(-1);
+			return b && {label: b.label, finishedAt: new Date(b.timestamp.stop * 1000).toISOString(), ageSeconds: Math.round(now / 1000 - b.timestamp.stop), sizeBytes: b.info.size};
+		};
+		out.backups = {count: info.backup.length, status: info.status.message};
+		for (const [key, type] of [['full', 'full'], ['differential', 'diff'], ['incremental', 'incr']] as const) {
+			const summary = latest(type);
+			if (summary) out.backups[key] = summary;
+		}
+	}
+	return out;
+}
+
+/** Gathers the live state of a cluster from the hosts that answer, all at once; a host that is down is reported, not guessed at. */
+export async function observeCluster(answers: Answers, connections: ReadonlyMap<string, HostConnection>, unreachable: ReadonlyMap<string, string> = new Map(), now = Date.now()): Promise<ClusterStatus> {
+	const runOn = peerRun(connections);
+	const etcdHost = first(answers, 'etcd', runOn);
+	const balancers = hostsWithRole(answers, 'balancer').filter(b => runOn(b.name));
+	const [pg, pgbouncer, etcd, holders, haproxy, backups] = await Promise.all([
+		observePostgres(answers, runOn),
+		Promise.all(hostsWithRole(answers, 'postgres').filter(h => runOn(h.name)).map(async h => ({host: h.name, ...(await pgbouncerState(runOn(h.name)!))}))),
+		etcdHost ? etcdMembers(runOn(etcdHost.name)!, answers) : Promise.resolve([]),
+		vipHolders(answers, runOn),
+		Promise.all(balancers.map(async b => (await haproxyServers(runOn(b.name)!)).map(server => ({balancer: b.name, ...server})))),
+		observeBackups(answers, runOn, now),
+	]);
+	return {
+		cluster: answers.cluster.name,
+		at: new Date(now).toISOString(),
+		hosts: answers.hosts.map(h => ({name: h.name, ip: h.ip, roles: h.roles, reachable: connections.has(h.name), ...(unreachable.has(h.name) ? {error: unreachable.get(h.name)} : {})})),
+		...pg,
+		pgbouncer,
+		etcd,
+		vip: {address: answers.network.vip, ...(holders[0] ? {holder: holders[0]} : {}), holders},
+		haproxy: haproxy.flat(),
+		...backups,
+	};
+}

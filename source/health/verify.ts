@@ -1,0 +1,96 @@
+import type {Answers} from '../answers/schema.js';
+import {backupHost, hostsWithRole} from '../answers/hosts.js';
+import {RemoteCommandError, type HostConnection} from '../transport/ssh.js';
+import {shQuote} from '../transport/quote.js';
+import type {EventSink} from '../engine/events.js';
+import {ports} from '../../recipes/kit/locations.js';
+import {waitFor} from '../../recipes/kit/wait-for.js';
+import {pgbackrest} from '../../recipes/pgbackrest/probes.js';
+import {judgeCluster, type Finding} from './judge.js';
+import {observeCluster} from './observe.js';
+
+/**
+ * Runs a client command on a PostgreSQL node as the database owner, with the
+ * password in a 0600 pgpass file that lives only for the command.
+ */
+export async function asOwner(conn: HostConnection, answers: Answers, target: string, sql: string): Promise<string> {
+	const {name, owner} = answers.database;
+	const pgpass = `*:*:*:${owner}:${answers.passwords.app.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`;
+	const script = `set -e; f=$(mktemp); trap 'rm -f "$f"' EXIT; cat > "$f"
+PGPASSFILE="$f" PGCONNECT_TIMEOUT=5 psql -X -A -t -q -v ON_ERROR_STOP=1 ${shQuote(`${target} user=${owner} dbname=${name}`)} -c ${shQuote(sql)}`;
+	return (await conn.run(script, {stdin: pgpass})).stdout.trim();
+}
+
+/** Why a check failed: the error, and for a remote command its last lines of output. */
+function failureEvidence(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	if (!(error instanceof RemoteCommandError)) return error.message;
+	const last = `${error.result.stdout}\n${error.result.stderr}`.split('\n').filter(line => line.trim() !== '').slice(-3);
+	return [error.message, ...last].join(': ');
+}
+
+/**
+ * Observes and judges the cluster until every judgement holds or the time is
+ * up (a replica catching up, HAProxy's checks marking a server up); returns the last judgements.
+ */
+export async function settledFindings(answers: Answers, connections: ReadonlyMap<string, HostConnection>, timeoutMs: number, unreachable?: ReadonlyMap<string, string>): Promise<Finding[]> {
+	let findings: Finding[] = [];
+	await waitFor('the cluster to settle', async () => {
+		findings = judgeCluster(answers, await observeCluster(answers, connections, unreachable));
+		return findings.every(f => f.ok);
+	}, timeoutMs, 1_000).catch(() => undefined);
+	return findings;
+}
+
+/**
+ * Proves the cluster works end to end: the health judgements, then a write
+ * through the VIP read back from a replica and pgBackRest's own check. Each
+ * emits pass or fail with its evidence. True when every check passed.
+ */
+export async function verifyCluster(answers: Answers, connections: ReadonlyMap<string, HostConnection>, emit: EventSink): Promise<boolean> {
+	const vip = answers.network.vip;
+	const node = connections.get(hostsWithRole(answers, 'postgres')[0]!.name)!;
+	const repo = backupHost(answers);
+	const drills: Array<{name: string; run: () => Promise<string>}> = [
+		{
+			name: `write through ${vip}:${ports.readWrite}, read back through ${vip}:${ports.readOnly}`,
+			run: async () => {
+				const marker = `verify-${Date.now()}`;
+				const primary = `host=${vip} port=${ports.readWrite}`;
+				await asOwner(node, answers, primary, `create table if not exists pgha_verify (id bigserial primary key, note text not null, at timestamptz not null default now())`);
+				const id = await asOwner(node, answers, primary, `insert into pgha_verify (note) values ('${marker}') returning id`);
+				let seen = '';
+				await waitFor('the row to reach a replica', async () => {
+					seen = await asOwner(node, answers, `host=${vip} port=${ports.readOnly}`, `select pg_is_in_recovery() || ' ' || count(*) from pgha_verify where note = '${marker}'`);
+					return seen === 'true 1';
+				}, 30_000);
+				return `row ${id} written on the primary, read on a replica (in recovery: ${seen.split(' ')[0]})`;
+			},
+		},
+		...(repo
+			? [
+					{
+						name: 'pgBackRest check (archiving works)',
+						run: async () => {
+							await connections.get(repo.name)!.run(pgbackrest(answers, 'check'), {timeoutMs: 300_000});
+							return 'archive-push and backup configuration verified';
+						},
+					},
+				]
+			: []),
+	];
+	let ok = true;
+	for (const f of await settledFindings(answers, connections, 60_000)) {
+		ok &&= f.ok;
+		emit({type: 'check', name: f.name, ok: f.ok, evidence: f.evidence, at: Date.now()});
+	}
+	for (const drill of drills) {
+		try {
+			emit({type: 'check', name: drill.name, ok: true, evidence: await drill.run(), at: Date.now()});
+		} catch (error) {
+			ok = false;
+			emit({type: 'check', name: drill.name, ok: false, evidence: failureEvidence(error), at: Date.now()});
+		}
+	}
+	return ok;
+}

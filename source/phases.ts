@@ -1,0 +1,107 @@
+import type {Answers} from './answers/schema.js';
+import {backupHost, hostNames, hostsWithRole} from './answers/hosts.js';
+
+/**
+ * The install's named phases in dependency order: the one list the plan, the
+ * engine, its events and the UI derive from. `verify` runs after the others.
+ */
+export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify'] as const;
+
+/** One phase's name. */
+export type PhaseName = (typeof phaseNames)[number];
+
+/** What a phase does, in one line for the plan (summary) and one sentence for the person reading it (action). */
+const described: Record<PhaseName, {summary: string; action: (answers: Answers) => string}> = {
+	preflight: {
+		summary: 'facts and safety checks; changes nothing',
+		action: () => 'Connect over SSH and check Debian 12, root or sudo, the addresses, free disk, the clock and existing data; changes nothing',
+	},
+	packages: {summary: 'Debian packages and role basics', action: () => 'Install the Debian packages of each role, keeping new services from starting on their defaults'},
+	etcd: {summary: 'etcd members formed and healthy', action: () => 'Write /etc/default/etcd, start the members together and wait for a healthy quorum'},
+	'postgres-leader': {
+		summary: 'Patroni bootstraps the first node',
+		action: () => 'Write the Patroni configuration and start Patroni, which initialises the database and takes the leader lock',
+	},
+	'postgres-replicas': {
+		summary: 'Patroni replicas clone and stream',
+		action: answers => `Start Patroni, which clones each replica from ${backupHost(answers) ? 'the latest backup or ' : ''}the leader and streams from it`,
+	},
+	pgbouncer: {
+		summary: 'application database, owner and PgBouncer',
+		action: answers => `Create database ${answers.database.name} owned by ${answers.database.owner} and start PgBouncer with the owner's SCRAM verifier`,
+	},
+	balancers: {
+		summary: 'HAProxy and Keepalived holding the VIP',
+		action: answers => `Configure HAProxy and Keepalived; ${hostsWithRole(answers, 'balancer')[0]?.name ?? 'the first balancer'} takes the VIP ${answers.network.vip}`,
+	},
+	backup: {
+		summary: 'SSH trust, stanza, first full backup, schedule',
+		action: answers =>
+			`SSH trust between ${backupHost(answers)?.name} and the nodes, create stanza ${answers.cluster.name}, check WAL archiving, take the first full backup and schedule the rest`,
+	},
+	verify: {
+		summary: 'the cluster proven end to end',
+		action: answers =>
+			`Prove it works: etcd health, one Patroni leader with streaming replicas, a write through ${answers.network.vip}:5000 read back through :5001${backupHost(answers) ? ', the backup listed' : ''}`,
+	},
+};
+
+/** How a run on a live cluster orders its phases. */
+export type ScheduleOptions = {
+	/** The current Patroni leader: its replicas go first, one at a time, and it goes last. */
+	leader?: string;
+	/** Patroni's members now; a postgres host not among them is new and joins after the leader admits it. */
+	members?: readonly string[];
+	/** Only these hosts (the ones that answered); the others are reported, not guessed at. */
+	reachable?: ReadonlySet<string>;
+};
+
+/** One scheduled phase: its name, the hosts it touches, and whether they go one at a time. */
+export type ScheduledPhase = {name: PhaseName; summary: string; action: string; hosts: string[]; serial: boolean};
+
+/**
+ * Which hosts each phase touches, in order (verify excluded: it is not a host
+ * phase). On a live cluster the replicas go one at a time before the leader,
+ * and new nodes join after it. Pure.
+ */
+export function schedulePhases(answers: Answers, options: ScheduleOptions = {}): ScheduledPhase[] {
+	const {leader, members = [], reachable} = options;
+	const all = hostNames(answers.hosts);
+	const postgres = hostNames(hostsWithRole(answers, 'postgres'));
+	const backup = hostNames(hostsWithRole(answers, 'backup'));
+	const live = leader !== undefined && postgres.includes(leader);
+	const joining = postgres.filter(n => !members.includes(n));
+	const phase = (name: PhaseName, hosts: string[], serial = false, summary = described[name].summary): ScheduledPhase => ({
+		name,
+		summary,
+		action: described[name].action(answers),
+		hosts,
+		serial,
+	});
+	const postgresPhases = live
+		? [
+				phase('postgres-replicas', postgres.filter(n => n !== leader && !joining.includes(n)), true, 'Patroni replicas, one at a time'),
+				phase('postgres-leader', [leader], false, 'the Patroni leader, after its replicas'),
+				// New nodes clone once every member's pg_hba admits them.
+				...(joining.length > 0 ? [phase('postgres-replicas', joining, false, 'new replicas clone from the latest backup')] : []),
+			]
+		: [phase('postgres-leader', postgres.slice(0, 1)), phase('postgres-replicas', postgres.slice(1))];
+	const phases = [
+		phase('preflight', all),
+		phase('packages', all),
+		phase('etcd', hostNames(hostsWithRole(answers, 'etcd'))),
+		...postgresPhases,
+		// On a live cluster PgBouncer restarts one node at a time.
+		phase('pgbouncer', postgres, live),
+		phase('balancers', hostNames(hostsWithRole(answers, 'balancer'))),
+		// Serial: the nodes trust the repository before it creates the stanza over SSH.
+		...(backup.length > 0 ? [phase('backup', [...postgres.filter(n => !backup.includes(n)), ...backup], true)] : []),
+	];
+	if (!reachable) return phases;
+	return phases.map(p => ({...p, hosts: p.hosts.filter(h => reachable.has(h))})).filter(p => p.hosts.length > 0);
+}
+
+/** The verify phase as the plan lists it: every host, after the others. */
+export function verifyPhase(answers: Answers): ScheduledPhase {
+	return {name: 'verify', summary: described.verify.summary, action: described.verify.action(answers), hosts: hostNames(answers.hosts), serial: false};
+}

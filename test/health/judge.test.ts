@@ -1,0 +1,98 @@
+import {expect, test} from 'vitest';
+import type {ClusterStatus} from '../../source/health/observe.js';
+import {judgeCluster} from '../../source/health/judge.js';
+import {example} from '../answers/fixtures.js';
+
+const seedAnswers = () => example('seed-topology');
+
+/** What observeCluster sees on a healthy seed cluster. */
+export function healthyStatus(): ClusterStatus {
+	const answers = seedAnswers();
+	return {
+		cluster: 'produccion',
+		at: '2026-11-23T00:00:00.000Z',
+		hosts: answers.hosts.map(h => ({name: h.name, ip: h.ip, roles: h.roles, reachable: true})),
+		postgres: [
+			{member: 'postgres1', role: 'Leader', state: 'running', timeline: 1},
+			{member: 'postgres2', role: 'Replica', state: 'running', timeline: 1, lagMb: 0},
+			{member: 'postgres3', role: 'Replica', state: 'running', timeline: 1, lagMb: 0},
+		],
+		replication: [
+			{name: 'postgres2', state: 'streaming', lagBytes: 0},
+			{name: 'postgres3', state: 'streaming', lagBytes: 0},
+		],
+		pgbouncer: ['postgres1', 'postgres2', 'postgres3'].map(host => ({host, poolMode: 'transaction', active: true})),
+		etcd: [4, 7, 8].map(n => ({endpoint: `http://192.168.100.${n}:2379`, healthy: true, leader: n === 4})),
+		vip: {address: '192.168.100.56', holder: 'haproxy1', holders: ['haproxy1']},
+		haproxy: [
+			{balancer: 'haproxy1', listener: 'primary', server: 'postgres1', status: 'UP'},
+			{balancer: 'haproxy1', listener: 'primary', server: 'postgres2', status: 'DOWN'},
+			{balancer: 'haproxy1', listener: 'replicas', server: 'postgres2', status: 'UP'},
+			{balancer: 'haproxy1', listener: 'replicas', server: 'postgres3', status: 'UP 1/2'},
+		],
+		backups: {count: 2, status: 'ok', full: {label: '20261122-010000F', finishedAt: '2026-11-22T01:02:00.000Z', ageSeconds: 82_000, sizeBytes: 30_000_000}},
+		schedule: {path: '/etc/cron.d/pgha-produccion', state: 'installed'},
+	};
+}
+
+const failing = (status: ClusterStatus) => judgeCluster(seedAnswers(), status).filter(f => !f.ok).map(f => `${f.name}: ${f.evidence}`);
+
+test('a healthy cluster passes every judgement, each with its evidence', () => {
+	const findings = judgeCluster(seedAnswers(), healthyStatus());
+	expect(findings.map(f => f.name)).toEqual([
+		'etcd healthy on all members',
+		'Patroni: one leader, replicas streaming with no lag',
+		'PgBouncer pool mode transaction',
+		'VIP 192.168.100.56 held by one balancer',
+		'HAProxy: leader up on 5000, replicas up on 5001',
+		'pgBackRest lists a full backup',
+		'the newest backup is recent',
+		'backup schedule installed on the repository',
+	]);
+	expect(findings.filter(f => !f.ok)).toEqual([]);
+	expect(findings[1]!.evidence).toBe('postgres1 leader; postgres2 streaming lag 0 bytes; postgres3 streaming lag 0 bytes');
+	expect(findings[4]!.evidence).toBe('haproxy1 holds the VIP; 5000 -> postgres1; 5001 -> postgres2,postgres3 (expected 2 replicas)');
+});
+
+test('each broken part of the live state is named', () => {
+	const status = healthyStatus();
+	status.replication![1] = {name: 'postgres3', state: 'streaming', lagBytes: 12_582_912};
+	status.etcd[1]!.healthy = false;
+	status.pgbouncer[2]!.active = false;
+	status.vip = {address: '192.168.100.56', holders: []};
+	status.backups!.full!.ageSeconds = 9 * 86_400;
+	status.schedule = {path: '/etc/cron.d/pgha-produccion', state: 'missing'};
+	expect(failing(status)).toEqual([
+		'etcd healthy on all members: 2/3 healthy; http://192.168.100.7:2379 unhealthy',
+		'Patroni: one leader, replicas streaming with no lag: postgres3 lags 12582912 bytes behind the leader (postgres1 leader; postgres2 streaming lag 0 bytes; postgres3 streaming lag 12582912 bytes)',
+		'PgBouncer pool mode transaction: postgres1: transaction active; postgres2: transaction active; postgres3: transaction NOT RUNNING',
+		'VIP 192.168.100.56 held by one balancer: no balancer holds 192.168.100.56',
+		'HAProxy: leader up on 5000, replicas up on 5001: no balancer holds 192.168.100.56',
+		'the newest backup is recent: the newest backup is 9 days old',
+		'backup schedule installed on the repository: /etc/cron.d/pgha-produccion is missing',
+	]);
+});
+
+test('two leaders, a missing member, a replica that does not stream and HAProxy routing writes to a replica are each drift', () => {
+	const status = healthyStatus();
+	status.postgres = [
+		{member: 'postgres1', role: 'Leader', state: 'running'},
+		{member: 'postgres2', role: 'Leader', state: 'running'},
+	];
+	status.replication = [];
+	status.haproxy[0]!.status = 'DOWN';
+	status.haproxy[1]!.status = 'UP';
+	const out = failing(status);
+	expect(out[0]).toMatch(/^Patroni: .*Patroni has 2 leaders; it should have 1; postgres3 is not a Patroni member/);
+	expect(out[1]).toBe('HAProxy: leader up on 5000, replicas up on 5001: haproxy1 holds the VIP; 5000 -> postgres2; 5001 -> postgres2,postgres3 (expected 2 replicas)');
+});
+
+test('a cluster without a repository is not judged on backups', () => {
+	const answers = seedAnswers();
+	answers.hosts = answers.hosts.filter(h => !h.roles.includes('backup'));
+	const status = healthyStatus();
+	delete status.backups;
+	delete status.schedule;
+	expect(judgeCluster(answers, status).map(f => f.name)).not.toContain('pgBackRest lists a full backup');
+	expect(judgeCluster(answers, status).every(f => f.ok)).toBe(true);
+});

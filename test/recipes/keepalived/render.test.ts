@@ -1,0 +1,63 @@
+import {describe, expect, it} from 'vitest';
+import {renderKeepalived} from '../../../recipes/keepalived/render.js';
+import {renderSysctl} from '../../../recipes/haproxy/sysctl.js';
+import {example, nastyEnv} from '../../answers/fixtures.js';
+
+const compact = example('compact', nastyEnv);
+const [node1, node2] = compact.hosts;
+
+const value = (content: string, key: string) => content.split('\n').map(l => l.trim()).find(l => l.startsWith(`${key} `))?.slice(key.length + 1);
+
+describe('renderKeepalived', () => {
+	const master = renderKeepalived(compact, node1!, {interface: 'ens18'}).content;
+	const backup = renderKeepalived(compact, node2!, {interface: 'eth1'}).content;
+
+	it('makes the first balancer MASTER 101 and the second BACKUP 100', () => {
+		expect(value(master, 'state')).toBe('MASTER');
+		expect(value(master, 'priority')).toBe('101');
+		expect(value(backup, 'state')).toBe('BACKUP');
+		expect(value(backup, 'priority')).toBe('100');
+	});
+
+	it('talks unicast to the other balancer from its own address', () => {
+		expect(value(master, 'unicast_src_ip')).toBe('10.20.0.11');
+		expect(master).toMatch(/unicast_peer \{\n\t\t10\.20\.0\.12\n\t\}/);
+		expect(value(backup, 'unicast_src_ip')).toBe('10.20.0.12');
+		expect(backup).toMatch(/unicast_peer \{\n\t\t10\.20\.0\.11\n\t\}/);
+	});
+
+	it('puts the VIP with its prefix on the host\'s interface', () => {
+		expect(value(master, 'interface')).toBe('ens18');
+		expect(master).toContain('\t\t10.20.0.100/24 dev ens18\n');
+		expect(backup).toContain('\t\t10.20.0.100/24 dev eth1\n');
+		expect(value(master, 'virtual_router_id')).toBe('52');
+		expect(value(master, 'advert_int')).toBe('1');
+	});
+
+	it('checks HAProxy as an unprivileged user with a command Debian has', () => {
+		expect(master).toContain('enable_script_security');
+		expect(value(master, 'script_user')).toBe('keepalived_script');
+		expect(value(master, 'script')).toBe('"/usr/bin/pgrep -x haproxy"');
+		expect(value(master, 'interval')).toBe('2');
+		expect(value(master, 'weight')).toBe('4');
+		expect(master).toMatch(/track_script \{\n\t\tchk_haproxy\n\t\}/);
+	});
+
+	it('authenticates VRRP with the password and keeps the file secret', () => {
+		expect(value(master, 'auth_type')).toBe('PASS');
+		expect(value(master, 'auth_pass')).toBe(nastyEnv['PGHA_VRRP_PASSWORD']);
+		expect(renderKeepalived(compact, node1!, {interface: 'eth0'})).toMatchObject({path: '/etc/keepalived/keepalived.conf', owner: 'root', mode: 0o600, secret: true, service: 'keepalived'});
+	});
+
+	it('has balanced braces', () => {
+		for (const content of [master, backup]) expect(content.split('{').length).toBe(content.split('}').length);
+	});
+});
+
+describe('renderSysctl', () => {
+	it('lets HAProxy bind the VIP it does not hold', () => {
+		const file = renderSysctl();
+		expect(file).toMatchObject({path: '/etc/sysctl.d/90-pgha.conf', owner: 'root', mode: 0o644, secret: false});
+		expect(file.content).toMatch(/^net\.ipv4\.ip_nonlocal_bind = 1$/m);
+	});
+});
