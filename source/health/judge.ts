@@ -38,14 +38,17 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 		else if (!['running', 'streaming'].includes(member.state)) problems.push(`${name} is ${member.state}`);
 	}
 	const rows = status.replication ?? [];
-	for (const name of nodes.filter(n => n !== leaders[0]?.member)) {
+	if (leaders.length === 1 && !status.replication) problems.push(`the leader ${leaders[0]!.member} did not say which replicas stream from it`);
+	else for (const name of nodes.filter(n => n !== leaders[0]?.member)) {
 		const row = rows.find(r => r.name === name);
 		if (leaders.length === 1 && !row) problems.push(`${name} does not stream from the leader`);
 		else if (row && row.state !== 'streaming') problems.push(`${name} is ${row.state}, not streaming`);
-		else if (row && row.lagBytes !== 0) problems.push(`${name} lags ${row.lagBytes} bytes behind the leader`);
+		// The same limit Patroni uses to decide a replica is fit to take over: a busy cluster is never exactly caught up.
+		else if (row && (row.lagBytes < 0 || row.lagBytes > answers.patroni.maximumLagOnFailover))
+			problems.push(`${name} lags ${row.lagBytes} bytes behind the leader (more than patroni.maximumLagOnFailover, ${answers.patroni.maximumLagOnFailover})`);
 	}
 	const summary = leaders.length === 1 ? `${leaders[0]!.member} leader; ${rows.map(r => `${r.name} ${r.state} lag ${r.lagBytes} bytes`).join('; ') || 'no replica connected'}` : `leaders: ${leaders.map(m => m.member).join(', ') || 'none'}`;
-	out.push(finding('Patroni: one leader, replicas streaming with no lag', problems.length === 0, problems.length === 0 ? summary : `${problems.join('; ')} (${summary})`));
+	out.push(finding('Patroni: one leader, replicas streaming within the failover lag limit', problems.length === 0, problems.length === 0 ? summary : `${problems.join('; ')} (${summary})`));
 
 	const mode = answers.pgbouncer.poolMode;
 	const bouncers = nodes.map(n => ({name: n, seen: status.pgbouncer.find(p => p.host === n)}));

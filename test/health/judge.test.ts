@@ -41,7 +41,7 @@ test('a healthy cluster passes every judgement, each with its evidence', () => {
 	const findings = judgeCluster(seedAnswers(), healthyStatus());
 	expect(findings.map(f => f.name)).toEqual([
 		'etcd healthy on all members',
-		'Patroni: one leader, replicas streaming with no lag',
+		'Patroni: one leader, replicas streaming within the failover lag limit',
 		'PgBouncer pool mode transaction',
 		'VIP 192.168.100.56 held by one balancer',
 		'HAProxy: leader up on 5000, replicas up on 5001',
@@ -64,13 +64,21 @@ test('each broken part of the live state is named', () => {
 	status.schedule = {path: '/etc/cron.d/pgha-produccion', state: 'missing'};
 	expect(failing(status)).toEqual([
 		'etcd healthy on all members: 2/3 healthy; http://192.168.100.7:2379 unhealthy',
-		'Patroni: one leader, replicas streaming with no lag: postgres3 lags 12582912 bytes behind the leader (postgres1 leader; postgres2 streaming lag 0 bytes; postgres3 streaming lag 12582912 bytes)',
+		'Patroni: one leader, replicas streaming within the failover lag limit: postgres3 lags 12582912 bytes behind the leader (more than patroni.maximumLagOnFailover, 1048576) (postgres1 leader; postgres2 streaming lag 0 bytes; postgres3 streaming lag 12582912 bytes)',
 		'PgBouncer pool mode transaction: postgres1: transaction active; postgres2: transaction active; postgres3: transaction NOT RUNNING',
 		'VIP 192.168.100.56 held by one balancer: no balancer holds 192.168.100.56',
 		'HAProxy: leader up on 5000, replicas up on 5001: no balancer holds 192.168.100.56',
 		'the newest backup is recent: the newest backup is 9 days old',
 		'backup schedule installed on the repository: /etc/cron.d/pgha-produccion is missing',
 	]);
+});
+
+test('a replica a little behind a busy leader is healthy; one past the failover lag limit is not', () => {
+	const status = healthyStatus();
+	status.replication![0]!.lagBytes = 8_192;
+	expect(failing(status)).toEqual([]);
+	status.replication![0]!.lagBytes = 1_048_577;
+	expect(failing(status)[0]).toMatch(/^Patroni: .*postgres2 lags 1048577 bytes behind the leader/);
 });
 
 test('two leaders, a missing member, a replica that does not stream and HAProxy routing writes to a replica are each drift', () => {
