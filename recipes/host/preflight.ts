@@ -19,63 +19,63 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
 		balancers[0]?.name === host.name
 			? [
 					probeStep(`VIP ${answers.network.vip} free or ours`, async ctx => {
-							const vip = answers.network.vip;
-							if ((await vipHolders(answers, peerRun(ctx.connections))).length > 0) return true;
-							if (await addressAnswers(ctx, vip))
-								throw new Error(`the VIP ${vip} already answers on the network and no balancer of this cluster holds it; choose a free address for network.vip`);
-							return true;
+						const vip = answers.network.vip;
+						if ((await vipHolders(answers, peerRun(ctx.connections))).length > 0) return true;
+						if (await addressAnswers(ctx, vip))
+							throw new Error(`the VIP ${vip} already answers on the network and no balancer of this cluster holds it; choose a free address for network.vip`);
+						return true;
 					}),
 				]
 			: [];
 	return [
 		...vipStep,
 		probeStep('system facts', async ctx => {
-				const script = [
-					'. /etc/os-release; echo "os=$ID"; echo "version=$VERSION_ID"',
-					'echo "arch=$(dpkg --print-architecture)"',
-					'echo "uid=$(id -u)"',
-					'echo "disk=$(df -Pm / | awk \'NR==2{print $4}\')"',
-					'echo "clock=$(date +%s)"',
-					`echo "iface=$(ip -o -4 addr show | awk -v ip=${shQuote(host.ip)} '{split($4,a,"/"); if (a[1]==ip) print $2}' | head -n1)"`,
-				].join('; ');
-				const out = (await ctx.run(script, {quiet: true})).stdout;
-				const get = (key: string) => out.match(new RegExp(`^${key}=(.*)$`, 'm'))?.[1]?.trim() ?? '';
-				const facts: HostFacts = {
-					os: get('os'),
-					version: get('version'),
-					arch: get('arch'),
-					interface: answers.network.interface ?? get('iface'),
-					diskFreeMb: Number(get('disk')),
-				};
-				if (facts.os !== 'debian' || facts.version !== '12')
-					throw new Error(`runs ${facts.os} ${facts.version}; pgha supports Debian 12 (bookworm) only`);
-				if (!['amd64', 'arm64'].includes(facts.arch)) throw new Error(`is ${facts.arch}; pgha supports amd64 and arm64`);
-				if (get('uid') !== '0') throw new Error('commands do not run as root; give the SSH user passwordless sudo or set ssh.sudoPassword');
-				if (facts.diskFreeMb < 1024) throw new Error(`has ${facts.diskFreeMb} MB free on /; free at least 1 GB`);
-				const skew = Math.abs(Number(get('clock')) - Math.round(Date.now() / 1000));
-				if (skew > 60) throw new Error(`clock is ${skew} s off; set up NTP (systemd-timesyncd or chrony) so etcd and Patroni agree on time`);
-				if (!get('iface')) throw new Error(`has no interface with address ${host.ip}; check hosts[].ip`);
-				if (answers.network.interface && hasRole(host, 'balancer')) {
-					const has = await ctx.$({quiet: true, nothrow: true})`ip link show dev ${answers.network.interface}`;
-					if (has.code !== 0) throw new Error(`has no interface ${answers.network.interface}; fix network.interface or leave it out to use ${get('iface')}`);
-				}
-				ctx.facts.set(host.name, facts);
-				return true;
+			const script = [
+				'. /etc/os-release; echo "os=$ID"; echo "version=$VERSION_ID"',
+				'echo "arch=$(dpkg --print-architecture)"',
+				'echo "uid=$(id -u)"',
+				'echo "disk=$(df -Pm / | awk \'NR==2{print $4}\')"',
+				'echo "clock=$(date +%s)"',
+				`echo "iface=$(ip -o -4 addr show | awk -v ip=${shQuote(host.ip)} '{split($4,a,"/"); if (a[1]==ip) print $2}' | head -n1)"`,
+			].join('; ');
+			const out = (await ctx.run(script, {quiet: true})).stdout;
+			const get = (key: string) => out.match(new RegExp(`^${key}=(.*)$`, 'm'))?.[1]?.trim() ?? '';
+			const facts: HostFacts = {
+				os: get('os'),
+				version: get('version'),
+				arch: get('arch'),
+				interface: answers.network.interface ?? get('iface'),
+				diskFreeMb: Number(get('disk')),
+			};
+			if (facts.os !== 'debian' || facts.version !== '12')
+				throw new Error(`runs ${facts.os} ${facts.version}; pgha supports Debian 12 (bookworm) only`);
+			if (!['amd64', 'arm64'].includes(facts.arch)) throw new Error(`is ${facts.arch}; pgha supports amd64 and arm64`);
+			if (get('uid') !== '0') throw new Error('commands do not run as root; give the SSH user passwordless sudo or set ssh.sudoPassword');
+			if (facts.diskFreeMb < 1024) throw new Error(`has ${facts.diskFreeMb} MB free on /; free at least 1 GB`);
+			const skew = Math.abs(Number(get('clock')) - Math.round(Date.now() / 1000));
+			if (skew > 60) throw new Error(`clock is ${skew} s off; set up NTP (systemd-timesyncd or chrony) so etcd and Patroni agree on time`);
+			if (!get('iface')) throw new Error(`has no interface with address ${host.ip}; check hosts[].ip`);
+			if (answers.network.interface && hasRole(host, 'balancer')) {
+				const has = await ctx.$({quiet: true, nothrow: true})`ip link show dev ${answers.network.interface}`;
+				if (has.code !== 0) throw new Error(`has no interface ${answers.network.interface}; fix network.interface or leave it out to use ${get('iface')}`);
+			}
+			ctx.facts.set(host.name, facts);
+			return true;
 		}),
 		probeStep('existing data', async ctx => {
-				// Data this cluster did not create is never touched: installing over it could destroy someone's database.
-				const script = `marker=$(cat ${locations.clusterMarker} 2>/dev/null || true); echo "marker=$marker"
-					for d in ${locations.etcdDataDir}/member ${locations.etcdDataDir}/default/member; do [ -d "$d" ] && echo "etcd=$d"; done
-					for f in ${locations.pgDataDir}/PG_VERSION ${locations.postgresHome}/*/main/PG_VERSION; do [ -f "$f" ] && echo "pg=$f"; done; true`;
-				const out = (await ctx.run(script, {quiet: true})).stdout;
-				const marker = out.match(/^marker=(.*)$/m)?.[1]?.trim() ?? '';
-				const data = [...out.matchAll(/^(etcd|pg)=(.*)$/gm)].map(m => m[2]!);
-				if (data.length > 0 && marker !== answers.cluster.name)
-					throw new Error(
-						`already holds data that does not belong to cluster "${answers.cluster.name}" (${data.join(', ')}${marker ? `, cluster "${marker}"` : ''}); ` +
-							'pgha will not install over it: use a clean host, or move that data away yourself',
-					);
-				return true;
+			// Data this cluster did not create is never touched: installing over it could destroy someone's database.
+			const script = `marker=$(cat ${locations.clusterMarker} 2>/dev/null || true); echo "marker=$marker"
+				for d in ${locations.etcdDataDir}/member ${locations.etcdDataDir}/default/member; do [ -d "$d" ] && echo "etcd=$d"; done
+				for f in ${locations.pgDataDir}/PG_VERSION ${locations.postgresHome}/*/main/PG_VERSION; do [ -f "$f" ] && echo "pg=$f"; done; true`;
+			const out = (await ctx.run(script, {quiet: true})).stdout;
+			const marker = out.match(/^marker=(.*)$/m)?.[1]?.trim() ?? '';
+			const data = [...out.matchAll(/^(etcd|pg)=(.*)$/gm)].map(m => m[2]!);
+			if (data.length > 0 && marker !== answers.cluster.name)
+				throw new Error(
+					`already holds data that does not belong to cluster "${answers.cluster.name}" (${data.join(', ')}${marker ? `, cluster "${marker}"` : ''}); ` +
+						'pgha will not install over it: use a clean host, or move that data away yourself',
+				);
+			return true;
 		}),
 	];
 }
