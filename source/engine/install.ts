@@ -4,6 +4,7 @@ import {recordHostKeys, saveCluster} from '../answers/store.js';
 import {hostsWithRole} from '../answers/hosts.js';
 import type {PhaseName, ScheduleOptions} from '../phases.js';
 import type {HostConnection} from '../transport/ssh.js';
+import type {Finding} from '../health/judge.js';
 import {verifyCluster} from '../health/verify.js';
 import type {RunContext} from '../../recipes/kit/step.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
@@ -99,7 +100,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		let verified: boolean | undefined;
 		if (outcome.ok && wantVerify && unreachable.size === 0) {
 			emit({type: 'phase-started', phase: 'verify', hosts: [], at: Date.now()});
-			verified = await verifyCluster(answers, connections, emit);
+			verified = await verifyCluster(answers, connections, checkEvents(emit));
 			emit({type: 'phase-finished', phase: 'verify', ok: verified, at: Date.now()});
 			outcome.ok = verified;
 		}
@@ -111,11 +112,14 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	}
 }
 
+/** Each verify finding as a check event. */
+const checkEvents = (emit: EventSink) => (finding: Finding) => emit({type: 'check', ...finding, at: Date.now()});
+
 /** Runs only the verify checks against a cluster. */
 export async function verifyOnly(answers: Answers, emit: EventSink): Promise<boolean> {
 	const connections = await connectAll(answers);
 	try {
-		return await verifyCluster(answers, connections, emit);
+		return await verifyCluster(answers, connections, checkEvents(emit));
 	} finally {
 		for (const conn of connections.values()) conn.close();
 	}

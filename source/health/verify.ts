@@ -2,7 +2,6 @@ import type {Answers} from '../answers/schema.js';
 import {backupHost, hostsWithRole} from '../answers/hosts.js';
 import {RemoteCommandError, type HostConnection} from '../transport/ssh.js';
 import {shQuote} from '../transport/quote.js';
-import type {EventSink} from '../engine/events.js';
 import {ports} from '../../recipes/kit/locations.js';
 import {waitFor} from '../../recipes/kit/wait-for.js';
 import {pgbackrest} from '../../recipes/pgbackrest/probes.js';
@@ -45,9 +44,9 @@ export async function settledFindings(answers: Answers, connections: ReadonlyMap
 /**
  * Proves the cluster works end to end: the health judgements, then a write
  * through the VIP read back from a replica and pgBackRest's own check. Each
- * emits pass or fail with its evidence. True when every check passed.
+ * is reported as it ends, passed or failed, with its evidence. True when every check passed.
  */
-export async function verifyCluster(answers: Answers, connections: ReadonlyMap<string, HostConnection>, emit: EventSink): Promise<boolean> {
+export async function verifyCluster(answers: Answers, connections: ReadonlyMap<string, HostConnection>, report: (finding: Finding) => void): Promise<boolean> {
 	const vip = answers.network.vip;
 	const node = connections.get(hostsWithRole(answers, 'postgres')[0]!.name)!;
 	const repo = backupHost(answers);
@@ -82,14 +81,14 @@ export async function verifyCluster(answers: Answers, connections: ReadonlyMap<s
 	let ok = true;
 	for (const f of await settledFindings(answers, connections, 60_000)) {
 		ok &&= f.ok;
-		emit({type: 'check', name: f.name, ok: f.ok, evidence: f.evidence, at: Date.now()});
+		report(f);
 	}
 	for (const drill of drills) {
 		try {
-			emit({type: 'check', name: drill.name, ok: true, evidence: await drill.run(), at: Date.now()});
+			report({name: drill.name, ok: true, evidence: await drill.run()});
 		} catch (error) {
 			ok = false;
-			emit({type: 'check', name: drill.name, ok: false, evidence: failureEvidence(error), at: Date.now()});
+			report({name: drill.name, ok: false, evidence: failureEvidence(error)});
 		}
 	}
 	return ok;
