@@ -58,6 +58,13 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	const started = (phases: PhaseName[]) =>
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
 	const wantVerify = request.verify ?? mode === 'apply';
+	// A refusal before any phase ran: reported as a failed preflight step of pgha itself.
+	const refuse = (step: string, error: string): RunResult => {
+		started(buildPhases(answers).map(p => p.name));
+		emit({type: 'step-failed', host: 'pgha', phase: 'preflight', step, error, output: [], at: Date.now()});
+		emit({type: 'run-finished', ok: false, changed: 0, unchanged: 0, logFile: log.path, at: Date.now()});
+		return {ok: false, changed: 0, unchanged: 0, logFile: log.path, unreachable: [], failed: {host: 'pgha', phase: 'preflight', step}};
+	};
 	let connections = new Map<string, HostConnection>();
 	try {
 		let unreachable = new Map<string, string>();
@@ -65,21 +72,16 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers));
 			else connections = await connectAll(answers);
 		} catch (error) {
-			started(buildPhases(answers).map(p => p.name));
-			const message = error instanceof Error ? error.message : String(error);
-			emit({type: 'step-failed', host: 'pgha', phase: 'preflight', step: 'connect', error: message, output: [], at: Date.now()});
-			emit({type: 'run-finished', ok: false, changed: 0, unchanged: 0, logFile: log.path, at: Date.now()});
-			return {ok: false, changed: 0, unchanged: 0, logFile: log.path, unreachable: [], failed: {host: 'pgha', phase: 'preflight', step: 'connect'}};
+			return refuse('connect', error instanceof Error ? error.message : String(error));
 		}
 		const live = await livePatroni(answers, connections);
 		const strangers = (live.members ?? []).filter(member => !answers.hosts.some(h => h.name === member));
 		if (strangers.length > 0) {
 			// Applying answers that lack a live member would drop it from pg_hba and HAProxy while it still runs.
-			started(buildPhases(answers).map(p => p.name));
-			const error = `Patroni has member(s) ${strangers.join(', ')} that these answers do not list; nothing was changed. Use the saved answers (pgha install --cluster ${answers.cluster.name}) or add the host(s) to the answer file`;
-			emit({type: 'step-failed', host: 'pgha', phase: 'preflight', step: 'cluster members', error, output: [], at: Date.now()});
-			emit({type: 'run-finished', ok: false, changed: 0, unchanged: 0, logFile: log.path, at: Date.now()});
-			return {ok: false, changed: 0, unchanged: 0, logFile: log.path, unreachable: [], failed: {host: 'pgha', phase: 'preflight', step: 'cluster members'}};
+			return refuse(
+				'cluster members',
+				`Patroni has member(s) ${strangers.join(', ')} that these answers do not list; nothing was changed. Use the saved answers (pgha install --cluster ${answers.cluster.name}) or add the host(s) to the answer file`,
+			);
 		}
 		const phases = buildPhases(answers, {...live, ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
 		started([...phases.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
