@@ -1,7 +1,7 @@
-import type {EngineEvent, PhaseName} from '../engine/events.js';
-import type {Role} from '../answers/schema.js';
-import {seedLayout} from '../answers/layouts.js';
-import {rolePackages} from '../plan/packages.js';
+import type {EngineEvent, PhaseName} from '../source/engine/events.js';
+import type {Role} from '../source/answers/schema.js';
+import {seedLayout} from '../source/answers/layouts.js';
+import {rolePackages} from '../source/plan/packages.js';
 
 /** A host of a sample run. */
 export type SampleHost = {name: string; roles: string[]};
