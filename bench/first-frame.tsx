@@ -1,5 +1,5 @@
 import {performance} from 'node:perf_hooks';
-import type {WizardServices} from '../source/ui/services.js';
+import type {WizardServices} from '../source/app/services.js';
 import {fakeTerminal} from './fake-terminal.js';
 
 /** What the first-frame benchmark measured. */

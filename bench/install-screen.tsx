@@ -1,7 +1,7 @@
 import {performance} from 'node:perf_hooks';
 import type {AnswersInput, Role} from '../source/answers/schema.js';
-import type {EngineEvent} from '../source/engine/events.js';
-import type {WizardServices} from '../source/ui/services.js';
+import type {EngineEvent} from '../source/app/events.js';
+import type {WizardServices} from '../source/app/services.js';
 import {fakeTerminal} from './fake-terminal.js';
 import {seedSampleHosts, streamingSample} from './sample-install.js';
 

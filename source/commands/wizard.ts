@@ -25,9 +25,9 @@ export const wizard: Command = async (_args, flags, io) => {
 			if (result.ok) {
 				// Printed after the app leaves so the long multi-host URLs copy without terminal wrapping.
 				const {validateAnswers} = await import('../answers/load.js');
-				const {connectionStrings} = await import('../ui/connection-strings.js');
+				const {labelledConnectionStrings} = await import('../plan/connection-strings.js');
 				const parsed = validateAnswers(result.answers, io.env);
-				if (parsed.ok) for (const {label, url} of connectionStrings(parsed.answers)) io.out(`${label}: ${url}`);
+				if (parsed.ok) for (const {label, url} of labelledConnectionStrings(parsed.answers)) io.out(`${label}: ${url}`);
 			}
 			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run \`pgha install --cluster ${result.answers.cluster.name}\` to carry on.`);
 			return result.ok ? 0 : 1;

@@ -9,7 +9,7 @@ import {answersSchema, type AnswersInput} from '../answers/schema.js';
 import {listClusters} from '../answers/store.js';
 import {pghaHome} from '../paths.js';
 import {HostConnection} from '../transport/ssh.js';
-import type {HostCheck, WizardServices} from '../ui/services.js';
+import type {HostCheck, WizardServices} from '../app/services.js';
 import type {EngineEvent} from './events.js';
 import {applyCluster} from './install.js';
 

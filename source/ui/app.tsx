@@ -4,7 +4,7 @@ import {validateAnswers} from '../answers/load.js';
 import type {Answers, AnswersInput} from '../answers/schema.js';
 import {DoneScreen} from './done-screen.js';
 import {InstallScreen, type InstallScreenResult} from './install-screen.js';
-import type {WizardServices} from './services.js';
+import type {WizardServices} from '../app/services.js';
 import {StartScreen, type SavedClusterCommand} from './start-screen.js';
 import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';

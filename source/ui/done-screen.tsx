@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Answers} from '../answers/schema.js';
-import {connectionStrings} from './connection-strings.js';
+import {labelledConnectionStrings} from '../plan/connection-strings.js';
 import {useKeys} from './use-keys.js';
 
 /**
@@ -20,7 +20,7 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 			</Text>
 			<Box flexDirection="column" marginTop={1}>
 				<Text bold>Connect as {answers.database.owner} to database {answers.database.name}</Text>
-				{connectionStrings(answers).map(connection => (
+				{labelledConnectionStrings(answers).map(connection => (
 					<Box key={connection.url} flexDirection="column" marginLeft={2}>
 						<Text dimColor>{connection.label}</Text>
 						<Text color="cyan">{connection.url}</Text>

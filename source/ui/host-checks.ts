@@ -1,4 +1,4 @@
-import type {HostCheck} from './services.js';
+import type {HostCheck} from '../app/services.js';
 import type {WizardState} from './wizard-state.js';
 
 /** The SSH settings a host check depends on, as one comparable string. */

@@ -1,10 +1,10 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {useStdout} from 'ink';
 import type {AnswersInput} from '../answers/schema.js';
-import type {EngineEvent} from '../engine/events.js';
+import type {EngineEvent} from '../app/events.js';
 import {cleanLine, createInstallState, reduceInstall, type InstallState} from './install-state.js';
 import {initialInstallUi, InstallView, type InstallEnd, type InstallUi} from './install-view.js';
-import type {WizardServices} from './services.js';
+import type {WizardServices} from '../app/services.js';
 import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';
 

@@ -1,6 +1,6 @@
 import type {Role, SecretKey} from '../answers/schema.js';
 import {secretKeys} from '../answers/schema.js';
-import type {HostCheck, PasswordKind} from './services.js';
+import type {HostCheck, PasswordKind} from '../app/services.js';
 import {backupPresets, layouts, roleHostPrefix, type BackupPresetId, type LayoutId} from './presets.js';
 import {stepProblems} from './step-problems.js';
 import {currentCheck} from './host-checks.js';

@@ -2,7 +2,7 @@ import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Box, Text} from 'ink';
 import type {AnswersInput} from '../answers/schema.js';
 import {sshSignature} from './host-checks.js';
-import type {WizardServices} from './services.js';
+import type {WizardServices} from '../app/services.js';
 import {BackupStep} from './steps/backup-step.js';
 import {ClusterStep} from './steps/cluster-step.js';
 import {HostsStep, isCheckableIp} from './steps/hosts-step.js';

@@ -1,5 +1,5 @@
 import type {AnswersInput} from '../answers/schema.js';
-import type {EngineEvent} from '../engine/events.js';
+import type {EngineEvent} from './events.js';
 
 /** What checking one host over SSH found: reachable, credentials, OS and host key. */
 export type HostCheck = {
