@@ -9,7 +9,7 @@ import {StartScreen, type SavedClusterCommand} from './start-screen.js';
 import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';
 import {Wizard} from './wizard.js';
-import type {WizardState} from './wizard-state.js';
+import type {WizardState} from './wizard-model.js';
 
 /** How the app ended; the caller turns it into an exit code or runs the command chosen. */
 export type AppResult =

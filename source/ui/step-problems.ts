@@ -3,7 +3,7 @@ import type {Problem} from '../answers/problem.js';
 import {secretKeys} from '../answers/schema.js';
 import {acceptedKey, currentCheck, isChecking} from './host-checks.js';
 import {toAnswersInput} from './wizard-answers.js';
-import type {StepId, WizardState} from './wizard-state.js';
+import type {StepId, WizardState} from './wizard-model.js';
 
 // Paths each step answers for; review answers for all of them.
 const stepPaths: Record<Exclude<StepId, 'review'>, string[]> = {

@@ -12,7 +12,8 @@ import {ReviewStep} from './steps/review-step.js';
 import {SshStep} from './steps/ssh-step.js';
 import type {StepProps} from './steps/step-kit.js';
 import {sshAnswers} from './wizard-answers.js';
-import {createWizardState, reduceWizard, stepIds, stepTitles, type WizardState} from './wizard-state.js';
+import {stepIds, stepTitles, type WizardState} from './wizard-model.js';
+import {createWizardState, reduceWizard} from './wizard-state.js';
 
 /** Props of the wizard: services for SSH keys and host checks, and where it ends. */
 export type WizardProps = {

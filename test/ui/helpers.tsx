@@ -6,7 +6,8 @@ import type {EngineEvent} from '../../source/app/events.js';
 import type {HostCheck, InstallOutcome, WizardServices} from '../../source/app/services.js';
 import {sshSignature} from '../../source/ui/host-checks.js';
 import {stepProblems} from '../../source/ui/step-problems.js';
-import {createWizardState, reduceWizard, type StepId, type WizardAction, type WizardState} from '../../source/ui/wizard-state.js';
+import type {StepId, WizardState} from '../../source/ui/wizard-model.js';
+import {createWizardState, reduceWizard, type WizardAction} from '../../source/ui/wizard-state.js';
 
 /** Key sequences as a terminal sends them. */
 export const keys = {

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {sshSignature} from '../../source/ui/host-checks.js';
 import {belongsTo, stepProblems, visibleProblems} from '../../source/ui/step-problems.js';
-import {reduceWizard, type WizardAction, type WizardState} from '../../source/ui/wizard-state.js';
+import type {WizardState} from '../../source/ui/wizard-model.js';
+import {reduceWizard, type WizardAction} from '../../source/ui/wizard-state.js';
 import {wizardAt} from './helpers.js';
 
 const run = (state: WizardState, ...actions: WizardAction[]) => actions.reduce(reduceWizard, state);

@@ -5,7 +5,8 @@ import {ActionCell, ProblemLines} from '../form/cells.js';
 import type {ActionSpec, FieldSpec, TextSpec} from '../form/form-focus.js';
 import {useForm, type FormHandle} from '../form/use-form.js';
 import {stepProblems, visibleProblems} from '../step-problems.js';
-import type {StepId, WizardAction, WizardState} from '../wizard-state.js';
+import type {StepId, WizardState} from '../wizard-model.js';
+import type {WizardAction} from '../wizard-state.js';
 
 /** What every step component receives from the wizard. */
 export type StepProps = {

@@ -3,7 +3,8 @@ import {cleanup} from 'ink-testing-library';
 import {validateAnswers} from '../../../source/answers/load.js';
 import type {AnswersInput} from '../../../source/answers/schema.js';
 import {Wizard} from '../../../source/ui/wizard.js';
-import {reduceWizard, type WizardState} from '../../../source/ui/wizard-state.js';
+import type {WizardState} from '../../../source/ui/wizard-model.js';
+import {reduceWizard} from '../../../source/ui/wizard-state.js';
 import {sshSignature} from '../../../source/ui/host-checks.js';
 import {drive, fakeServices, okCheck, wizardAt} from '../helpers.js';
 
