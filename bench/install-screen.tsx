@@ -1,5 +1,5 @@
 import {performance} from 'node:perf_hooks';
-import type {AnswersInput, Role} from '../source/answers/schema.js';
+import {answersSchema, type AnswersInput, type Role} from '../source/answers/schema.js';
 import type {EngineEvent} from '../source/app/events.js';
 import type {WizardServices} from '../source/app/services.js';
 import {fakeTerminal} from './fake-terminal.js';
@@ -33,15 +33,18 @@ export async function benchInstallScreen(
 	const {InstallScreen} = await import('../source/ui/install-screen.js');
 	const durationMs = options.durationMs ?? 5000;
 	const terminal = fakeTerminal(options.columns ?? 120, options.rows ?? 40);
-	const answers = {
+	const strong = 'Bench-Password-0123456789';
+	const input = {
 		version: 1,
 		cluster: {name: 'produccion'},
 		hosts: seedSampleHosts.map((host, i) => ({name: host.name, ip: `192.168.100.${i + 1}`, roles: host.roles as Role[]})),
 		network: {vip: '192.168.100.56'},
-		passwords: {superuser: '', replication: '', app: '', patroniApi: '', vrrp: '', backupCipher: ''},
+		passwords: {superuser: strong, replication: strong, app: strong, patroniApi: strong, vrrp: 'Bench123', backupCipher: strong},
 	} satisfies AnswersInput;
+	// The screen reads only the hosts; parsing gives the answers the shape an install receives.
+	const request = {input, answers: answersSchema.parse(input)};
 	let events = 0;
-	const install: WizardServices['install'] = async (_answers, onEvent) => {
+	const install: WizardServices['install'] = async (_request, onEvent) => {
 		const stream = streamingSample({durationMs, linesPerSecond: options.linesPerSecond ?? 20, start: Date.now()});
 		let next = 0;
 		// Events leave when their time comes, checked every 10 ms, like output arriving from nine SSH sessions.
@@ -66,7 +69,7 @@ export async function benchInstallScreen(
 	const started = performance.now();
 	let finish: () => void = () => undefined;
 	const finished = new Promise<void>(resolve => (finish = resolve));
-	const instance = render(<InstallScreen services={services} answers={answers} onDone={() => finish()} />, {
+	const instance = render(<InstallScreen services={services} request={request} onDone={() => finish()} />, {
 		stdout: terminal.stdout,
 		stdin: terminal.stdin,
 		exitOnCtrlC: false,

@@ -29,10 +29,8 @@ export async function wizard(io: Io): Promise<WizardEnd> {
 		case 'installed':
 			if (result.ok) {
 				// Printed after the app leaves so the long multi-host URLs copy without terminal wrapping.
-				const {validateAnswers} = await import('../answers/load.js');
 				const {labelledConnectionStrings} = await import('../plan/connection-strings.js');
-				const parsed = validateAnswers(result.answers, io.env);
-				if (parsed.ok) for (const {label, url} of labelledConnectionStrings(parsed.answers)) io.out(`${label}: ${url}`);
+				for (const {label, url} of labelledConnectionStrings(result.answers)) io.out(`${label}: ${url}`);
 			}
 			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run \`pgha install --cluster ${result.answers.cluster.name}\` to carry on.`);
 			return {kind: 'exit', code: result.ok ? 0 : 1};

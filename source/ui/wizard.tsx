@@ -1,8 +1,7 @@
 import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Box, Text} from 'ink';
-import type {AnswersInput} from '../answers/schema.js';
 import {sshSignature} from './host-checks.js';
-import type {WizardServices} from '../app/services.js';
+import type {InstallRequest, WizardServices} from '../app/services.js';
 import {BackupStep} from './steps/backup-step.js';
 import {ClusterStep} from './steps/cluster-step.js';
 import {HostsStep, isCheckableIp} from './steps/hosts-step.js';
@@ -20,8 +19,8 @@ export type WizardProps = {
 	services: Pick<WizardServices, 'listSshKeys' | 'checkHost' | 'generatePassword'>;
 	/** Start from this state (a step further on, or what was typed before leaving). */
 	initialState?: WizardState;
-	/** Install was confirmed on the review step. */
-	onConfirm: (answers: AnswersInput, state: WizardState) => void;
+	/** Install was confirmed on the review step, with the answers it validated. */
+	onConfirm: (request: InstallRequest, state: WizardState) => void;
 	/** Back from the first step; receives what was typed so it can be resumed. */
 	onLeave: (state: WizardState) => void;
 	active?: boolean;
@@ -96,7 +95,7 @@ export function Wizard(props: WizardProps) {
 			{state.step === 'network' ? <NetworkStep key="network" {...stepProps} /> : null}
 			{state.step === 'passwords' ? <PasswordsStep key="passwords" {...stepProps} /> : null}
 			{state.step === 'backup' ? <BackupStep key="backup" {...stepProps} /> : null}
-			{state.step === 'review' ? <ReviewStep key="review" {...stepProps} onConfirm={answers => props.onConfirm(answers, state)} /> : null}
+			{state.step === 'review' ? <ReviewStep key="review" {...stepProps} onConfirm={request => props.onConfirm(request, state)} /> : null}
 			<Box marginTop={1}>
 				<Text dimColor>↑/↓ move · Tab next field · Enter next · ←/→ change a choice · Esc back · Ctrl-C quit</Text>
 			</Box>
