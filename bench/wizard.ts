@@ -1,5 +1,6 @@
 import {pathToFileURL} from 'node:url';
-import type {FirstFrameBench, InstallScreenBench} from '../source/ui/bench-install-screen.js';
+import type {FirstFrameBench} from './first-frame.js';
+import type {InstallScreenBench} from './install-screen.js';
 
 /** The wizard's figures, and the NODE_ENV React ran under while they were taken. */
 export type WizardBench = {nodeEnv: string; firstFrame: FirstFrameBench; installScreen: InstallScreenBench};
@@ -14,7 +15,7 @@ export type WizardBench = {nodeEnv: string; firstFrame: FirstFrameBench; install
 export async function benchWizard(print: (line: string) => void = console.log): Promise<WizardBench> {
 	process.env['NODE_ENV'] ??= 'production';
 	const nodeEnv = process.env['NODE_ENV'];
-	const {benchFirstFrame, benchInstallScreen} = await import('../source/ui/bench-install-screen.js');
+	const [{benchFirstFrame}, {benchInstallScreen}] = await Promise.all([import('./first-frame.js'), import('./install-screen.js')]);
 	const log = (line: string) => print(`${line} [NODE_ENV=${nodeEnv}${process.env['CI'] ? ', CI set: Ink writes only at exit' : ''}]`);
 	const firstFrame = await benchFirstFrame({log});
 	const installScreen = await benchInstallScreen({durationMs: 5000, linesPerSecond: 20, log});

@@ -17,6 +17,8 @@ import {backupHost, hostsWithRole} from '../answers/hosts.js';
  * the saved answers are updated.
  */
 export const addReplica: Command = async (_args, flags, io) => {
+	// Refused before anything else: without a terminal to confirm on, not even the new host is contacted.
+	if (!flags.yes && !io.interactive) throw new UsageError('add-replica changes the cluster; pass --yes to run it without a terminal');
 	const {raw, env} = await resolveCluster(flags, io);
 	let {name, ip} = flags;
 	if ((!name || !ip) && io.interactive) {
@@ -46,7 +48,6 @@ export const addReplica: Command = async (_args, flags, io) => {
 		].join('\n'),
 	);
 	if (!flags.yes) {
-		if (!io.interactive) throw new UsageError('add-replica changes the cluster; pass --yes to run it without a terminal');
 		const {confirm} = await import('./confirm.js');
 		if (!(await confirm(`Accept host key ${check.fingerprint} and add ${name}?`))) return exitCodes.failed;
 	}

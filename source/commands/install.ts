@@ -12,8 +12,10 @@ import {resolveCluster} from './resolve-cluster.js';
 export const install: Command = async (_args, flags, io) => {
 	const {answers, raw, env} = await resolveCluster(flags, io);
 	if (flags.dryRun) {
-		const {plan} = await import('./plan.js');
-		return plan([], flags, io);
+		// The answers resolved above, whether they came from --answers or a saved --cluster.
+		const {printPlan} = await import('./plan.js');
+		printPlan(answers, flags.json, io);
+		return 0;
 	}
 	if (!flags.yes) {
 		if (!io.interactive) throw new UsageError('install changes servers; pass --yes to run it without a terminal (or --dry-run to see the plan)');

@@ -1,4 +1,5 @@
 import {UserError, exitCodes} from '../errors.js';
+import type {SavedClusterCommand} from '../ui/start-screen.js';
 import {processIo, type Command, type Flags, type Io} from './context.js';
 
 // Commands load lazily so `pgha validate` does not pay for Ink or SSH at start-up.
@@ -13,7 +14,6 @@ const commands: Record<string, () => Promise<Command>> = {
 	repair: async () => (await import('./repair.js')).repair,
 	'add-replica': async () => (await import('./add-replica.js')).addReplica,
 	answers: async () => (await import('./answers.js')).answers,
-	wizard: async () => (await import('./wizard.js')).wizard,
 };
 
 /**
@@ -22,14 +22,12 @@ const commands: Record<string, () => Promise<Command>> = {
  */
 export async function main(input: string[], flags: Flags, io: Io = processIo()): Promise<number> {
 	const [name = 'wizard', ...args] = input;
-	const load = commands[name];
-	if (!load) {
+	if (name !== 'wizard' && !commands[name]) {
 		io.err(`pgha: unknown command "${name}". Run \`pgha --help\` for the list of commands.`);
 		return exitCodes.usage;
 	}
 	try {
-		const command = await load();
-		return await command(args, flags, io);
+		return await run(name, args, flags, io);
 	} catch (error) {
 		if (error instanceof UserError) {
 			io.err(`pgha: ${error.message}`);
@@ -40,4 +38,24 @@ export async function main(input: string[], flags: Flags, io: Io = processIo()):
 		io.err(flags.debug && error instanceof Error && error.stack ? error.stack : 'Run again with --debug for details.');
 		return exitCodes.failed;
 	}
+}
+
+// The wizard hands back what was chosen instead of running it, so commands are dispatched from here alone.
+async function run(name: string, args: string[], flags: Flags, io: Io): Promise<number> {
+	if (name === 'wizard') {
+		const {wizard} = await import('./wizard.js');
+		const end = await wizard(io);
+		return end.kind === 'exit' ? end.code : runChosen(end.command, {...flags, cluster: end.cluster}, io);
+	}
+	const command = await commands[name]!();
+	return command(args, flags, io);
+}
+
+async function runChosen(command: SavedClusterCommand, flags: Flags, io: Io): Promise<number> {
+	if (command !== 'repair') return run(command, [], flags, io);
+	// Check and repair: show the drift first, and change nothing unless asked.
+	const found = await run('repair', [], {...flags, check: true}, io);
+	if (found !== exitCodes.drift) return found;
+	const {confirm} = await import('./confirm.js');
+	return (await confirm('Put back what drifted?')) ? run('repair', [], flags, io) : found;
 }

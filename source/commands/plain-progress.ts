@@ -1,5 +1,5 @@
 import {describeEvent} from '../engine/describe-event.js';
-import type {EventSink} from '../engine/events.js';
+import type {EventSink} from '../app/events.js';
 import type {Io} from './context.js';
 
 /** Engine events as plain lines: the output without a TTY, one line per event, prefixed by host. */

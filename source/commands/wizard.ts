@@ -1,11 +1,16 @@
 import {UsageError} from '../errors.js';
-import type {Command} from './context.js';
+import type {SavedClusterCommand} from '../ui/start-screen.js';
+import type {Io} from './context.js';
+
+/** How the wizard ended: with an exit code, or with a saved cluster's command for the caller to run. */
+export type WizardEnd = {kind: 'exit'; code: number} | {kind: 'command'; command: SavedClusterCommand; cluster: string};
 
 /**
  * `pgha` with no command: the wizard on a terminal. It never prompts without
- * one; it says how to install from an answer file instead.
+ * one; it says how to install from an answer file instead. A command chosen
+ * for a saved cluster is returned, not run.
  */
-export const wizard: Command = async (_args, flags, io) => {
+export async function wizard(io: Io): Promise<WizardEnd> {
 	if (!io.interactive)
 		throw new UsageError(
 			'the wizard needs a terminal (and CI unset); without one, install from an answer file: pgha install --answers FILE --yes (see examples/ and `pgha schema`)',
@@ -15,31 +20,21 @@ export const wizard: Command = async (_args, flags, io) => {
 	const result = await runApp(services).finally(() => services.dispose());
 	switch (result.kind) {
 		case 'quit':
-			return 0;
+			return {kind: 'exit', code: 0};
 		case 'not-interactive':
 			throw new UsageError('keys cannot be read from this terminal; use pgha install --answers FILE --yes');
 		case 'error':
 			io.err(`pgha: ${result.message}`);
-			return 1;
+			return {kind: 'exit', code: 1};
 		case 'installed':
 			if (result.ok) {
 				// Printed after the app leaves so the long multi-host URLs copy without terminal wrapping.
-				const {validateAnswers} = await import('../answers/load.js');
-				const {connectionStrings} = await import('../ui/connection-strings.js');
-				const parsed = validateAnswers(result.answers, io.env);
-				if (parsed.ok) for (const {label, url} of connectionStrings(parsed.answers)) io.out(`${label}: ${url}`);
+				const {labelledConnectionStrings} = await import('../plan/connection-strings.js');
+				for (const {label, url} of labelledConnectionStrings(result.answers)) io.out(`${label}: ${url}`);
 			}
 			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run \`pgha install --cluster ${result.answers.cluster.name}\` to carry on.`);
-			return result.ok ? 0 : 1;
-		case 'command': {
-			const {main} = await import('./main.js');
-			const chosen = {...flags, cluster: result.cluster};
-			if (result.command !== 'repair') return main([result.command], chosen, io);
-			// Check and repair: show the drift first, and change nothing unless asked.
-			const found = await main(['repair'], {...chosen, check: true}, io);
-			if (found !== 3) return found;
-			const {confirm} = await import('./confirm.js');
-			return (await confirm('Put back what drifted?')) ? main(['repair'], chosen, io) : found;
-		}
+			return {kind: 'exit', code: result.ok ? 0 : 1};
+		case 'command':
+			return {kind: 'command', command: result.command, cluster: result.cluster};
 	}
-};
+}

@@ -1,4 +1,4 @@
-import type {EngineEvent} from './events.js';
+import type {EngineEvent} from '../app/events.js';
 
 /**
  * Plain-text lines for an event: what the log file and the non-TTY output show.

@@ -10,7 +10,7 @@ import type {RunContext} from '../../recipes/kit/step.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
 import {connectAll, connectSome, fingerprints} from './connect.js';
-import type {EventSink} from './events.js';
+import type {EventSink} from '../app/events.js';
 import {buildPhases} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
 import {loggedSink} from './run-log.js';

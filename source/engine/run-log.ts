@@ -1,7 +1,7 @@
 import {createWriteStream, mkdirSync, type WriteStream} from 'node:fs';
 import {join} from 'node:path';
 import {logDir} from '../paths.js';
-import type {EngineEvent, EventSink} from './events.js';
+import type {EngineEvent, EventSink} from '../app/events.js';
 import {describeEvent} from './describe-event.js';
 
 /** Replaces every secret value in a line with ***. */

@@ -1,5 +1,5 @@
 import type {PhaseName} from '../phases.js';
-import type {EngineEvent, EventSink} from './events.js';
+import type {EngineEvent, EventSink} from '../app/events.js';
 import type {Phase} from './phases.js';
 import type {RunContext, StepContext} from '../../recipes/kit/step.js';
 import {remoteShell} from '../../recipes/kit/remote-shell.js';

@@ -2,15 +2,13 @@ import {readdir, readFile} from 'node:fs/promises';
 import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {validateAnswers} from '../answers/load.js';
-import {formatProblems} from '../answers/problem.js';
 import {alphanumericSecret, passwordWithSymbol} from '../answers/passwords.js';
 import {answersSchema, type AnswersInput} from '../answers/schema.js';
 import {listClusters} from '../answers/store.js';
 import {pghaHome} from '../paths.js';
 import {HostConnection} from '../transport/ssh.js';
-import type {HostCheck, WizardServices} from '../ui/services.js';
-import type {EngineEvent} from './events.js';
+import type {HostCheck, WizardServices} from '../app/services.js';
+import type {EngineEvent} from '../app/events.js';
 import {applyCluster} from './install.js';
 
 /** Logs into one host and reports what the wizard shows: reachable, credentials, OS, key, interfaces. */
@@ -60,11 +58,9 @@ export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServ
 		checkHost: (ip, ssh) => checkHost(ip, ssh, checks.signal),
 		generatePassword: kind => (kind === 'vrrp' ? alphanumericSecret(8) : kind === 'cipher' ? passwordWithSymbol(48) : passwordWithSymbol(24)),
 		savedClusters: async () => listClusters(env),
-		async install(input, onEvent: (event: EngineEvent) => void, signal) {
-			const result = validateAnswers(input, env);
-			if (!result.ok) throw new Error(`the answers are not valid:\n${formatProblems(result.problems)}`);
+		async install({answers, input}, onEvent: (event: EngineEvent) => void, signal) {
 			const outcome = await applyCluster({
-				answers: result.answers,
+				answers,
 				raw: input,
 				signal,
 				env,
@@ -73,7 +69,7 @@ export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServ
 					onEvent(event);
 				},
 			});
-			return {ok: outcome.ok, logFile: outcome.logFile, answersFile: join(pghaHome(env), 'clusters', `${input.cluster.name}.json`)};
+			return {ok: outcome.ok, logFile: outcome.logFile, answersFile: join(pghaHome(env), 'clusters', `${answers.cluster.name}.json`)};
 		},
 		async readLog(host) {
 			if (!logFile || !existsSync(logFile)) return [];

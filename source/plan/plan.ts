@@ -3,8 +3,8 @@ import {warnings} from '../answers/rules.js';
 import {hostsWithRole} from '../answers/hosts.js';
 import {schedulePhases, verifyPhase, type PhaseName} from '../phases.js';
 import type {ComponentService, ServicePort} from '../../recipes/kit/component.js';
-import {ports} from '../../recipes/kit/locations.js';
 import {hostFiles, hostServices, packagesFor} from '../../recipes/index.js';
+import {connectionStrings, type ConnectionStrings} from './connection-strings.js';
 
 /** A file install writes; its content is never part of the plan. */
 export type PlanFile = {path: string; owner: string; group: string; mode: string; secret: boolean; service?: string};
@@ -28,13 +28,6 @@ export type PlanPhase = {name: PhaseName; hosts: string[]; action: string};
 
 export type Quorum = {etcdMembers: number; etcdToleratedFailures: number; postgresNodes: number};
 
-/** How applications connect: through the VIP, or with libpq's own failover through PgBouncer. */
-export type ConnectionStrings = {
-	readWrite: string;
-	readOnly: string;
-	libpqReadWrite: string;
-	libpqReadOnly: string;
-};
 
 /** What `pgha install` would do with these answers. */
 export type Plan = {
@@ -49,19 +42,6 @@ export type Plan = {
 };
 
 const octal = (mode: number) => mode.toString(8).padStart(4, '0');
-
-/** The connection strings applications use; the password is never part of them. */
-export function connectionStrings(answers: Pick<Answers, 'hosts' | 'network' | 'database'>): ConnectionStrings {
-	const {name, owner} = answers.database;
-	const {vip} = answers.network;
-	const bouncers = hostsWithRole(answers, 'postgres').map(h => `${h.ip}:${ports.pgbouncer}`).join(',');
-	return {
-		readWrite: `postgresql://${owner}@${vip}:${ports.readWrite}/${name}`,
-		readOnly: `postgresql://${owner}@${vip}:${ports.readOnly}/${name}`,
-		libpqReadWrite: `postgresql://${owner}@${bouncers}/${name}?target_session_attrs=read-write`,
-		libpqReadOnly: `postgresql://${owner}@${bouncers}/${name}?target_session_attrs=prefer-standby`,
-	};
-}
 
 /** What install would do: per host roles, packages, files and services; the phases; quorum; warnings. Pure. */
 export function buildPlan(answers: Answers): Plan {

@@ -1,15 +1,14 @@
 import {useEffect, useState, type ReactNode} from 'react';
 import {Box, Text, useApp} from 'ink';
-import {validateAnswers} from '../answers/load.js';
-import type {Answers, AnswersInput} from '../answers/schema.js';
+import type {Answers} from '../answers/schema.js';
+import type {InstallRequest, WizardServices} from '../app/services.js';
 import {DoneScreen} from './done-screen.js';
 import {InstallScreen, type InstallScreenResult} from './install-screen.js';
-import type {WizardServices} from './services.js';
 import {StartScreen, type SavedClusterCommand} from './start-screen.js';
 import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';
 import {Wizard} from './wizard.js';
-import type {WizardState} from './wizard-state.js';
+import type {WizardState} from './wizard-model.js';
 
 /** How the app ended; the caller turns it into an exit code or runs the command chosen. */
 export type AppResult =
@@ -20,9 +19,9 @@ export type AppResult =
 	/** A saved cluster and what to run for it. */
 	| {kind: 'command'; command: SavedClusterCommand; cluster: string}
 	/** An install ran: it succeeded, failed, or was stopped by the person. */
-	| {kind: 'installed'; ok: boolean; stopped: boolean; logFile: string; answersFile: string; answers: AnswersInput}
+	| {kind: 'installed'; ok: boolean; stopped: boolean; logFile: string; answersFile: string; answers: Answers}
 	/** The install could not run at all. */
-	| {kind: 'error'; message: string; answers: AnswersInput};
+	| {kind: 'error'; message: string; answers: Answers};
 
 /** Props of the root component. */
 export type AppProps = {
@@ -33,15 +32,15 @@ export type AppProps = {
 	startInWizard?: boolean;
 	/** Resume a wizard (tests use it to start on a later step). */
 	wizardState?: WizardState;
-	/** Open straight on the install screen with these answers (`pgha install` on a terminal). */
-	install?: {input: AnswersInput; answers: Answers};
+	/** Open straight on the install screen with these answers, already validated (`pgha install` on a terminal). */
+	install?: InstallRequest;
 };
 
 type Screen =
 	| {name: 'start'}
 	| {name: 'wizard'}
-	| {name: 'install'; input: AnswersInput; answers: Answers}
-	| {name: 'done'; input: AnswersInput; answers: Answers; logFile: string; answersFile: string}
+	| {name: 'install'}
+	| {name: 'done'; answers: Answers; logFile: string; answersFile: string}
 	| {name: 'leaving'; result: AppResult; after?: Screen};
 
 /**
@@ -57,7 +56,7 @@ export function App(props: AppProps) {
 		!interactive
 			? {name: 'leaving', result: {kind: 'not-interactive'}}
 			: props.install
-				? {name: 'install', ...props.install}
+				? {name: 'install'}
 				: props.startInWizard || props.wizardState
 					? {name: 'wizard'}
 					: {name: 'start'},
@@ -77,30 +76,30 @@ export function App(props: AppProps) {
 		if (key.ctrl && input === 'c') finish({kind: 'quit'});
 	}, screen.name === 'start' || screen.name === 'wizard');
 
-	const installed = (input: AnswersInput, answers: Answers, run: InstallScreenResult) => {
+	const installed = (answers: Answers, run: InstallScreenResult) => {
 		const {end, stopped} = run;
 		if ('error' in end) {
-			finish({kind: 'error', message: end.error, answers: input});
+			finish({kind: 'error', message: end.error, answers});
 			return;
 		}
-		const result: AppResult = {kind: 'installed', ok: end.ok, stopped, logFile: end.logFile, answersFile: end.answersFile, answers: input};
-		if (end.ok && !stopped) setScreen({name: 'done', input, answers, logFile: end.logFile, answersFile: end.answersFile});
+		const result: AppResult = {kind: 'installed', ok: end.ok, stopped, logFile: end.logFile, answersFile: end.answersFile, answers};
+		if (end.ok && !stopped) setScreen({name: 'done', answers, logFile: end.logFile, answersFile: end.answersFile});
 		else finish(result);
 	};
 
 	// The install screen stays mounted once it has run, showing only its printed
 	// lines: Ink draws a <Static> that unmounts as stray characters.
 	const ran = screen.name === 'install' || screen.name === 'done' || (screen.name === 'leaving' && (screen.result.kind === 'installed' || screen.result.kind === 'error'));
-	const [install, setInstall] = useState<{input: AnswersInput; answers: Answers} | undefined>(props.install);
+	const [install, setInstall] = useState<InstallRequest | undefined>(props.install);
 	const installScreen =
 		ran && install ? (
 			<InstallScreen
 				key="install"
 				services={props.services}
-				answers={install.input}
+				request={install}
 				live={screen.name === 'install'}
 				active={screen.name === 'install'}
-				onDone={run => installed(install.input, install.answers, run)}
+				onDone={run => installed(install.answers, run)}
 			/>
 		) : null;
 
@@ -127,13 +126,10 @@ export function App(props: AppProps) {
 						setWizardState(state);
 						setScreen({name: 'start'});
 					}}
-					onConfirm={(input, state) => {
+					onConfirm={(request, state) => {
 						setWizardState(state);
-						const parsed = validateAnswers(input, {});
-						// The review refuses to confirm invalid answers; this only guards the type.
-						if (!parsed.ok) return;
-						setInstall({input, answers: parsed.answers});
-						setScreen({name: 'install', input, answers: parsed.answers});
+						setInstall(request);
+						setScreen({name: 'install'});
 					}}
 				/>
 			);
@@ -146,7 +142,7 @@ export function App(props: AppProps) {
 					answers={screen.answers}
 					logFile={screen.logFile}
 					answersFile={screen.answersFile}
-					onLeave={() => finish({kind: 'installed', ok: true, stopped: false, logFile: screen.logFile, answersFile: screen.answersFile, answers: screen.input}, screen)}
+					onLeave={() => finish({kind: 'installed', ok: true, stopped: false, logFile: screen.logFile, answersFile: screen.answersFile, answers: screen.answers}, screen)}
 				/>
 			);
 			break;

@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
 import type {Answers} from '../answers/schema.js';
-import {connectionStrings} from './connection-strings.js';
+import {labelledConnectionStrings} from '../plan/connection-strings.js';
 import {useKeys} from './use-keys.js';
+import {ports} from '../../recipes/kit/locations.js';
 
 /**
  * After a successful install: how to connect, where the answers and the log
@@ -20,7 +21,7 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 			</Text>
 			<Box flexDirection="column" marginTop={1}>
 				<Text bold>Connect as {answers.database.owner} to database {answers.database.name}</Text>
-				{connectionStrings(answers).map(connection => (
+				{labelledConnectionStrings(answers).map(connection => (
 					<Box key={connection.url} flexDirection="column" marginLeft={2}>
 						<Text dimColor>{connection.label}</Text>
 						<Text color="cyan">{connection.url}</Text>
@@ -46,7 +47,7 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 				<Text bold>Next</Text>
 				<Text>  pgha verify --cluster {cluster}   write through the VIP, read from a replica, check backups</Text>
 				<Text>  pgha status --cluster {cluster}   members, leader, lag and the VIP holder</Text>
-				<Text>  HAProxy statistics: http://{answers.network.vip}:7000/</Text>
+				<Text>  HAProxy statistics: http://{answers.network.vip}:{ports.haproxyStats}/</Text>
 			</Box>
 			{props.active === false ? null : (
 				<Box marginTop={1}>

@@ -1,5 +1,5 @@
-import type {HostCheck} from './services.js';
-import type {WizardState} from './wizard-state.js';
+import type {HostCheck} from '../app/services.js';
+import type {WizardState} from './wizard-model.js';
 
 /** The SSH settings a host check depends on, as one comparable string. */
 export function sshSignature(ssh: WizardState['ssh']): string {

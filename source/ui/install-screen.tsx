@@ -1,10 +1,9 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {useStdout} from 'ink';
-import type {AnswersInput} from '../answers/schema.js';
-import type {EngineEvent} from '../engine/events.js';
+import type {EngineEvent} from '../app/events.js';
 import {cleanLine, createInstallState, reduceInstall, type InstallState} from './install-state.js';
 import {initialInstallUi, InstallView, type InstallEnd, type InstallUi} from './install-view.js';
-import type {WizardServices} from './services.js';
+import type {InstallRequest, WizardServices} from '../app/services.js';
 import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';
 
@@ -22,7 +21,8 @@ export const installTickMs = 100;
  */
 export function InstallScreen(props: {
 	services: Pick<WizardServices, 'install' | 'readLog'>;
-	answers: AnswersInput;
+	/** The validated answers to install, and the input to save. */
+	request: InstallRequest;
 	/** Called once the run ended and should leave this screen (at once when it succeeded or was stopped). */
 	onDone: (result: InstallScreenResult) => void;
 	active?: boolean;
@@ -34,7 +34,7 @@ export function InstallScreen(props: {
 	const {services} = props;
 	const {stdout} = useStdout();
 	const interactive = useInteractive();
-	const hosts = props.answers.hosts.map(host => ({name: host.name, roles: [...host.roles]}));
+	const hosts = props.request.answers.hosts.map(host => ({name: host.name, roles: [...host.roles]}));
 	const [view, setView] = useState(() => ({state: createInstallState(hosts), now: Date.now()}));
 	const [ui, setUi] = useState<InstallUi>(initialInstallUi);
 	const [end, setEnd] = useState<InstallEnd>();
@@ -52,7 +52,7 @@ export function InstallScreen(props: {
 	useEffect(() => {
 		let alive = true;
 		const timer = setInterval(flush, props.tickMs ?? installTickMs);
-		services.install(props.answers, event => pending.current.push(event), controller.current.signal).then(
+		services.install(props.request, event => pending.current.push(event), controller.current.signal).then(
 			outcome => {
 				if (!alive) return;
 				clearInterval(timer);

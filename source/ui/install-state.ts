@@ -1,4 +1,4 @@
-import type {EngineEvent, PhaseName} from '../engine/events.js';
+import type {EngineEvent, PhaseName} from '../app/events.js';
 
 /** How many output lines a pane keeps (it shows 3 to 5 of them, by screen size). */
 export const paneLines = 5;

@@ -1,6 +1,6 @@
 import {render} from 'ink';
 import {App, type AppProps, type AppResult} from './app.js';
-import type {WizardServices} from './services.js';
+import type {WizardServices} from '../app/services.js';
 
 /**
  * Renders the app on the terminal and resolves with how it ended. Ink's own

@@ -1,7 +1,7 @@
 import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import SelectInput from 'ink-select-input';
-import type {WizardServices} from './services.js';
+import type {WizardServices} from '../app/services.js';
 import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';
 

@@ -1,9 +1,9 @@
 import {validateAnswers} from '../answers/load.js';
 import type {Problem} from '../answers/problem.js';
-import {secretKeys} from '../answers/schema.js';
+import {secretKeys, type Answers, type AnswersInput} from '../answers/schema.js';
 import {acceptedKey, currentCheck, isChecking} from './host-checks.js';
 import {toAnswersInput} from './wizard-answers.js';
-import type {StepId, WizardState} from './wizard-state.js';
+import type {StepId, WizardState} from './wizard-model.js';
 
 // Paths each step answers for; review answers for all of them.
 const stepPaths: Record<Exclude<StepId, 'review'>, string[]> = {
@@ -27,21 +27,37 @@ export function belongsTo(path: string, step: StepId): boolean {
 	return stepPaths[step].some(prefix => pathUnder(path, prefix));
 }
 
+/** One step judged: its problems, the answers built so far, and on the review step the answers validated. */
+export type StepVerdict = {
+	problems: Problem[];
+	/** The answers in answer-file form; before the review, later sections are stand-ins. */
+	input: AnswersInput;
+	/** Review step only: the answers as the rules validated them; they are ready to install once `problems` is empty too. */
+	answers?: Answers;
+};
+
 /**
- * Every problem of one step, judged by the same rules as an answer file
- * (`validateAnswers`), plus what only the wizard can know: host checks,
- * accepted host keys and password confirmations.
+ * Judges one step by the same rules as an answer file (`validateAnswers`,
+ * run once), plus what only the wizard can know: host checks, accepted host
+ * keys and password confirmations.
  */
-export function stepProblems(state: WizardState, step: StepId): Problem[] {
-	const candidate = toAnswersInput(state, step === 'review' ? {} : {placeholdersAfter: step});
-	// No environment: a `${...}` typed in the wizard is text, never a lookup.
-	const result = validateAnswers(candidate, {});
-	const fromRules = result.ok ? [] : result.problems.filter(p => belongsTo(p.path, step) && !isEnvironmentProblem(p));
+export function judgeStep(state: WizardState, step: StepId): StepVerdict {
+	const input = toAnswersInput(state, step === 'review' ? {} : {placeholdersAfter: step});
+	// No environment: a `${...}` typed in the wizard is never looked up. Steps pass over
+	// the unset variable it then names; the review does not, since its answers must stand as they are.
+	const result = validateAnswers(input, {});
+	const fromRules = result.ok ? [] : result.problems.filter(p => belongsTo(p.path, step) && (step === 'review' || !isEnvironmentProblem(p)));
 	const own: Problem[] = [];
 	if (step === 'ssh' || step === 'review') own.push(...sshProblems(state));
 	if (step === 'hosts' || step === 'review') own.push(...hostProblems(state, fromRules));
 	if (step === 'passwords' || step === 'review') own.push(...passwordProblems(state));
-	return [...fromRules, ...own];
+	const problems = [...fromRules, ...own];
+	return {problems, input, ...(step === 'review' && result.ok ? {answers: result.answers} : {})};
+}
+
+/** Every problem of one step (see `judgeStep`). */
+export function stepProblems(state: WizardState, step: StepId): Problem[] {
+	return judgeStep(state, step).problems;
 }
 
 /** Problems to show now: those of fields already left, or all once Next was refused. */

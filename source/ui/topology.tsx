@@ -2,6 +2,7 @@ import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {Role} from '../answers/schema.js';
 import {hostsWithRole} from '../answers/hosts.js';
+import {ports} from '../../recipes/kit/locations.js';
 
 /** A host as the drawing needs it. */
 export type TopologyHost = {name: string; ip: string; roles: Role[]};
@@ -27,17 +28,17 @@ export function Topology(props: {hosts: TopologyHost[]; vip: string}) {
 				<Text bold color="cyan">
 					{props.vip || '?'}
 				</Text>
-				<Text>  :5000 read-write → leader · :5001 read-only → replicas</Text>
+				<Text>  :{ports.readWrite} read-write → leader · :{ports.readOnly} read-only → replicas</Text>
 			</Tier>
 			<Arrow text="HAProxy + Keepalived: one holds the VIP, the other takes over" />
 			<Tier label="balancers">
 				<Hosts hosts={having('balancer')} />
 			</Tier>
-			<Arrow text="PgBouncer :6432 → PostgreSQL :5432 (Patroni: one leader, the others stream from it)" />
+			<Arrow text={`PgBouncer :${ports.pgbouncer} → PostgreSQL :${ports.postgres} (Patroni: one leader, the others stream from it)`} />
 			<Tier label="postgres">
 				<Hosts hosts={having('postgres')} />
 			</Tier>
-			<Arrow text={`leader lock through etcd :2379; ${etcd.length} member(s) tolerate ${tolerated} failure(s)`} />
+			<Arrow text={`leader lock through etcd :${ports.etcdClient}; ${etcd.length} member(s) tolerate ${tolerated} failure(s)`} />
 			<Tier label="etcd">
 				<Hosts hosts={etcd} />
 			</Tier>

@@ -1,6 +1,6 @@
 import {answersSchema, secretKeys, type AnswersInput, type SecretKey} from '../answers/schema.js';
 import {acceptedKey} from './host-checks.js';
-import {stepIds, type StepId, type WizardState} from './wizard-state.js';
+import {stepIds, type StepId, type WizardState} from './wizard-model.js';
 
 /** The SSH section as the answer file will hold it (host keys are added by the hosts step). */
 export function sshAnswers(ssh: WizardState['ssh']): NonNullable<AnswersInput['ssh']> {

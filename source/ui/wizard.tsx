@@ -1,8 +1,7 @@
 import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Box, Text} from 'ink';
-import type {AnswersInput} from '../answers/schema.js';
 import {sshSignature} from './host-checks.js';
-import type {WizardServices} from './services.js';
+import type {InstallRequest, WizardServices} from '../app/services.js';
 import {BackupStep} from './steps/backup-step.js';
 import {ClusterStep} from './steps/cluster-step.js';
 import {HostsStep, isCheckableIp} from './steps/hosts-step.js';
@@ -12,15 +11,16 @@ import {ReviewStep} from './steps/review-step.js';
 import {SshStep} from './steps/ssh-step.js';
 import type {StepProps} from './steps/step-kit.js';
 import {sshAnswers} from './wizard-answers.js';
-import {createWizardState, reduceWizard, stepIds, stepTitles, type WizardState} from './wizard-state.js';
+import {stepIds, stepTitles, type WizardState} from './wizard-model.js';
+import {createWizardState, reduceWizard} from './wizard-state.js';
 
 /** Props of the wizard: services for SSH keys and host checks, and where it ends. */
 export type WizardProps = {
 	services: Pick<WizardServices, 'listSshKeys' | 'checkHost' | 'generatePassword'>;
 	/** Start from this state (a step further on, or what was typed before leaving). */
 	initialState?: WizardState;
-	/** Install was confirmed on the review step. */
-	onConfirm: (answers: AnswersInput, state: WizardState) => void;
+	/** Install was confirmed on the review step, with the answers it validated. */
+	onConfirm: (request: InstallRequest, state: WizardState) => void;
 	/** Back from the first step; receives what was typed so it can be resumed. */
 	onLeave: (state: WizardState) => void;
 	active?: boolean;
@@ -95,7 +95,7 @@ export function Wizard(props: WizardProps) {
 			{state.step === 'network' ? <NetworkStep key="network" {...stepProps} /> : null}
 			{state.step === 'passwords' ? <PasswordsStep key="passwords" {...stepProps} /> : null}
 			{state.step === 'backup' ? <BackupStep key="backup" {...stepProps} /> : null}
-			{state.step === 'review' ? <ReviewStep key="review" {...stepProps} onConfirm={answers => props.onConfirm(answers, state)} /> : null}
+			{state.step === 'review' ? <ReviewStep key="review" {...stepProps} onConfirm={request => props.onConfirm(request, state)} /> : null}
 			<Box marginTop={1}>
 				<Text dimColor>↑/↓ move · Tab next field · Enter next · ←/→ change a choice · Esc back · Ctrl-C quit</Text>
 			</Box>

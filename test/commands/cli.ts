@@ -22,7 +22,7 @@ export async function ensureBuilt(): Promise<void> {
 	const cli = join(root, 'dist/cli.js');
 	const stale = () => {
 		try {
-			return statSync(cli).mtimeMs < Math.max(newest(join(root, 'source')), newest(join(root, 'cli.tsx')));
+			return statSync(cli).mtimeMs < Math.max(...['source', 'recipes', 'cli.tsx'].map(path => newest(join(root, path))));
 		} catch {
 			return true;
 		}

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {buildPlan, connectionStrings} from '../../source/plan/plan.js';
+import {buildPlan} from '../../source/plan/plan.js';
+import {connectionStrings} from '../../source/plan/connection-strings.js';
 import {packagesFor} from '../../recipes/index.js';
 import {phaseNames} from '../../source/phases.js';
 import {answersFrom, example, exampleRaw, nastyEnv, passwordsOf} from '../answers/fixtures.js';

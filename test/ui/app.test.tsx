@@ -3,9 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {render} from 'ink';
 import {App, type AppResult} from '../../source/ui/app.js';
-import {drive, fakeServices, recording, replayInstall, wizardAt} from './helpers.js';
-import {validateAnswers} from '../../source/answers/load.js';
-import {toAnswersInput} from '../../source/ui/wizard-answers.js';
+import {drive, fakeServices, recording, replayInstall, reviewRequest, wizardAt} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -43,7 +41,11 @@ describe('App', () => {
 		const done = await ui.waitFor('is installed', 10_000);
 		expect(done).toContain('postgresql://aplicacion@192.168.100.56:5000/aplicacion');
 		expect(services.calls.install).toHaveLength(1);
-		expect(services.calls.install[0]!.hosts).toHaveLength(9);
+		// The install receives the answers the review validated (defaults filled in) and the input to save.
+		const request = services.calls.install[0]!;
+		expect(request.answers.hosts).toHaveLength(9);
+		expect(request.answers.pgbouncer.poolMode).toBe('transaction');
+		expect(request.input.pgbouncer).toBeUndefined();
 		await ui.press('enter');
 		await ui.waitFor(() => results.length === 1);
 		expect(results[0]).toMatchObject({kind: 'installed', ok: true, stopped: false, answersFile: '/root/.config/pgha/produccion.yaml'});
@@ -54,13 +56,11 @@ describe('App', () => {
 	it('opens straight on the install panes when given answers (pgha install on a terminal)', async () => {
 		const services = fakeServices({install: replayInstall(recording('install-9-hosts'))});
 		const results: AppResult[] = [];
-		const parsed = validateAnswers(toAnswersInput(wizardAt('review')), {});
-		expect(parsed.ok).toBe(true);
-		if (!parsed.ok) return;
-		const ui = drive(<App services={services} install={{input: toAnswersInput(wizardAt('review')), answers: parsed.answers}} onExit={result => results.push(result)} />);
+		const request = reviewRequest();
+		const ui = drive(<App services={services} install={request} onExit={result => results.push(result)} />);
 		const done = await ui.waitFor('is installed', 10_000);
 		expect(done).toContain(':5000/');
-		expect(services.calls.install).toHaveLength(1);
+		expect(services.calls.install).toEqual([request]);
 	});
 
 	it('returns the command chosen for a saved cluster', async () => {

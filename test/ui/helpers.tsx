@@ -1,12 +1,12 @@
 import {readFileSync} from 'node:fs';
 import type {ReactElement} from 'react';
 import {render} from 'ink-testing-library';
-import type {AnswersInput} from '../../source/answers/schema.js';
-import type {EngineEvent} from '../../source/engine/events.js';
-import type {HostCheck, InstallOutcome, WizardServices} from '../../source/ui/services.js';
+import type {EngineEvent} from '../../source/app/events.js';
+import type {HostCheck, InstallOutcome, InstallRequest, WizardServices} from '../../source/app/services.js';
 import {sshSignature} from '../../source/ui/host-checks.js';
-import {stepProblems} from '../../source/ui/step-problems.js';
-import {createWizardState, reduceWizard, type StepId, type WizardAction, type WizardState} from '../../source/ui/wizard-state.js';
+import {judgeStep, stepProblems} from '../../source/ui/step-problems.js';
+import type {StepId, WizardState} from '../../source/ui/wizard-model.js';
+import {createWizardState, reduceWizard, type WizardAction} from '../../source/ui/wizard-state.js';
 
 /** Key sequences as a terminal sends them. */
 export const keys = {
@@ -93,10 +93,10 @@ export function fakeServices(options: {
 	keys?: string[];
 	unreachable?: string[];
 	saved?: string[];
-	install?: (answers: AnswersInput, onEvent: (event: EngineEvent) => void, signal: AbortSignal) => Promise<InstallOutcome>;
+	install?: (request: InstallRequest, onEvent: (event: EngineEvent) => void, signal: AbortSignal) => Promise<InstallOutcome>;
 	logs?: Record<string, string[]>;
-} = {}): WizardServices & {calls: {checkHost: string[]; install: AnswersInput[]; readLog: string[]}} {
-	const calls = {checkHost: [] as string[], install: [] as AnswersInput[], readLog: [] as string[]};
+} = {}): WizardServices & {calls: {checkHost: string[]; install: InstallRequest[]; readLog: string[]}} {
+	const calls = {checkHost: [] as string[], install: [] as InstallRequest[], readLog: [] as string[]};
 	let counter = 0;
 	return {
 		calls,
@@ -113,9 +113,9 @@ export function fakeServices(options: {
 			return `Generated-Pass-${counter}-aB9`;
 		},
 		savedClusters: async () => options.saved ?? [],
-		install: async (answers, onEvent, signal) => {
-			calls.install.push(answers);
-			if (options.install) return options.install(answers, onEvent, signal);
+		install: async (request, onEvent, signal) => {
+			calls.install.push(request);
+			if (options.install) return options.install(request, onEvent, signal);
 			return {ok: true, logFile: '/tmp/pgha/install.log', answersFile: '/tmp/pgha/answers.yaml'};
 		},
 		readLog: async host => {
@@ -177,6 +177,13 @@ export function wizardAt(step: StepId, generate: WizardServices['generatePasswor
 	return state;
 }
 
+/** What the review step of `wizardAt('review')` hands to the install: the validated answers and their input. */
+export function reviewRequest(): InstallRequest {
+	const {input, answers} = judgeStep(wizardAt('review'), 'review');
+	if (!answers) throw new Error('the review step did not validate the seed answers');
+	return {input, answers};
+}
+
 /** Removes colour and style sequences, for reading frames rendered with colour on. */
 export function plain(text: string): string {
 	return text.replace(/\u001B\[[0-9;]*m/g, '');
@@ -193,7 +200,7 @@ export function recording(name: 'install-9-hosts' | 'install-9-hosts-failed'): E
  * `untilAborted`, it stops after `stopAfter` events and waits for the signal.
  */
 export function replayInstall(events: EngineEvent[], options: {outcome?: InstallOutcome; perTick?: number; stopAfter?: number; untilAborted?: boolean} = {}) {
-	return async (_answers: AnswersInput, onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<InstallOutcome> => {
+	return async (_request: InstallRequest, onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<InstallOutcome> => {
 		const perTick = options.perTick ?? 40;
 		const upTo = options.stopAfter ?? events.length;
 		for (let i = 0; i < upTo; i++) {

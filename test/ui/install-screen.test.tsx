@@ -13,17 +13,16 @@ afterAll(() => {
 
 import {cleanup} from 'ink-testing-library';
 import {InstallScreen, type InstallScreenResult} from '../../source/ui/install-screen.js';
-import {toAnswersInput} from '../../source/ui/wizard-answers.js';
-import {drive, fakeServices, plain, recording, replayInstall, wizardAt} from './helpers.js';
+import {drive, fakeServices, plain, recording, replayInstall, reviewRequest} from './helpers.js';
 
 afterEach(cleanup);
 
-const answers = toAnswersInput(wizardAt('review'));
+const request = reviewRequest();
 
 function screen(install: ReturnType<typeof replayInstall>, logs: Record<string, string[]> = {}) {
 	const services = fakeServices({install, logs});
 	const done: InstallScreenResult[] = [];
-	const ui = drive(<InstallScreen services={services} answers={answers} onDone={result => done.push(result)} tickMs={20} />, {plain: true});
+	const ui = drive(<InstallScreen services={services} request={request} onDone={result => done.push(result)} tickMs={20} />, {plain: true});
 	return {ui, services, done};
 }
 
@@ -103,9 +102,9 @@ describe('install screen fed with a recorded 9-host install', () => {
 	it('asks before stopping, and stops through the abort signal', async () => {
 		let signal: AbortSignal | undefined;
 		const replay = replayInstall(recording('install-9-hosts'), {stopAfter: 150, untilAborted: true});
-		const {ui, done} = screen((input, onEvent, s) => {
+		const {ui, done} = screen((given, onEvent, s) => {
 			signal = s;
-			return replay(input, onEvent, s);
+			return replay(given, onEvent, s);
 		});
 		await ui.waitFor('phase');
 		await ui.type('q');

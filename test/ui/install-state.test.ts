@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {EngineEvent} from '../../source/engine/events.js';
+import type {EngineEvent} from '../../source/app/events.js';
 import {recording} from './helpers.js';
 import {cleanLine, createInstallState, currentPhase, formatDuration, reduceInstall, type InstallState} from '../../source/ui/install-state.js';
 

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {sshSignature} from '../../source/ui/host-checks.js';
-import {belongsTo, stepProblems, visibleProblems} from '../../source/ui/step-problems.js';
-import {reduceWizard, type WizardAction, type WizardState} from '../../source/ui/wizard-state.js';
+import {belongsTo, judgeStep, stepProblems, visibleProblems} from '../../source/ui/step-problems.js';
+import type {WizardState} from '../../source/ui/wizard-model.js';
+import {reduceWizard, type WizardAction} from '../../source/ui/wizard-state.js';
 import {wizardAt} from './helpers.js';
 
 const run = (state: WizardState, ...actions: WizardAction[]) => actions.reduce(reduceWizard, state);
@@ -82,5 +83,30 @@ describe('stepProblems', () => {
 		expect(visibleProblems(state, 'cluster', problems)).toEqual([]);
 		expect(visibleProblems(run(state, {type: 'touch', field: 'cluster.name'}), 'cluster', problems)).toHaveLength(1);
 		expect(visibleProblems(run(state, {type: 'next'}), 'cluster', problems)).toHaveLength(1);
+	});
+});
+
+describe('judgeStep', () => {
+	it('hands the review its answers validated with defaults applied, next to the input they came from', () => {
+		const verdict = judgeStep(wizardAt('review'), 'review');
+		expect(verdict.problems).toEqual([]);
+		expect(verdict.answers?.cluster.name).toBe('produccion');
+		expect(verdict.answers?.database).toEqual({name: 'aplicacion', owner: 'aplicacion'});
+		expect(verdict.input.database).toBeUndefined();
+	});
+
+	it('gives no answers before the review: later sections are still stand-ins', () => {
+		const verdict = judgeStep(wizardAt('network'), 'network');
+		expect(verdict.problems).toEqual([]);
+		expect(verdict.answers).toBeUndefined();
+	});
+
+	it('keeps an unset ${...} reference as a problem on the review, which earlier steps pass over', () => {
+		const state = wizardAt('review');
+		const unresolved = {...state, ssh: {...state.ssh, identityFile: '${KEY_FILE}'}};
+		expect(stepProblems({...unresolved, step: 'ssh'}, 'ssh')).toEqual([]);
+		const verdict = judgeStep(unresolved, 'review');
+		expect(verdict.answers).toBeUndefined();
+		expect(verdict.problems.map(p => p.path)).toContain('ssh.identityFile');
 	});
 });

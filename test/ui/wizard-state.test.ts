@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest';
 import {validateAnswers} from '../../source/answers/load.js';
 import {sshSignature} from '../../source/ui/host-checks.js';
 import {toAnswersInput} from '../../source/ui/wizard-answers.js';
-import {createWizardState, reduceWizard, type WizardAction, type WizardState} from '../../source/ui/wizard-state.js';
+import type {WizardState} from '../../source/ui/wizard-model.js';
+import {createWizardState, reduceWizard, type WizardAction} from '../../source/ui/wizard-state.js';
 import {fakeServices, okCheck, wizardAt} from './helpers.js';
 
 const run = (state: WizardState, ...actions: WizardAction[]) => actions.reduce(reduceWizard, state);

@@ -7,7 +7,7 @@ import type {FieldSpec} from '../form/form-focus.js';
 import {acceptedKey, currentCheck, isChecking} from '../host-checks.js';
 import {roleLabels} from '../presets.js';
 import {describeFailedCheck} from '../step-problems.js';
-import type {HostRow, WizardState} from '../wizard-state.js';
+import type {HostRow, WizardState} from '../wizard-model.js';
 import {StepActions, textField, useStep, type StepProps} from './step-kit.js';
 
 const addLabels: Record<Role, string> = {

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {secretKeys, type SecretKey} from '../../answers/schema.js';
 import {ChoiceCell, FieldLine, ProblemLines, TextCell} from '../form/cells.js';
 import type {FieldSpec} from '../form/form-focus.js';
-import type {PasswordMode} from '../wizard-state.js';
+import type {PasswordMode} from '../wizard-model.js';
 import {StepActions, textField, useStep, type StepProps} from './step-kit.js';
 
 const modes: Array<{id: PasswordMode; label: string}> = [

@@ -1,26 +1,25 @@
-import {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import {warnings} from '../../answers/rules.js';
-import type {AnswersInput} from '../../answers/schema.js';
-import {validateAnswers} from '../../answers/load.js';
+import type {InstallRequest} from '../../app/services.js';
 import {ProblemLines} from '../form/cells.js';
 import {Topology} from '../topology.js';
-import {effectiveBackup, toAnswersInput} from '../wizard-answers.js';
+import {effectiveBackup} from '../wizard-answers.js';
 import {StepActions, useStep, type StepProps} from './step-kit.js';
 
 /**
  * The whole cluster before anything is touched: a drawing of the topology,
- * each host's roles, the warnings of the answer-file rules, and Install.
+ * each host's roles, the warnings of the answer-file rules, and Install,
+ * which hands on the answers as the step's check validated them.
  */
-export function ReviewStep(props: StepProps & {onConfirm: (answers: AnswersInput) => void}) {
+export function ReviewStep(props: StepProps & {onConfirm: (request: InstallRequest) => void}) {
 	const {state} = props;
-	const answers = useMemo(() => toAnswersInput(state), [state]);
-	const parsed = useMemo(() => validateAnswers(answers, {}), [answers]);
 	const kit = useStep(props, 'review', [], () => undefined, {
 		onNext: () => {
-			if (kit.problems.length === 0) props.onConfirm(answers);
+			const {problems, input, answers} = kit.verdict;
+			if (problems.length === 0 && answers) props.onConfirm({input, answers});
 		},
 	});
+	const answers = kit.verdict.answers;
 	const backup = effectiveBackup(state);
 	// Two hosts to a line when they fit: the review should fit a 40-row terminal.
 	const entryWidth = Math.max(...state.hosts.map(host => 40 + host.roles.join(', ').length), 0);
@@ -55,9 +54,9 @@ export function ReviewStep(props: StepProps & {onConfirm: (answers: AnswersInput
 					value={backup ? `full ${backup.full}${backup.differential ? `, differential ${backup.differential}` : ''}, keep ${backup.retentionFull} full` : '?'}
 				/>
 			</Box>
-			{parsed.ok && warnings(parsed.answers).length > 0 ? (
+			{answers && warnings(answers).length > 0 ? (
 				<Box flexDirection="column" marginTop={1}>
-					{warnings(parsed.answers).map(warning => (
+					{warnings(answers).map(warning => (
 						<Text key={warning} color="yellow">
 							! {warning}
 						</Text>

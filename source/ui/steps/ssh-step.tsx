@@ -2,7 +2,7 @@ import {useState} from 'react';
 import {Box} from 'ink';
 import {ChoiceCell, FieldLine, TextCell} from '../form/cells.js';
 import type {FieldSpec} from '../form/form-focus.js';
-import type {SshMethod} from '../wizard-state.js';
+import type {SshMethod} from '../wizard-model.js';
 import {StepActions, useStep, type StepProps} from './step-kit.js';
 
 const methods: Array<{id: SshMethod; label: string}> = [

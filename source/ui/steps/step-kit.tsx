@@ -4,8 +4,9 @@ import type {Problem} from '../../answers/problem.js';
 import {ActionCell, ProblemLines} from '../form/cells.js';
 import type {ActionSpec, FieldSpec, TextSpec} from '../form/form-focus.js';
 import {useForm, type FormHandle} from '../form/use-form.js';
-import {stepProblems, visibleProblems} from '../step-problems.js';
-import type {StepId, WizardAction, WizardState} from '../wizard-state.js';
+import {judgeStep, visibleProblems, type StepVerdict} from '../step-problems.js';
+import type {StepId, WizardState} from '../wizard-model.js';
+import type {WizardAction} from '../wizard-state.js';
 
 /** What every step component receives from the wizard. */
 export type StepProps = {
@@ -23,6 +24,8 @@ export type StepProps = {
 export type StepKit = {
 	form: FormHandle;
 	problems: Problem[];
+	/** The step as judged: problems, answers built so far and, on the review, the validated answers. */
+	verdict: StepVerdict;
 	/** Messages of the visible problems at exactly this path. */
 	messages: (path: string) => string[];
 	/** Visible problems not shown next to a field. */
@@ -43,7 +46,8 @@ export function useStep(
 	labels: {next?: string; onNext?: () => void} = {},
 ): StepKit {
 	const {state, dispatch} = props;
-	const problems = useMemo(() => stepProblems(state, step), [state, step]);
+	const verdict = useMemo(() => judgeStep(state, step), [state, step]);
+	const {problems} = verdict;
 	const visible = visibleProblems(state, step, problems);
 	const formRef = useRef<FormHandle | undefined>(undefined);
 	const next = () => {
@@ -64,6 +68,7 @@ export function useStep(
 	return {
 		form,
 		problems,
+		verdict,
 		messages: path => visible.filter(p => p.path === path).map(p => p.message),
 		unplaced: placed => visible.filter(p => !placed(p.path)).map(p => `${p.path}: ${p.message}`),
 		actions,

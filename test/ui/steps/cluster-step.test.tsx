@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {Wizard} from '../../../source/ui/wizard.js';
-import type {WizardState} from '../../../source/ui/wizard-state.js';
+import type {WizardState} from '../../../source/ui/wizard-model.js';
 import {drive, fakeServices} from '../helpers.js';
 
 afterEach(cleanup);

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {Wizard} from '../../../source/ui/wizard.js';
-import type {AnswersInput} from '../../../source/answers/schema.js';
+import type {InstallRequest} from '../../../source/app/services.js';
 import {drive, fakeServices, wizardAt} from '../helpers.js';
 
 afterEach(cleanup);
@@ -20,8 +20,8 @@ describe('passwords step', () => {
 
 	it('takes typed passwords masked, twice, and never draws them', async () => {
 		const secret = 'Correct-Horse-42';
-		let confirmed: AnswersInput | undefined;
-		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('passwords')} onConfirm={answers => (confirmed = answers)} onLeave={() => {}} />);
+		let confirmed: InstallRequest | undefined;
+		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('passwords')} onConfirm={request => (confirmed = request)} onLeave={() => {}} />);
 		await ui.waitFor('5/7 Passwords');
 		await ui.press('right');
 		await ui.waitFor('Again, to confirm');
@@ -42,7 +42,8 @@ describe('passwords step', () => {
 		await ui.waitFor('7/7 Review');
 		await ui.press('enter');
 		await ui.waitFor(() => confirmed !== undefined);
-		expect(confirmed!.passwords.superuser).toBe(secret);
+		expect(confirmed!.answers.passwords.superuser).toBe(secret);
+		expect(confirmed!.input.passwords.superuser).toBe(secret);
 		// Every frame ever drawn, not just the last one.
 		expect(ui.frames.length).toBeGreaterThan(10);
 		for (const frame of ui.frames) {

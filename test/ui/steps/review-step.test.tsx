@@ -1,9 +1,10 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {validateAnswers} from '../../../source/answers/load.js';
-import type {AnswersInput} from '../../../source/answers/schema.js';
+import type {InstallRequest} from '../../../source/app/services.js';
 import {Wizard} from '../../../source/ui/wizard.js';
-import {reduceWizard, type WizardState} from '../../../source/ui/wizard-state.js';
+import type {WizardState} from '../../../source/ui/wizard-model.js';
+import {reduceWizard} from '../../../source/ui/wizard-state.js';
 import {sshSignature} from '../../../source/ui/host-checks.js';
 import {drive, fakeServices, okCheck, wizardAt} from '../helpers.js';
 
@@ -44,14 +45,27 @@ describe('review step', () => {
 		expect(frame).toMatch(/node1\s+10\.20\.0\.11\s+postgres, etcd, balancer/);
 	});
 
-	it('confirms with Install, handing over answers the answer-file rules accept', async () => {
-		let confirmed: AnswersInput | undefined;
-		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={answers => (confirmed = answers)} onLeave={() => {}} />);
+	it('confirms with Install, handing over the answers it validated and the input they came from', async () => {
+		let confirmed: InstallRequest | undefined;
+		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={request => (confirmed = request)} onLeave={() => {}} />);
 		await ui.waitFor('7/7 Review');
 		await ui.press('enter');
 		await ui.waitFor(() => confirmed !== undefined);
-		expect(validateAnswers(confirmed, {}).ok).toBe(true);
-		expect(confirmed!.cluster.name).toBe('produccion');
+		const again = validateAnswers(confirmed!.input, {});
+		expect(again.ok && again.answers).toEqual(confirmed!.answers);
+		expect(confirmed!.answers.cluster.name).toBe('produccion');
+	});
+
+	it('refuses Install while the answers do not validate as they stand', async () => {
+		let confirmed: InstallRequest | undefined;
+		const state = wizardAt('review');
+		// A ${...} reference passes the earlier steps but names a variable the wizard never looks up.
+		const unresolved = {...state, ssh: {...state.ssh, identityFile: '${KEY_FILE}'}};
+		const ui = drive(<Wizard services={fakeServices()} initialState={unresolved} onConfirm={request => (confirmed = request)} onLeave={() => {}} />);
+		await ui.waitFor('7/7 Review');
+		await ui.press('enter');
+		await ui.waitFor('ssh.identityFile');
+		expect(confirmed).toBeUndefined();
 	});
 
 	it('goes back to the backups step', async () => {

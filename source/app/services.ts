@@ -1,5 +1,5 @@
-import type {AnswersInput} from '../answers/schema.js';
-import type {EngineEvent} from '../engine/events.js';
+import type {Answers, AnswersInput} from '../answers/schema.js';
+import type {EngineEvent} from './events.js';
 
 /** What checking one host over SSH found: reachable, credentials, OS and host key. */
 export type HostCheck = {
@@ -17,6 +17,12 @@ export type HostCheck = {
 	/** Why the check failed, in words a person can act on. */
 	error?: string;
 };
+
+/**
+ * What an install runs on: answers already validated, once, by whoever asked
+ * for the install, and the input as given (${ENV} references kept) to save.
+ */
+export type InstallRequest = {answers: Answers; input: AnswersInput};
 
 /** How an install run ended. */
 export type InstallOutcome = {ok: boolean; logFile: string; answersFile: string};
@@ -38,8 +44,8 @@ export type WizardServices = {
 	generatePassword(kind: PasswordKind): string;
 	/** Names of the clusters saved by earlier runs. */
 	savedClusters(): Promise<string[]>;
-	/** Saves the answers, installs, and reports every engine event; stops when the signal aborts. */
-	install(answers: AnswersInput, onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<InstallOutcome>;
+	/** Saves the input, installs with the validated answers, and reports every engine event; stops when the signal aborts. */
+	install(request: InstallRequest, onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<InstallOutcome>;
 	/** A host's full log of the current run, one entry per line. */
 	readLog(host: string): Promise<string[]>;
 };

@@ -1,8 +1,9 @@
-import type {EngineEvent, PhaseName} from '../engine/events.js';
-import type {Role} from '../answers/schema.js';
-import {seedLayout} from '../answers/layouts.js';
-import {packagesFor} from '../../recipes/index.js';
-import {phaseNames} from '../phases.js';
+import type {EngineEvent} from '../source/app/events.js';
+import type {PhaseName} from '../source/phases.js';
+import type {Role} from '../source/answers/schema.js';
+import {seedLayout} from '../source/answers/layouts.js';
+import {phaseNames} from '../source/phases.js';
+import {packagesFor} from '../recipes/index.js';
 
 /** A host of a sample run. */
 export type SampleHost = {name: string; roles: string[]};

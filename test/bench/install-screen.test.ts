@@ -1,14 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {benchFirstFrame, benchInstallScreen} from '../../source/ui/bench-install-screen.js';
+import {benchInstallScreen} from '../../bench/install-screen.js';
 
-describe('benchmarks', () => {
-	it('measures the wizard\u2019s first frame', async () => {
-		const lines: string[] = [];
-		const result = await benchFirstFrame({log: line => lines.push(line)});
-		expect(result.wizardFrameMs).toBeGreaterThan(0);
-		expect(lines[0]).toMatch(/^wizard first frame: [\d.]+ ms after render\(\)/);
-	});
-
+describe('benchInstallScreen', () => {
 	it('streams nine panes into the install screen and reports CPU and frames', async () => {
 		const lines: string[] = [];
 		const result = await benchInstallScreen({durationMs: 700, linesPerSecond: 20, log: line => lines.push(line)});

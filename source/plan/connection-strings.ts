@@ -1,0 +1,42 @@
+import type {Answers} from '../answers/schema.js';
+import {hostsWithRole} from '../answers/hosts.js';
+import {ports} from '../../recipes/kit/locations.js';
+
+/** How applications connect: through the VIP, or with libpq's own failover through PgBouncer. */
+export type ConnectionStrings = {
+	readWrite: string;
+	readOnly: string;
+	libpqReadWrite: string;
+	libpqReadOnly: string;
+};
+
+/** The connection strings applications use; the password is never part of them. */
+export function connectionStrings(answers: Pick<Answers, 'hosts' | 'network' | 'database'>): ConnectionStrings {
+	const {name, owner} = answers.database;
+	const {vip} = answers.network;
+	const bouncers = hostsWithRole(answers, 'postgres').map(h => `${h.ip}:${ports.pgbouncer}`).join(',');
+	return {
+		readWrite: `postgresql://${owner}@${vip}:${ports.readWrite}/${name}`,
+		readOnly: `postgresql://${owner}@${vip}:${ports.readOnly}/${name}`,
+		libpqReadWrite: `postgresql://${owner}@${bouncers}/${name}?target_session_attrs=read-write`,
+		libpqReadOnly: `postgresql://${owner}@${bouncers}/${name}?target_session_attrs=prefer-standby`,
+	};
+}
+
+/** How clients reach the cluster, with what each way is for. */
+export type LabelledConnectionString = {label: string; url: string};
+
+/**
+ * The plan's connection strings, labelled for people: through the VIP (HAProxy
+ * picks the leader on :5000 and a replica on :5001), and libpq multi-host
+ * through PgBouncer on every PostgreSQL node.
+ */
+export function labelledConnectionStrings(answers: Pick<Answers, 'hosts' | 'network' | 'database'>): LabelledConnectionString[] {
+	const strings = connectionStrings(answers);
+	return [
+		{label: 'read-write, through the VIP', url: strings.readWrite},
+		{label: 'read-only, through the VIP', url: strings.readOnly},
+		{label: 'read-write, libpq multi-host (PgBouncer)', url: strings.libpqReadWrite},
+		{label: 'reads, libpq multi-host (PgBouncer)', url: strings.libpqReadOnly},
+	];
+}

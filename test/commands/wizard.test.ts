@@ -1,0 +1,85 @@
+import {beforeEach, describe, expect, it, vi} from 'vitest';
+import type {AppResult} from '../../source/ui/app.js';
+import {main} from '../../source/commands/main.js';
+import type {Flags} from '../../source/commands/context.js';
+import {captureIo, noFlags} from './io.js';
+
+// The app, its services and the commands it can choose are stand-ins: these tests are about who runs what.
+const fake = vi.hoisted(() => ({
+	result: {kind: 'quit'} as AppResult,
+	repair: [] as Flags[],
+	status: [] as Flags[],
+	confirm: true,
+	drift: true,
+}));
+vi.mock('../../source/ui/run-app.js', () => ({runApp: async () => fake.result}));
+vi.mock('../../source/engine/wizard-services.js', () => ({wizardServices: () => ({dispose: () => undefined})}));
+vi.mock('../../source/commands/repair.js', () => ({
+	repair: async (_args: string[], flags: Flags) => {
+		fake.repair.push(flags);
+		return flags.check && fake.drift ? 3 : 0;
+	},
+}));
+vi.mock('../../source/commands/status.js', () => ({
+	status: async (_args: string[], flags: Flags) => {
+		fake.status.push(flags);
+		return 0;
+	},
+}));
+vi.mock('../../source/commands/confirm.js', () => ({confirm: async () => fake.confirm}));
+
+beforeEach(() => {
+	fake.repair = [];
+	fake.status = [];
+	fake.confirm = true;
+	fake.drift = true;
+});
+
+describe('pgha (the wizard)', () => {
+	it('runs the command chosen for a saved cluster, for that cluster', async () => {
+		fake.result = {kind: 'command', command: 'status', cluster: 'produccion'};
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.status.map(flags => flags.cluster)).toEqual(['produccion']);
+	});
+
+	it('check and repair shows the drift first and repairs only when asked', async () => {
+		fake.result = {kind: 'command', command: 'repair', cluster: 'produccion'};
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.repair.map(flags => [flags.cluster, flags.check])).toEqual([
+			['produccion', true],
+			['produccion', false],
+		]);
+
+		fake.repair = [];
+		fake.confirm = false;
+		expect(await main([], noFlags, captureIo({}, true))).toBe(3);
+		expect(fake.repair.map(flags => flags.check)).toEqual([true]);
+
+		fake.repair = [];
+		fake.drift = false;
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.repair.map(flags => flags.check)).toEqual([true]);
+	});
+
+	it('prints the connection strings after a successful install, from the answers the wizard validated', async () => {
+		const {example} = await import('../answers/fixtures.js');
+		fake.result = {kind: 'installed', ok: true, stopped: false, logFile: '/tmp/install.log', answersFile: '/tmp/produccion.json', answers: example('seed-topology')};
+		const io = captureIo({}, true);
+		expect(await main([], noFlags, io)).toBe(0);
+		expect(io.lines[0]).toBe('read-write, through the VIP: postgresql://aplicacion@192.168.100.56:5000/aplicacion');
+		expect(io.lines).toHaveLength(4);
+	});
+
+	it('a failed install is exit 1 and says how to carry on', async () => {
+		const {example} = await import('../answers/fixtures.js');
+		fake.result = {kind: 'installed', ok: false, stopped: false, logFile: '/tmp/install.log', answersFile: '', answers: example('seed-topology')};
+		const io = captureIo({}, true);
+		expect(await main([], noFlags, io)).toBe(1);
+		expect(io.stderr()).toContain('pgha install --cluster produccion');
+	});
+
+	it('leaving without installing is exit 0', async () => {
+		fake.result = {kind: 'quit'};
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+	});
+});
