@@ -203,8 +203,10 @@ export class FakeDebianHost {
 				}
 				return ok();
 			case 'restart':
+				// Restarting a stopped unit starts it.
+				if (unit.active) unit.restarts++;
+				else unit.starts++;
 				unit.active = true;
-				unit.restarts++;
 				this.onStart(name);
 				return ok();
 			case 'reload':
