@@ -51,7 +51,7 @@ export const addReplica: Command = async (_args, flags, io) => {
 		const {confirm} = await import('./confirm.js');
 		if (!(await confirm(`Accept host key ${check.fingerprint} and add ${name}?`))) return exitCodes.failed;
 	}
-	const outcome = await applyCluster({answers: result.answers, raw: input, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), env: io.env});
+	const outcome = await applyCluster({answers: result.answers, raw: input, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), env: io.env, connect: io.connect});
 	if (!outcome.ok) {
 		io.err(`pgha: add-replica failed${outcome.failed ? ` on ${outcome.failed.host} at "${outcome.failed.step}"` : ''}.\n  Full log: ${outcome.logFile}\n  Run the same command again to carry on.`);
 		return exitCodes.failed;

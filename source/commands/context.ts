@@ -15,6 +15,8 @@ export type Flags = {
 	purge: boolean;
 };
 
+import type {Connector} from '../engine/connect.js';
+
 /** Where a command writes; tests pass their own. */
 export type Io = {
 	out: (text: string) => void;
@@ -22,6 +24,8 @@ export type Io = {
 	/** True when pgha may prompt: a TTY on both ends and CI not set. */
 	interactive: boolean;
 	env: NodeJS.ProcessEnv;
+	/** How the command reaches the hosts; SSH (with the answers' settings) when absent. */
+	connect?: Connector;
 };
 
 /** A command: arguments after its name, the flags, and where to write. Returns the exit code. */

@@ -38,7 +38,7 @@ export const install: Command = async (_args, flags, io) => {
 	const stop = () => controller.abort();
 	process.once('SIGINT', stop);
 	try {
-		const result = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), signal: controller.signal, env});
+		const result = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), signal: controller.signal, env, connect: io.connect});
 		if (!result.ok) {
 			const where = result.failed
 				? ` on ${result.failed.host} at "${result.failed.step}" (phase ${result.failed.phase})`

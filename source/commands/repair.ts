@@ -17,8 +17,8 @@ import {resolveCluster} from './resolve-cluster.js';
 export const repair: Command = async (_args, flags, io) => {
 	const {answers, raw} = await resolveCluster(flags, io);
 	const emit = plainProgress(io, io.env['PGHA_VERBOSE'] === '1');
-	const result = await applyCluster({answers, raw, emit, env: io.env, mode: flags.check ? 'check' : 'apply', skipUnreachable: true});
-	const {connections, unreachable} = await connectSome(answers);
+	const result = await applyCluster({answers, raw, emit, env: io.env, mode: flags.check ? 'check' : 'apply', skipUnreachable: true, connect: io.connect});
+	const {connections, unreachable} = await connectSome(answers, answers.hosts, io.connect);
 	let live: string[] = [];
 	try {
 		// After a repair, give HAProxy and replication a moment to see the fixed state.

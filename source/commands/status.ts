@@ -8,7 +8,7 @@ import {resolveCluster} from './resolve-cluster.js';
 /** `pgha status [--cluster NAME] [--json]`: members, etcd, VIP holder, HAProxy backends, backups, and what the health model finds wrong. */
 export const status: Command = async (_args, flags, io) => {
 	const {answers} = await resolveCluster(flags, io);
-	const {connections, unreachable} = await connectSome(answers);
+	const {connections, unreachable} = await connectSome(answers, answers.hosts, io.connect);
 	try {
 		const state = await observeCluster(answers, connections, unreachable);
 		const health = judgeCluster(answers, state);

@@ -9,7 +9,7 @@ import {verifyCluster} from '../health/verify.js';
 import type {RunContext} from '../../recipes/kit/step.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
-import {connectAll, connectSome, fingerprints} from './connect.js';
+import {connectAll, connectSome, fingerprints, type Connector} from './connect.js';
 import type {EventSink} from '../app/events.js';
 import {buildPhases} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
@@ -28,6 +28,8 @@ export type RunRequest = {
 	verify?: boolean;
 	/** Carry on without hosts that do not answer, reporting them (repair); install refuses instead. */
 	skipUnreachable?: boolean;
+	/** How to reach the hosts; SSH when absent. */
+	connect?: Connector;
 };
 
 export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]};
@@ -69,8 +71,8 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	try {
 		let unreachable = new Map<string, string>();
 		try {
-			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers));
-			else connections = await connectAll(answers);
+			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers, answers.hosts, request.connect));
+			else connections = await connectAll(answers, answers.hosts, request.connect);
 		} catch (error) {
 			return refuse('connect', error instanceof Error ? error.message : String(error));
 		}
@@ -117,9 +119,9 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 /** Each verify finding as a check event. */
 const checkEvents = (emit: EventSink) => (finding: Finding) => emit({type: 'check', ...finding, at: Date.now()});
 
-/** Runs only the verify checks against a cluster. */
-export async function verifyOnly(answers: Answers, emit: EventSink): Promise<boolean> {
-	const connections = await connectAll(answers);
+/** Runs only the verify checks against a cluster, reaching its hosts over SSH unless given another connector. */
+export async function verifyOnly(answers: Answers, emit: EventSink, connect?: Connector): Promise<boolean> {
+	const connections = await connectAll(answers, answers.hosts, connect);
 	try {
 		return await verifyCluster(answers, connections, checkEvents(emit));
 	} finally {

@@ -1,0 +1,139 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import type {Answers, AnswersInput} from '../../source/answers/schema.js';
+import {applyCluster} from '../../source/engine/install.js';
+import {collectEvents} from '../../source/engine/runner.js';
+import type {RunMode} from '../../source/engine/runner.js';
+import {example, exampleRaw, passwordsOf} from '../answers/fixtures.js';
+import {FakeCluster} from '../recipes/fake-cluster.js';
+import {changedSteps, converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
+
+let answers: Answers;
+let cluster: FakeCluster;
+let home: string;
+
+/** One repair run over the fake hosts, as `pgha repair` makes it (without its verify). */
+async function repair(mode: RunMode) {
+	const {events, sink} = collectEvents();
+	const result = await applyCluster({answers, raw: exampleRaw('compact') as AnswersInput, emit: sink, env: {PGHA_HOME: home}, mode, skipUnreachable: true, verify: false, connect: cluster.connect});
+	return {result, events};
+}
+
+/** Reports the drift in check mode, changing nothing; then puts back only that in apply mode. */
+async function checkThenApply() {
+	const before = cluster.serviceActions();
+	const check = await repair('check');
+	expect(failures(check.events)).toEqual([]);
+	expect(cluster.serviceActions()).toEqual(before);
+	const apply = await repair('apply');
+	expect(failures(apply.events)).toEqual([]);
+	expect(apply.result.ok).toBe(true);
+	const after = await repair('check');
+	expect(drifts(after.events)).toEqual([]);
+	expect(cluster.unknown()).toEqual([]);
+	return {check: {...check, drifts: drifts(check.events)}, apply: {...apply, changed: changedSteps(apply.events)}, before};
+}
+
+/** Service actions that differ from `before`, as "host unit: actions". */
+function serviceChanges(before: ReturnType<FakeCluster['serviceActions']>): string[] {
+	const now = cluster.serviceActions();
+	return Object.entries(now).flatMap(([host, units]) => Object.entries(units).filter(([unit, actions]) => before[host]?.[unit] !== actions).map(([unit, actions]) => `${host} ${unit}: ${actions}`));
+}
+
+beforeEach(async () => {
+	home = mkdtempSync(join(tmpdir(), 'pgha-repair-'));
+	answers = example('compact');
+	cluster = FakeCluster.of(answers);
+	const install = await converge(cluster, answers, phasesThrough(answers));
+	expect(failures(install.events)).toEqual([]);
+});
+
+afterEach(() => rmSync(home, {recursive: true, force: true}));
+
+describe('applyCluster as repair', () => {
+	test('a converged cluster: check reports no drift and apply changes nothing', async () => {
+		const {check, apply, before} = await checkThenApply();
+		expect(check.result).toMatchObject({ok: true, changed: 0});
+		expect(check.drifts).toEqual([]);
+		expect(apply.result.changed).toBe(0);
+		expect(serviceChanges(before)).toEqual([]);
+	});
+
+	test('a file edited by hand: the diff names the line; apply rewrites it and reloads PgBouncer there only', async () => {
+		const ini = cluster.host('node2').files.get('/etc/pgbouncer/pgbouncer.ini')!;
+		const line = ini.content.match(/^pool_mode = .*$/m)![0];
+		ini.content = ini.content.replace(line, 'pool_mode = statement');
+		const {check, apply, before} = await checkThenApply();
+		expect(check.result.drifted).toBe(1);
+		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'pgbouncer', step: 'file /etc/pgbouncer/pgbouncer.ini'}]);
+		expect(check.drifts[0]!.detail).toEqual(expect.arrayContaining(['-pool_mode = statement', `+${line}`]));
+		expect(apply.changed).toEqual(['node2: file /etc/pgbouncer/pgbouncer.ini', 'node2: service pgbouncer']);
+		expect(cluster.host('node2').files.get('/etc/pgbouncer/pgbouncer.ini')?.content).toContain(line);
+		expect(serviceChanges(before)).toEqual(['node2 pgbouncer: starts 1 restarts 0 reloads 1']);
+	});
+
+	test('a secret file edited by hand: drift without a diff or any secret; apply rewrites it', async () => {
+		const userlist = cluster.host('node1').files.get('/etc/pgbouncer/userlist.txt')!;
+		const rendered = userlist.content;
+		userlist.content += '"intruder" "SCRAM-SHA-256$4096:c2FsdA==$a:b"\n';
+		const {check, apply, before} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node1', step: 'file /etc/pgbouncer/userlist.txt'}]);
+		const detail = check.drifts[0]!.detail.join('\n');
+		expect(detail).toContain('holds secrets, so no diff is shown');
+		expect(detail).not.toContain('intruder');
+		for (const line of rendered.split('\n').filter(Boolean)) expect(detail).not.toContain(line);
+		for (const password of passwordsOf(answers)) expect(JSON.stringify(check.events)).not.toContain(password);
+		expect(apply.changed).toEqual(['node1: file /etc/pgbouncer/userlist.txt', 'node1: service pgbouncer']);
+		expect(cluster.host('node1').files.get('/etc/pgbouncer/userlist.txt')?.content).toBe(rendered);
+		expect(serviceChanges(before)).toEqual(['node1 pgbouncer: starts 1 restarts 0 reloads 1']);
+	});
+
+	test("a file's owner and mode changed: reported as such; apply restores them and reloads Patroni, never restarts it", async () => {
+		const config = cluster.host('node2').files.get('/etc/patroni/config.yml')!;
+		Object.assign(config, {owner: 'root', mode: 0o644});
+		const {check, apply, before} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'postgres-replicas', step: 'file /etc/patroni/config.yml'}]);
+		expect(check.drifts[0]!.detail[0]).toBe('owner and mode are root:postgres:644, should be postgres:postgres:600');
+		expect(apply.changed).toEqual(['node2: file /etc/patroni/config.yml', 'node2: service patroni']);
+		expect(cluster.host('node2').files.get('/etc/patroni/config.yml')).toMatchObject({owner: 'postgres', group: 'postgres', mode: 0o600});
+		expect(serviceChanges(before)).toEqual(['node2 patroni: starts 1 restarts 0 reloads 1']);
+	});
+
+	test('a stopped service: reported with its state; apply starts it and touches nothing else', async () => {
+		cluster.host('node1').stop('haproxy');
+		const {check, apply, before} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node1', phase: 'balancers', step: 'service haproxy', detail: ['haproxy is enabled, inactive']}]);
+		expect(apply.changed).toEqual(['node1: service haproxy']);
+		expect(serviceChanges(before)).toEqual(['node1 haproxy: starts 2 restarts 0 reloads 0']);
+	});
+
+	test('a removed package: "not installed: NAME"; apply installs it again', async () => {
+		cluster.host('node2').remove('procps');
+		const {check, apply, before} = await checkThenApply();
+		expect(check.drifts).toHaveLength(1);
+		expect(check.drifts[0]).toMatchObject({host: 'node2', phase: 'packages', detail: ['not installed: procps']});
+		expect(check.drifts[0]!.step).toMatch(/^packages .*procps/);
+		expect(apply.changed).toEqual([`node2: ${check.drifts[0]!.step}`]);
+		expect(cluster.host('node2').packages.has('procps')).toBe(true);
+		expect(serviceChanges(before)).toEqual([]);
+	});
+
+	test('a missing directory: reported missing; apply makes it with its owner and mode', async () => {
+		cluster.host('node3').dirs.delete('/var/lib/pgbackrest');
+		const {check, apply, before} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node3', phase: 'backup', step: 'repository /var/lib/pgbackrest', detail: ['/var/lib/pgbackrest is missing, should be postgres:750']}]);
+		expect(apply.changed).toEqual(['node3: repository /var/lib/pgbackrest']);
+		expect(cluster.host('node3').dirs.get('/var/lib/pgbackrest')).toMatchObject({owner: 'postgres', mode: 0o750});
+		expect(serviceChanges(before)).toEqual([]);
+	});
+
+	test("a directory's mode changed: reported with both; apply puts the mode back", async () => {
+		cluster.host('node1').dirs.get('/data/patroni')!.mode = 0o755;
+		const {check, apply} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node1', step: 'data directory /data/patroni', detail: ['/data/patroni is postgres:755, should be postgres:700']}]);
+		expect(apply.changed).toEqual(['node1: data directory /data/patroni']);
+		expect(cluster.host('node1').dirs.get('/data/patroni')?.mode).toBe(0o700);
+	});
+});

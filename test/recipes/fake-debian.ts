@@ -1,0 +1,314 @@
+import {createHash} from 'node:crypto';
+import type {HostConnection, RunOptions, RunResult} from '../../source/transport/ssh.js';
+import {RemoteCommandError} from '../../source/transport/ssh.js';
+import {links, words} from './fake-shell.js';
+
+/** A file on the fake host. */
+export type FakeFile = {content: string; owner: string; group: string; mode: number};
+
+/** A directory on the fake host. */
+export type FakeDirectory = {owner: string; group: string; mode: number};
+
+/** A systemd unit: its state and how often it was started, restarted and reloaded. */
+export type FakeUnit = {enabled: boolean; active: boolean; starts: number; restarts: number; reloads: number};
+
+/** What installing a Debian package brings on a real host: its units (enabled, held back from starting) and system users. */
+const packageEffects: Record<string, {units?: string[]; users?: string[]}> = {
+	'etcd-server': {units: ['etcd'], users: ['etcd']},
+	'postgresql-15': {users: ['postgres']},
+	'postgresql-client-15': {users: ['postgres']},
+	pgbackrest: {users: ['postgres']},
+	patroni: {units: ['patroni']},
+	pgbouncer: {units: ['pgbouncer'], users: ['postgres']},
+	haproxy: {units: ['haproxy'], users: ['haproxy']},
+	keepalived: {units: ['keepalived']},
+	cron: {units: ['cron']},
+};
+
+/** Answers the commands that need the other hosts (Patroni, etcd, the VIP, ...); undefined when a script is not one of them. */
+export type PeerAnswer = (host: FakeDebianHost, script: string, stdin: string | undefined) => Partial<RunResult> | undefined;
+
+const ok = (stdout = ''): RunResult => ({code: 0, stdout, stderr: ''});
+const fail = (code: number, stderr = ''): RunResult => ({code, stdout: '', stderr});
+
+/**
+ * A Debian 12 host in memory for unit tests: files, directories, packages,
+ * systemd units, users and sysctls, answering the commands the recipes send.
+ * A command it does not know throws, naming the script, and is kept in
+ * `unknown`, so a recipe that changes what it sends cannot pass unnoticed.
+ */
+export class FakeDebianHost {
+	readonly files = new Map<string, FakeFile>();
+	readonly dirs = new Map<string, FakeDirectory>();
+	readonly packages = new Set<string>();
+	readonly units = new Map<string, FakeUnit>();
+	readonly users = new Set<string>(['root']);
+	readonly sysctls = new Map<string, string>([['net.ipv4.ip_nonlocal_bind', '0']]);
+	readonly scripts: string[] = [];
+	readonly unknown: string[] = [];
+	daemonReloads = 0;
+	/** Called after a unit starts or restarts, for state a service makes (etcd's member directory, a database). */
+	onStart: (unit: string) => void = () => {};
+
+	constructor(
+		readonly name: string,
+		readonly ip: string,
+		readonly iface = 'eth0',
+		private readonly peers: PeerAnswer = () => undefined,
+	) {
+		this.files.set('/etc/ssh/ssh_host_ed25519_key.pub', {content: `ssh-ed25519 AAAAhostkey${name} root@${name}\n`, owner: 'root', group: 'root', mode: 0o644});
+	}
+
+	/** The unit, or undefined when no installed package provides it. */
+	unit(name: string): FakeUnit | undefined {
+		return this.units.get(name);
+	}
+
+	/** Stops a unit as `systemctl stop` would. */
+	stop(unit: string): void {
+		const u = this.units.get(unit);
+		if (u) u.active = false;
+	}
+
+	/** Removes a package as `apt-get remove` would (its units go with it). */
+	remove(pkg: string): void {
+		this.packages.delete(pkg);
+		for (const unit of packageEffects[pkg]?.units ?? []) this.units.delete(unit);
+	}
+
+	/** Starts, restarts and reloads of every unit, to compare before and after a run. */
+	serviceActions(): Record<string, string> {
+		return Object.fromEntries([...this.units].map(([name, u]) => [name, `starts ${u.starts} restarts ${u.restarts} reloads ${u.reloads}`]));
+	}
+
+	/** A connection to this host with the shape of an SSH one. */
+	connection(): HostConnection {
+		const conn = {
+			name: this.name,
+			ip: this.ip,
+			fingerprint: `SHA256:fake-${this.name}`,
+			run: async (script: string, options: RunOptions = {}): Promise<RunResult> => {
+				const result = this.run(script, options.stdin);
+				for (const line of result.stdout.split('\n').filter(Boolean)) options.onLine?.('stdout', line);
+				if (options.check !== false && result.code !== 0) throw new RemoteCommandError(this.name, script, result);
+				return result;
+			},
+			writeFile: async (path: string, content: string, owner = 'root', group = owner, mode = 0o644) => {
+				for (const who of [owner, group]) if (!this.users.has(who)) throw new RemoteCommandError(this.name, `chown ${owner}:${group} ${path}`, fail(1, `chown: invalid user: '${who}'`));
+				this.makeParents(path);
+				this.files.set(path, {content, owner, group, mode});
+			},
+			readFile: async (path: string) => this.files.get(path)?.content,
+			close: () => {},
+		};
+		return conn as unknown as HostConnection;
+	}
+
+	/** Runs one script the recipes send; throws on one it does not understand. */
+	run(script: string, stdin?: string): RunResult {
+		this.scripts.push(script);
+		const peer = this.peers(this, script, stdin);
+		if (peer) return {code: 0, stdout: '', stderr: '', ...peer};
+		const whole = this.wholeScript(script);
+		if (whole) return whole;
+		let last: RunResult = ok();
+		let stdout = '';
+		for (const {op, words: w} of links(script)) {
+			if ((op === '&&' && last.code !== 0) || (op === '||' && last.code === 0)) continue;
+			last = this.command(w, script, stdin);
+			stdout += last.stdout;
+		}
+		return {...last, stdout};
+	}
+
+	private misunderstood(script: string): never {
+		this.unknown.push(script);
+		throw new Error(`fake host ${this.name} does not understand: ${script}`);
+	}
+
+	private makeParents(path: string): void {
+		const parts = path.split('/').slice(1, -1);
+		for (let i = 1; i <= parts.length; i++) {
+			const dir = `/${parts.slice(0, i).join('/')}`;
+			if (!this.dirs.has(dir)) this.dirs.set(dir, {owner: 'root', group: 'root', mode: 0o755});
+		}
+	}
+
+	private stat(path: string, format: string): string | undefined {
+		const node = this.files.get(path) ?? this.dirs.get(path);
+		if (!node) return undefined;
+		return format.replace('%U', node.owner).replace('%G', node.group).replace('%a', node.mode.toString(8));
+	}
+
+	private install(list: string[]): void {
+		for (const pkg of list) {
+			this.packages.add(pkg);
+			for (const user of packageEffects[pkg]?.users ?? []) this.users.add(user);
+			// Debian enables a packaged unit; policy-rc.d keeps it from starting.
+			for (const unit of packageEffects[pkg]?.units ?? []) if (!this.units.has(unit)) this.units.set(unit, {enabled: true, active: false, starts: 0, restarts: 0, reloads: 0});
+		}
+	}
+
+	/** Scripts with shell syntax beyond a sequence of simple commands, recognised whole. */
+	private wholeScript(script: string): RunResult | undefined {
+		let m = script.match(/^if \[ -f (\S+) \]; then sha256sum < \1 \| cut -d' ' -f1; stat -c '%U:%G:%a' \1; fi$/);
+		if (m) {
+			const file = this.files.get(words(m[1]!)[0]!);
+			return ok(file ? `${createHash('sha256').update(file.content).digest('hex')}\n${this.stat(words(m[1]!)[0]!, '%U:%G:%a')}\n` : '');
+		}
+		m = script.match(/^\[ "\$\(stat -c '%U:%a' (\S+) 2>\/dev\/null\)" = (\S+) \]$/);
+		if (m) return this.stat(words(m[1]!)[0]!, '%U:%a') === words(m[2]!)[0] ? ok() : fail(1);
+		if (script.startsWith('. /etc/os-release;')) {
+			const ip = script.match(/-v ip=(\S+)/)?.[1];
+			if (!ip) this.misunderstood(script);
+			const iface = words(ip)[0] === this.ip ? this.iface : '';
+			return ok(`os=debian\nversion=12\narch=amd64\nuid=0\ndisk=20000\nclock=${Math.round(Date.now() / 1000)}\niface=${iface}\n`);
+		}
+		if (script.startsWith('marker=$(cat ')) {
+			const marker = this.files.get('/etc/pgha/cluster')?.content.trim() ?? '';
+			const etcd = ['/var/lib/etcd/member', '/var/lib/etcd/default/member'].filter(d => this.dirs.has(d)).map(d => `etcd=${d}\n`);
+			const pg = [...this.files.keys()].filter(f => f === '/data/patroni/PG_VERSION' || /^\/var\/lib\/postgresql\/[^/]+\/main\/PG_VERSION$/.test(f)).map(f => `pg=${f}\n`);
+			return ok(`marker=${marker}\n${etcd.join('')}${pg.join('')}`);
+		}
+		m = script.match(/^dpkg-query -W -f='\$\{Status\}\\n' ([\w .+-]+) 2>\/dev\/null$/);
+		if (m) {
+			const list = m[1]!.trim().split(' ');
+			const installed = list.filter(p => this.packages.has(p));
+			return {code: installed.length === list.length ? 0 : 1, stdout: installed.map(() => 'install ok installed\n').join(''), stderr: ''};
+		}
+		m = script.match(/^for p in ([\w .+-]+); do dpkg-query -W -f='\$\{Status\}' "\$p" 2>\/dev\/null \| grep -q '\^install ok installed\$' \|\| echo "\$p"; done$/);
+		if (m) return ok(m[1]!.trim().split(' ').filter(p => !this.packages.has(p)).map(p => `${p}\n`).join(''));
+		if (script.startsWith('set -e') && script.includes('policy-rc.d')) {
+			const list = script.match(/apt-get \$opts install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold ([\w .+-]+)$/);
+			if (!list) this.misunderstood(script);
+			this.install(list[1]!.trim().split(' '));
+			return ok();
+		}
+		return undefined;
+	}
+
+	private changeUnit(verb: string, name: string | undefined, script: string): RunResult {
+		if (!name) this.misunderstood(script);
+		const unit = this.units.get(name);
+		if (!unit) return fail(verb === 'is-active' ? 3 : 1, `Unit ${name}.service not found.`);
+		switch (verb) {
+			case 'enable':
+				unit.enabled = true;
+				return ok();
+			case 'start':
+				if (!unit.active) {
+					unit.active = true;
+					unit.starts++;
+					this.onStart(name);
+				}
+				return ok();
+			case 'restart':
+				// Restarting a stopped unit starts it.
+				if (unit.active) unit.restarts++;
+				else unit.starts++;
+				unit.active = true;
+				this.onStart(name);
+				return ok();
+			case 'reload':
+				if (!unit.active) return fail(1, `Job for ${name}.service failed: unit is not active.`);
+				unit.reloads++;
+				return ok();
+			default:
+				return this.misunderstood(script);
+		}
+	}
+
+	/** One simple command. */
+	private command(w: string[], script: string, stdin: string | undefined): RunResult {
+		const [cmd, ...args] = w;
+		const flags = args.filter(a => a.startsWith('-'));
+		const plain = args.filter(a => !a.startsWith('-'));
+		switch (cmd) {
+			case 'systemctl': {
+				const [verb, name] = plain;
+				const quiet = flags.includes('--quiet');
+				if (verb === 'daemon-reload') {
+					this.daemonReloads++;
+					return ok();
+				}
+				if (verb === 'is-enabled' || verb === 'is-active') {
+					const unit = this.units.get(name ?? '');
+					const state = verb === 'is-enabled' ? (unit ? (unit.enabled ? 'enabled' : 'disabled') : 'not-found') : unit?.active ? 'active' : 'inactive';
+					const good = state === 'enabled' || state === 'active';
+					return {code: good ? 0 : verb === 'is-active' ? 3 : 1, stdout: quiet ? '' : `${state}\n`, stderr: ''};
+				}
+				return this.changeUnit(verb ?? '', name, script);
+			}
+			case 'id':
+				if (args[0] !== '-u' || !args[1]) return this.misunderstood(script);
+				return this.users.has(args[1]) ? ok(`${[...this.users].indexOf(args[1]) + 100}\n`) : fail(1, `id: '${args[1]}': no such user`);
+			case 'useradd': {
+				const user = args.at(-1)!;
+				if (this.users.has(user)) return fail(9, `useradd: user '${user}' already exists`);
+				this.users.add(user);
+				return ok();
+			}
+			case 'sysctl':
+				if (args[0] === '-n' && args[1]) return this.sysctls.has(args[1]) ? ok(`${this.sysctls.get(args[1])}\n`) : fail(255, `sysctl: cannot stat ${args[1]}`);
+				if (args[0] === '-q' && args[1] === '-w' && args[2]?.includes('=')) {
+					const [key, value] = args[2].split('=') as [string, string];
+					this.sysctls.set(key, value);
+					return ok();
+				}
+				return this.misunderstood(script);
+			case 'install': {
+				const opt = (flag: string) => args[args.indexOf(flag) + 1];
+				if (args[0] !== '-d' || args.indexOf('-o') < 0 || args.indexOf('-m') < 0) return this.misunderstood(script);
+				const owner = opt('-o')!;
+				if (!this.users.has(owner)) return fail(1, `install: invalid user '${owner}'`);
+				const path = args.at(-1)!;
+				this.makeParents(path);
+				this.dirs.set(path, {owner, group: opt('-g') ?? owner, mode: Number.parseInt(opt('-m')!, 8)});
+				return ok();
+			}
+			case 'stat': {
+				if (args[0] !== '-c' || !args[1] || !args[2]) return this.misunderstood(script);
+				const out = this.stat(args[2], args[1]);
+				return out === undefined ? fail(1, `stat: cannot statx '${args[2]}': No such file or directory`) : ok(`${out}\n`);
+			}
+			case 'test':
+				if (args[0] !== '-s' || !args[1]) return this.misunderstood(script);
+				return (this.files.get(args[1])?.content.length ?? 0) > 0 ? ok() : fail(1);
+			case 'cat': {
+				if (args.length === 0) return this.misunderstood(script);
+				const missing = args.find(a => !this.files.has(a));
+				if (missing) return fail(1, `cat: ${missing}: No such file or directory`);
+				return ok(args.map(a => this.files.get(a)!.content).join(''));
+			}
+			case 'echo':
+				return ok(`${args.join(' ')}\n`);
+			case 'cd':
+				return ok();
+			case 'sed': {
+				const key = args[1]?.match(/^s\/\^(\w+) \*= \*\/\/p$/)?.[1];
+				if (args[0] !== '-n' || !key || !args[2]) return this.misunderstood(script);
+				const file = this.files.get(args[2]);
+				if (!file) return fail(2, `sed: can't read ${args[2]}: No such file or directory`);
+				return ok(file.content.split('\n').flatMap(line => line.match(new RegExp(`^${key} *= *(.*)$`))?.[1] ?? []).map(v => `${v}\n`).join(''));
+			}
+			case 'haproxy':
+				if (args.join(' ') !== `-c -q -f ${args.at(-1)}`) return this.misunderstood(script);
+				return this.files.has(args.at(-1)!) && this.packages.has('haproxy') ? ok() : fail(1, 'haproxy: cannot open configuration file');
+			case 'ip':
+				if (args.join(' ') === `link show dev ${args.at(-1)}`) return args.at(-1) === this.iface ? ok(`2: ${this.iface}: <BROADCAST,MULTICAST,UP,LOWER_UP>\n`) : fail(1, `Device "${args.at(-1)}" does not exist.`);
+				return this.misunderstood(script);
+			case 'runuser':
+				if (args.slice(0, 3).join(' ') === '-u postgres --' && args[3] === 'ssh-keygen') {
+					const file = args[args.indexOf('-f') + 1]!;
+					if (!this.users.has('postgres')) return fail(1, "runuser: user postgres does not exist");
+					if (this.files.has(file)) return fail(1, `${file} already exists.`);
+					this.files.set(file, {content: 'PRIVATE KEY\n', owner: 'postgres', group: 'postgres', mode: 0o600});
+					this.files.set(`${file}.pub`, {content: `ssh-ed25519 AAAAuserkey${this.name} postgres@${this.name}\n`, owner: 'postgres', group: 'postgres', mode: 0o644});
+					return ok();
+				}
+				return this.misunderstood(script);
+			default:
+				return this.misunderstood(script);
+		}
+	}
+}
