@@ -4,6 +4,7 @@ import {probeStep, type RunContext, type Step} from '../kit/step.js';
 import {directoryStep} from '../kit/directory-step.js';
 import {fileStep} from '../kit/file-step.js';
 import {locations} from '../kit/locations.js';
+import {serviceStep} from '../kit/service-step.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {backupInfo, pgbackrest} from './probes.js';
 import {repositoryFiles} from './index.js';
@@ -71,5 +72,7 @@ export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
 			apply: async ctx => void (await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 3_600_000})),
 		},
 		...schedule.map(fileStep),
+		// cron installs while services are held back, so nothing would run the schedule until a reboot.
+		serviceStep('cron'),
 	];
 }

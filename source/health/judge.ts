@@ -88,7 +88,14 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 				newest === undefined ? 'the repository holds no backup' : `the newest backup is ${newest < 86_400 ? `${Math.round(newest / 3600)} h` : `${Math.round(newest / 86_400)} days`} old`,
 			),
 		);
-		out.push(finding('backup schedule installed on the repository', schedule?.state === 'installed', schedule ? `${schedule.path} ${schedule.state === 'installed' ? 'matches the answers' : `is ${schedule.state === 'missing' ? 'missing' : 'different from the answers'}`}` : 'the repository does not answer'));
+		const file = schedule && `${schedule.path} ${schedule.state === 'installed' ? 'matches the answers' : `is ${schedule.state === 'missing' ? 'missing' : 'different from the answers'}`}`;
+		out.push(
+			finding(
+				'backup schedule installed on the repository',
+				schedule?.state === 'installed' && schedule.cronActive,
+				schedule ? `${file}; cron ${schedule.cronActive ? 'runs it' : 'is NOT running, so no scheduled backup runs'}` : 'the repository does not answer',
+			),
+		);
 	}
 	return out;
 }

@@ -30,8 +30,8 @@ export type ClusterStatus = {
 	vip: {address: string; holder?: string; holders: string[]};
 	haproxy: Array<{balancer: string; listener: string; server: string; status: string}>;
 	backups?: {full?: BackupSummary; differential?: BackupSummary; incremental?: BackupSummary; count: number; status: string};
-	/** The repository's backup schedule file: as the answers render it, different, or missing. */
-	schedule?: {path: string; state: 'installed' | 'different' | 'missing'};
+	/** The repository's backup schedule file (as the answers render it, different, or missing) and whether cron runs it. */
+	schedule?: {path: string; state: 'installed' | 'different' | 'missing'; cronActive: boolean};
 };
 
 const first = (answers: Answers, role: Parameters<typeof hostsWithRole>[1], runOn: (host: string) => HostRun | undefined) =>
@@ -61,9 +61,13 @@ async function observeBackups(answers: Answers, runOn: (host: string) => HostRun
 	const run = repo && runOn(repo.name);
 	if (!repo || !run) return {};
 	const [schedule] = repositoryFiles(answers, repo).schedule;
-	const [info, live] = await Promise.all([backupInfo(run, answers), schedule ? run(`cat ${schedule.path}`, {quiet: true, check: false}) : undefined]);
+	const [info, live, cron] = await Promise.all([
+		backupInfo(run, answers),
+		schedule ? run(`cat ${schedule.path}`, {quiet: true, check: false}) : undefined,
+		run('systemctl is-active --quiet cron', {quiet: true, check: false}),
+	]);
 	const out: Pick<ClusterStatus, 'backups' | 'schedule'> = {};
-	if (schedule && live) out.schedule = {path: schedule.path, state: live.code !== 0 ? 'missing' : live.stdout === schedule.content ? 'installed' : 'different'};
+	if (schedule && live) out.schedule = {path: schedule.path, state: live.code !== 0 ? 'missing' : live.stdout === schedule.content ? 'installed' : 'different', cronActive: cron.code === 0};
 	if (info) {
 		const latest = (type: string): BackupSummary | undefined => {
 			const b = info.backup.filter(x => x.type === type).at(-1);

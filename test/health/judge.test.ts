@@ -31,7 +31,7 @@ export function healthyStatus(): ClusterStatus {
 			{balancer: 'haproxy1', listener: 'replicas', server: 'postgres3', status: 'UP 1/2'},
 		],
 		backups: {count: 2, status: 'ok', full: {label: '20261122-010000F', finishedAt: '2026-11-22T01:02:00.000Z', ageSeconds: 82_000, sizeBytes: 30_000_000}},
-		schedule: {path: '/etc/cron.d/pgha-produccion', state: 'installed'},
+		schedule: {path: '/etc/cron.d/pgha-produccion', state: 'installed', cronActive: true},
 	};
 }
 
@@ -61,7 +61,7 @@ test('each broken part of the live state is named', () => {
 	status.pgbouncer[2]!.active = false;
 	status.vip = {address: '192.168.100.56', holders: []};
 	status.backups!.full!.ageSeconds = 9 * 86_400;
-	status.schedule = {path: '/etc/cron.d/pgha-produccion', state: 'missing'};
+	status.schedule = {path: '/etc/cron.d/pgha-produccion', state: 'missing', cronActive: true};
 	expect(failing(status)).toEqual([
 		'etcd healthy on all members: 2/3 healthy; http://192.168.100.7:2379 unhealthy',
 		'Patroni: one leader, replicas streaming within the failover lag limit: postgres3 lags 12582912 bytes behind the leader (more than patroni.maximumLagOnFailover, 1048576) (postgres1 leader; postgres2 streaming lag 0 bytes; postgres3 streaming lag 12582912 bytes)',
@@ -69,7 +69,7 @@ test('each broken part of the live state is named', () => {
 		'VIP 192.168.100.56 held by one balancer: no balancer holds 192.168.100.56',
 		'HAProxy: leader up on 5000, replicas up on 5001: no balancer holds 192.168.100.56',
 		'the newest backup is recent: the newest backup is 9 days old',
-		'backup schedule installed on the repository: /etc/cron.d/pgha-produccion is missing',
+		'backup schedule installed on the repository: /etc/cron.d/pgha-produccion is missing; cron runs it',
 	]);
 });
 
@@ -93,6 +93,12 @@ test('two leaders, a missing member, a replica that does not stream and HAProxy 
 	const out = failing(status);
 	expect(out[0]).toMatch(/^Patroni: .*Patroni has 2 leaders; it should have 1; postgres3 is not a Patroni member/);
 	expect(out[1]).toBe('HAProxy: leader up on 5000, replicas up on 5001: haproxy1 holds the VIP; 5000 -> postgres2; 5001 -> postgres2,postgres3 (expected 2 replicas)');
+});
+
+test('a schedule that cron does not run is named', () => {
+	const status = healthyStatus();
+	status.schedule!.cronActive = false;
+	expect(failing(status)).toEqual(['backup schedule installed on the repository: /etc/cron.d/pgha-produccion matches the answers; cron is NOT running, so no scheduled backup runs']);
 });
 
 test('a cluster without a repository is not judged on backups', () => {
