@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import YAML from 'yaml';
+import {readLabState} from '../source/lab/lab.js';
 
 const cli = join(import.meta.dirname, '..', 'cli.js');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -60,7 +61,9 @@ export async function benchInstall(print: (line: string) => void = console.log):
 	const work = mkdtempSync(join(tmpdir(), 'pgha-bench-'));
 	const answersFile = join(work, 'answers.yaml');
 	const env = {PGHA_HOME: join(work, 'home')};
-	run(['lab', 'down'], env);
+	// This bench takes its lab down at the end, so it starts only where no lab is up.
+	const running = await readLabState();
+	if (running) throw new Error(`a ${running.topology} lab is up (started ${running.startedAt}); the bench needs the lab to itself: run it when \`pgha lab down\` is safe`);
 	const up = run(['lab', 'up', '--topology', 'seed', '--write-answers', answersFile], env);
 	if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}`);
 	const answers = YAML.parse(readFileSync(answersFile, 'utf8')) as LabAnswers;

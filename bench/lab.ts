@@ -8,8 +8,8 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * Times `lab up` with no base image (after `lab down --purge`: debootstrap
- * included) and with the cached one, then `lab down`. Needs root; it takes
- * down any lab that is running.
+ * included) and with the cached one, then `lab down`. Needs root and no lab
+ * running (bench/run.ts checks).
  */
 export async function benchLab(topology: TopologyName = 'seed', print: (line: string) => void = console.log): Promise<LabBench> {
 	const log = (line: string) => print(`  ${line}`);

@@ -18,6 +18,14 @@ async function main(): Promise<void> {
 		console.log('== lab and install: skipped (needs root on Linux)');
 		return;
 	}
+	// The lab benchmarks start from no lab and end with none: they never take down a lab someone else is using.
+	const {readLabState} = await import('../source/lab/lab.js');
+	const running = await readLabState();
+	if (running) {
+		console.log(`== lab and install: not run: a ${running.topology} lab is up (started ${running.startedAt}); take it down with \`pgha lab down\` when it is free, then run the bench again`);
+		process.exitCode = 1;
+		return;
+	}
 	console.log('== lab up (cold and warm base image)');
 	const {benchLab} = await import('./lab.js');
 	await benchLab('seed');
