@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import YAML from 'yaml';
 import {readLabState} from '../source/lab/lab.js';
+import type {Figure} from './figures.js';
 
 const cli = join(import.meta.dirname, '..', 'cli.js');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -57,7 +58,9 @@ async function timeUntil(fn: () => boolean, timeoutMs: number): Promise<number> 
  * succeed again), a VIP move (HAProxy stopped on the holder until VIP:5000
  * serves from the other balancer), add-replica, and `repair --check`.
  */
-export async function benchInstall(print: (line: string) => void = console.log): Promise<void> {
+export async function benchInstall(print: (line: string) => void = console.log): Promise<Figure[]> {
+	const figures: Figure[] = [];
+	const figure = (name: string, ms: number) => figures.push({name, value: ms / 1000, unit: 's'});
 	const work = mkdtempSync(join(tmpdir(), 'pgha-bench-'));
 	const answersFile = join(work, 'answers.yaml');
 	const env = {PGHA_HOME: join(work, 'home')};
@@ -74,9 +77,14 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		if (first.code !== 0) throw new Error(`install failed:\n${first.stdout.slice(-3000)}`);
 		const logFile = first.stdout.match(/log (\S+\.log)/)![1]!;
 		print(`install (9 hosts, fresh lab): ${secs(first.ms)} wall, start-up included`);
-		for (const {phase, ms} of phaseTimes(readFileSync(logFile, 'utf8'))) print(`  ${phase.padEnd(18)} ${secs(ms)}`);
+		figure('install, seed lab (9 hosts)', first.ms);
+		for (const {phase, ms} of phaseTimes(readFileSync(logFile, 'utf8'))) {
+			print(`  ${phase.padEnd(18)} ${secs(ms)}`);
+			figure(`  phase ${phase}`, ms);
+		}
 		const again = run(['install', '--answers', answersFile, '--yes'], env);
 		print(`no-op re-run (checks every step, then verify): ${secs(again.ms)}; ${again.stdout.match(/finished: .*?;/)?.[0] ?? 'did not finish'}`);
+		figure('no-op re-run', again.ms);
 
 		spawnSync('psql', ['-XAtq', `host=${answers.network.vip} port=5000 user=aplicacion dbname=aplicacion`, '-c', 'create table if not exists bench_drill (id bigserial primary key)'], {env: {...process.env, PGPASSFILE: pgpass}});
 		const list = JSON.parse(onHost(answers, 'postgres2', 'patronictl -c /etc/patroni/config.yml list -f json')) as Array<{Member: string; Role: string}>;
@@ -84,6 +92,7 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		run(['lab', 'stop', leader], env);
 		const failover = await timeUntil(() => writeWorks(answers, pgpass), 180_000);
 		print(`failover: ${leader} powered off; writes through VIP:5000 again after ${secs(failover)}`);
+		figure('failover (leader powered off), writes back', failover);
 		run(['lab', 'start', leader], env);
 
 		const holder = ['haproxy1', 'haproxy2'].find(b => onHost(answers, b, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`))!;
@@ -91,6 +100,7 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		const other = holder === 'haproxy1' ? 'haproxy2' : 'haproxy1';
 		const vipMove = await timeUntil(() => onHost(answers, other, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`) && writeWorks(answers, pgpass), 60_000);
 		print(`VIP move: HAProxy stopped on ${holder}; VIP:5000 served from ${other} after ${secs(vipMove)}`);
+		figure('VIP move (HAProxy stopped on the holder)', vipMove);
 		onHost(answers, holder, 'systemctl start haproxy');
 		// The old leader must be back and streaming before the cluster is changed again.
 		await timeUntil(() => run(['verify', '--cluster', answers.cluster.name], env).code === 0, 300_000);
@@ -99,8 +109,11 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		const ip = added.stdout.match(/10\.131\.0\.\d+/)?.[0];
 		const replica = run(['add-replica', '--cluster', answers.cluster.name, '--name', 'postgres4', '--ip', ip ?? '', '--yes'], env);
 		print(`add-replica postgres4: ${secs(replica.ms)} (exit ${replica.code})`);
+		figure('add-replica', replica.ms);
 		const check = run(['repair', '--check', '--cluster', answers.cluster.name], env);
 		print(`repair --check on 10 hosts: ${secs(check.ms)} (exit ${check.code})`);
+		figure('repair --check, 10 hosts', check.ms);
+		return figures;
 	} finally {
 		if (process.env['PGHA_KEEP_LAB'] !== '1') run(['lab', 'down'], env);
 	}

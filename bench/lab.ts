@@ -1,5 +1,6 @@
 import {pathToFileURL} from 'node:url';
 import {labDown, labUp, type TopologyName} from '../source/lab/lab.js';
+import type {Figure} from './figures.js';
 
 /** Wall times of the lab, in milliseconds. */
 export type LabBench = {topology: TopologyName; hosts: number; coldUpMs: number; baseImageMs: number; warmUpMs: number; downMs: number};
@@ -34,6 +35,15 @@ export async function benchLab(topology: TopologyName = 'seed', print: (line: st
 	print(`lab up ${topology} (${hosts} hosts), warm base image: ${secs(result.warmUpMs)}`);
 	print(`lab down: ${secs(result.downMs)}`);
 	return result;
+}
+
+/** The lab's figures for the bench table. */
+export function labFigures(result: LabBench): Figure[] {
+	return [
+		{name: `lab up ${result.topology}, cold base image`, value: result.coldUpMs / 1000, unit: 's'},
+		{name: `lab up ${result.topology}, warm base image`, value: result.warmUpMs / 1000, unit: 's'},
+		{name: 'lab down', value: result.downMs / 1000, unit: 's'},
+	];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
