@@ -36,7 +36,7 @@ export function claimLab(status: Running, dir = runDir()): void {
 
 function notOurs(status: Running, what: string): Error {
 	return new Error(
-		`a ${status.topology} lab (started ${status.startedAt}) is running and this test run did not start it, so it will not ${what} it: someone may be using it. ` +
+		`a ${status.topology} lab (started ${status.startedAt}) is running and this test run did not start it, so it will not ${what}: someone may be using it. ` +
 			'When nobody is, take it down with `node dist/cli.js lab down` and run the tests again.',
 	);
 }
@@ -45,7 +45,7 @@ function notOurs(status: Running, what: string): Error {
 export async function takeDownOwnLab(): Promise<void> {
 	const status = await labStatus();
 	if (!status.exists) return;
-	if (!ownsLab(status)) throw notOurs(status, 'take down');
+	if (!ownsLab(status)) throw notOurs(status, 'take it down');
 	const down = await pgha(['lab', 'down']);
 	if (down.code !== 0) throw new Error(`pgha lab down: exit ${down.code}: ${down.stderr}`);
 }
@@ -53,7 +53,7 @@ export async function takeDownOwnLab(): Promise<void> {
 /** Throws unless the running lab, if any, is this run's to use. */
 export async function expectOwnLabOrNone(): Promise<LabStatus> {
 	const status = await labStatus();
-	if (status.exists && !ownsLab(status)) throw notOurs(status, 'use');
+	if (status.exists && !ownsLab(status)) throw notOurs(status, 'use or replace it');
 	return status;
 }
 

@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {cliPath, labUnavailable, pgha, readAnswers} from './helpers.js';
 import {freshLab} from './lab-owner.js';
+import {watched} from './process-watch.js';
 
 // The wizard as a person meets it: the built pgha in a real terminal (tmux,
 // 120x40), every step answered with keys against the lab's compact hosts,
@@ -197,7 +198,7 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 			expect(text.includes(value), `${variable} in the exported file`).toBe(false);
 		}
 		// A fresh pgha home: the file and the environment alone are enough.
-		const run = await pgha(['install', '--answers', exported, '--yes'], {HOME: home, PGHA_HOME: join(work, 'pgha-again'), ...values});
+		const run = await watched(lab, values, () => pgha(['install', '--answers', exported, '--yes'], {HOME: home, PGHA_HOME: join(work, 'pgha-again'), ...values}));
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 		expect(run.stdout).toMatch(/finished: 0 changed, \d+ already in place/);
 	});
