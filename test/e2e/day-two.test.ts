@@ -3,11 +3,14 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import YAML from 'yaml';
 import {beforeAll, describe, expect, test} from 'vitest';
-import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until} from './helpers.js';
+import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, sudoPassword, until} from './helpers.js';
+import {secretsOf, watched} from './process-watch.js';
 import {seedAnswersFile, seedEnv as env, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
 // Day two on the installed seed lab (shared with install.test.ts when it ran
 // first): a fourth PostgreSQL node under load, drift put back, status checked.
+// add-replica and repair run with every host's process list watched for the
+// passwords; drift made by hand is put back in `finally` if repair did not.
 const skip = labUnavailable();
 let answers: ReturnType<typeof readAnswers>;
 const cluster = () => answers.cluster.name;
@@ -50,9 +53,10 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		const stop = {done: false};
 		const load = pgbenchUntil(stop);
 		const started = Date.now();
-		const run = await pgha(['add-replica', '--cluster', cluster(), '--name', 'postgres4', '--ip', ip, '--yes'], env);
+		const run = await watched(answers, secretsOf(answers), () => pgha(['add-replica', '--cluster', cluster(), '--name', 'postgres4', '--ip', ip, '--yes'], env)).finally(() => {
+			stop.done = true;
+		});
 		console.log(`add-replica: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-		stop.done = true;
 		const rounds = await load;
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 		expect(rounds.length).toBeGreaterThan(0);
@@ -81,12 +85,43 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		const rows = sqlViaVip(answers, 5000, 'select count(*) from pgbench_accounts', pgpass).out;
 		const repo = answers.hosts.find(h => h.roles.includes('backup'))!.name;
 		const replica = members().find(m => m.Role !== 'Leader' && m.Member !== 'postgres4')!.Member;
-		onHost(answers, 'haproxy1', "echo '# edited by hand' >> /etc/haproxy/haproxy.cfg");
-		onHost(answers, replica, 'systemctl stop pgbouncer');
-		onHost(answers, 'postgres4', "sed -i 's/^    password_encryption: scram-sha-256/    password_encryption: md5/' /etc/patroni/config.yml");
-		onHost(answers, repo, `rm /etc/cron.d/pgha-${cluster()}`);
-		onHost(answers, 'etcd3', 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q etcd-client');
+		const cron = `/etc/cron.d/pgha-${cluster()}`;
+		// What the drift replaces, to put back by hand should repair not do it.
+		const saved = {haproxy: onHost(answers, 'haproxy1', 'cat /etc/haproxy/haproxy.cfg'), patroni: onHost(answers, 'postgres4', 'cat /etc/patroni/config.yml'), cron: onHost(answers, repo, `cat ${cron}`)};
+		let repaired = false;
+		try {
+			onHost(answers, 'haproxy1', "echo '# edited by hand' >> /etc/haproxy/haproxy.cfg");
+			onHost(answers, replica, 'systemctl stop pgbouncer');
+			onHost(answers, 'postgres4', "sed -i 's/^    password_encryption: scram-sha-256/    password_encryption: md5/' /etc/patroni/config.yml");
+			onHost(answers, repo, `rm ${cron}`);
+			onHost(answers, 'etcd3', 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q etcd-client');
+			await checkAndRepair(replica, repo);
+			repaired = true;
+		} finally {
+			if (!repaired) {
+				const undo: Array<[string, string, string?]> = [
+					['haproxy1', 'cat > /etc/haproxy/haproxy.cfg', saved.haproxy],
+					[replica, 'systemctl start pgbouncer'],
+					['postgres4', 'cat > /etc/patroni/config.yml', saved.patroni],
+					[repo, `cat > ${cron}`, saved.cron],
+					['etcd3', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-client'],
+				];
+				const failed: string[] = [];
+				for (const [host, command, input] of undo)
+					try {
+						onHost(answers, host, command, input);
+					} catch (error) {
+						failed.push(String(error));
+					}
+				if (failed.length > 0) console.error(`putting the drift back by hand failed:\n${failed.join('\n')}`);
+			}
+		}
+		expect(leaderName()).toBe(leader);
+		expect(sqlViaVip(answers, 5000, 'select count(*) from pgbench_accounts', pgpass).out).toBe(rows);
+	});
 
+	/** repair --check names every drift, repair puts it back (processes watched), and a second check finds none. */
+	async function checkAndRepair(replica: string, repo: string): Promise<void> {
 		const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
 		expect(check.code, check.stdout + check.stderr).toBe(3);
 		expect(check.stdout).toMatch(/^haproxy1: DRIFT file \/etc\/haproxy\/haproxy\.cfg/m);
@@ -98,19 +133,17 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		expect(check.stdout).toMatch(/^etcd3: +not installed: etcd-client$/m);
 		for (const secret of Object.values(answers.passwords)) expect(check.stdout).not.toContain(secret);
 
-		const fix = await pgha(['repair', '--cluster', cluster()], env);
+		const fix = await watched(answers, secretsOf(answers), () => pgha(['repair', '--cluster', cluster()], env));
 		expect(fix.code, fix.stdout + fix.stderr).toBe(0);
 		const again = await pgha(['repair', '--check', '--cluster', cluster()], env);
 		expect(again.code, again.stdout).toBe(0);
 		expect(again.stdout).toContain('pgha: no drift.');
-		expect(leaderName()).toBe(leader);
-		expect(sqlViaVip(answers, 5000, 'select count(*) from pgbench_accounts', pgpass).out).toBe(rows);
-	});
+	}
 
 	test('repair on a healthy cluster changes nothing and restarts nothing', async () => {
 		const startTimes = () => answers.hosts.map(h => onHost(answers, h.name, 'for u in etcd patroni pgbouncer haproxy keepalived; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done').trim());
 		const before = startTimes();
-		const run = await pgha(['repair', '--cluster', cluster()], env);
+		const run = await watched(answers, secretsOf(answers), () => pgha(['repair', '--cluster', cluster()], env));
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 		expect(run.stdout).toContain('pgha: repaired: 0 change(s)');
 		expect(startTimes()).toEqual(before);
@@ -145,20 +178,18 @@ describe.skipIf(skip)('SSH access on the seed topology', () => {
 	});
 
 	test('a non-root user with a sudo password works; the password travels on stdin', async () => {
-		const sudoPassword = 'Sudo-Passw0rd-for-deploy';
 		for (const host of answers.hosts)
 			onHost(answers, host.name, `id deploy >/dev/null 2>&1 || useradd -m -s /bin/bash deploy; install -d -o deploy -g deploy -m 700 /home/deploy/.ssh; cp /root/.ssh/authorized_keys /home/deploy/.ssh/; chown deploy /home/deploy/.ssh/authorized_keys; usermod -aG sudo deploy; chpasswd`, `deploy:${sudoPassword}\n`);
 		const file = join(seedWork, 'deploy.yaml');
 		const raw = YAML.parse(readFileSync(seedAnswersFile, 'utf8')) as {ssh: Record<string, unknown>};
 		raw.ssh = {...raw.ssh, user: 'deploy', sudoPassword: '${DEPLOY_SUDO}'};
 		writeFileSync(file, YAML.stringify(raw), {mode: 0o600});
-		const run = await pgha(['status', '--json', '--answers', file], {...env, DEPLOY_SUDO: sudoPassword});
+		// The process lists are watched while pgha runs sudo on every host.
+		const run = await watched(answers, secretsOf(answers, {'the sudo password': sudoPassword}), () => pgha(['status', '--json', '--answers', file], {...env, DEPLOY_SUDO: sudoPassword}));
 		expect(run.code, run.stderr).toBe(0);
 		const status = JSON.parse(run.stdout) as {hosts: Array<{reachable: boolean}>; postgres: unknown[]};
 		expect(status.hosts.every(h => h.reachable)).toBe(true);
 		expect(status.postgres.length).toBeGreaterThan(0);
-		const processes = answers.hosts.map(h => onHost(answers, h.name, 'ps -eo args')).join('\n');
-		expect(processes).not.toContain(sudoPassword);
 	});
 
 	test('a host key that differs from the one recorded stops pgha, showing both fingerprints', async () => {

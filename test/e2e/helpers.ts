@@ -2,21 +2,36 @@ import {spawn, spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import YAML from 'yaml';
+import {strictFailure} from '../strict.js';
+import {remember} from './run-record.js';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const cliPath = join(root, 'dist', 'cli.js');
 
-/** Why the lab cannot run here, or undefined when it can. */
-export function labUnavailable(): string | undefined {
+/** Why the lab cannot run here, or undefined when it can; never throws. */
+export function labUnavailableReason(): string | undefined {
 	if (process.platform !== 'linux') return 'the lab needs Linux';
 	if (process.getuid?.() !== 0) return 'the lab needs root';
 	return undefined;
+}
+
+/**
+ * Why the lab cannot run here (the file's tests are then skipped), or
+ * undefined when it can. Under PGHA_TEST_STRICT=1 it throws instead, so the
+ * file fails naming the reason.
+ */
+export function labUnavailable(): string | undefined {
+	const reason = labUnavailableReason();
+	if (reason && process.env['PGHA_TEST_STRICT'] === '1') throw strictFailure(`${reason} (the end-to-end tests boot lab hosts)`);
+	return reason;
 }
 
 export type CliResult = {code: number; stdout: string; stderr: string};
 
 /** Runs the built pgha with extra environment, optionally watching stdout lines as they come. */
 export function pgha(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line: string) => void): Promise<CliResult> {
+	// Every pgha home the run used has its run logs searched for secrets at the end (secrets.test.ts).
+	if (env['PGHA_HOME']) remember('homes', env['PGHA_HOME']);
 	return new Promise(resolve => {
 		const child = spawn(process.execPath, [cliPath, ...args], {env: {...process.env, CI: 'true', ...env}, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
@@ -34,12 +49,16 @@ export function pgha(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line
 	});
 }
 
-type LabAnswers = {cluster: {name: string}; ssh: {identityFile: string}; hosts: Array<{name: string; ip: string; roles: string[]}>; network: {vip: string}; passwords: Record<string, string>; database?: {name?: string; owner?: string}};
+export type LabAnswers = {cluster: {name: string}; ssh: {identityFile: string}; hosts: Array<{name: string; ip: string; roles: string[]}>; network: {vip: string}; passwords: Record<string, string>; database?: {name?: string; owner?: string}};
 
 /** The answer file `lab up --write-answers` wrote. */
 export function readAnswers(file: string): LabAnswers {
+	remember('answers', file);
 	return YAML.parse(readFileSync(file, 'utf8')) as LabAnswers;
 }
+
+/** The sudo password of the non-root SSH test: a secret like the answer file's passwords. */
+export const sudoPassword = 'Sudo-Passw0rd-for-deploy';
 
 /** Runs a command on a lab host over SSH with the lab key; returns its stdout, throws on failure. */
 export function onHost(answers: LabAnswers, name: string, command: string, input?: string): string {

@@ -1,12 +1,16 @@
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, test} from 'vitest';
-import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until} from './helpers.js';
+import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until, type CliResult} from './helpers.js';
+import {secretsOf, watched} from './process-watch.js';
 import {seedAnswersFile as answersFile, seedEnv as env, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
 // One seed-topology lab (9 hosts) shared by every test in this file, in order:
 // an install interrupted by a host going down, the re-run that finishes it,
-// a no-op re-run, then the failover and VIP drills against live data.
+// a no-op re-run, then the failover and VIP drills against live data. A drill
+// that powers a host off or stops a service puts it back in `finally`, so a
+// failed drill does not leave the next tests a broken cluster. Every install
+// runs with the hosts' process lists watched for the passwords.
 const skip = labUnavailable();
 let answers: ReturnType<typeof readAnswers>;
 
@@ -29,8 +33,7 @@ const startTimes = () =>
 describe.skipIf(skip)('install on the seed topology', () => {
 	beforeAll(async () => {
 		// A fresh lab: this file starts from hosts pgha has never touched.
-		await pgha(['lab', 'down']);
-		answers = await seedLab({installed: false});
+		answers = await seedLab({installed: false, fresh: true});
 	});
 
 	test('preflight refuses, before changing anything: a VIP that answers, foreign data, an unsupported OS, wrong credentials', async () => {
@@ -58,25 +61,45 @@ describe.skipIf(skip)('install on the seed topology', () => {
 		for (const host of answers.hosts) expect(onHost(answers, host.name, 'ls /etc/pgha/cluster /etc/patroni 2>&1 || true'), host.name).toMatch(/No such file/);
 	});
 
-	test('a host lost during the packages phase fails the install with the host, the step and the log path', async () => {
-		let stopped = false;
+	test('a host lost during the packages phase fails the install naming the host, the step, the command and the log path', async () => {
+		let stopping: Promise<CliResult> | undefined;
 		const victim = hostOf('balancer')[1]!;
-		const run = await pgha(['install', '--answers', answersFile, '--yes'], {...env, PGHA_VERBOSE: '1'}, line => {
-			if (!stopped && line.startsWith(`${victim}: packages `)) {
-				stopped = true;
-				void pgha(['lab', 'stop', victim], env);
+		try {
+			const run = await watched(
+				answers,
+				secretsOf(answers),
+				() =>
+					pgha(['install', '--answers', answersFile, '--yes'], {...env, PGHA_VERBOSE: '1'}, line => {
+						if (!stopping && line.startsWith(`${victim}: packages `)) stopping = pgha(['lab', 'stop', victim], env);
+					}),
+				answers.hosts.map(h => h.name).filter(name => name !== victim),
+			);
+			expect(stopping, `no "${victim}: packages" line was printed`).toBeDefined();
+			expect((await stopping!).code).toBe(0);
+			expect(run.code, run.stdout + run.stderr).toBe(1);
+			// stderr names where it stopped and the log; stdout the step's failure and the command it ran.
+			const where = new RegExp(`pgha: install failed on ${victim} at "(packages [^"]+)" \\(phase packages\\)`).exec(run.stderr);
+			expect(where, run.stderr).not.toBeNull();
+			const step = where![1]!;
+			const log = /Full log: (\S+\.log)/.exec(run.stderr)?.[1];
+			expect(log, run.stderr).toBeDefined();
+			expect(log!.startsWith(join(env.PGHA_HOME, 'logs'))).toBe(true);
+			expect(existsSync(log!)).toBe(true);
+			expect(run.stdout).toContain(`${victim}: ${step}: FAILED: `);
+			expect(run.stdout).toMatch(new RegExp(`^${victim}:   command: \\S`, 'm'));
+			expect(readFileSync(log!, 'utf8')).toContain(`${victim}: ${step}: FAILED: `);
+		} finally {
+			// Whatever failed above, the host is powered on again for the tests that follow.
+			if (stopping) {
+				await stopping;
+				const start = await pgha(['lab', 'start', victim], env);
+				expect(start.code, start.stderr).toBe(0);
 			}
-		});
-		expect(stopped).toBe(true);
-		expect(run.code).toBe(1);
-		expect(run.stderr).toContain(`on ${victim}`);
-		expect(run.stderr).toMatch(/Full log: \S+\.log/);
-		const start = await pgha(['lab', 'start', victim], env);
-		expect(start.code, start.stderr).toBe(0);
+		}
 	});
 
 	test('a re-run finishes the install and verify passes', async () => {
-		const run = await pgha(['install', '--answers', answersFile, '--yes'], env);
+		const run = await watched(answers, secretsOf(answers), () => pgha(['install', '--answers', answersFile, '--yes'], env));
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 		expect(run.stdout).not.toMatch(/^FAIL /m);
 		for (const check of ['etcd healthy', 'one leader', 'write through', 'PgBouncer pool mode transaction', 'HAProxy', 'pgBackRest check', 'full backup', 'schedule'])
@@ -87,37 +110,38 @@ describe.skipIf(skip)('install on the seed topology', () => {
 
 	test('a second install changes nothing and restarts nothing', async () => {
 		const before = startTimes();
-		const run = await pgha(['install', '--answers', answersFile, '--yes'], env);
+		const run = await watched(answers, secretsOf(answers), () => pgha(['install', '--answers', answersFile, '--yes'], env));
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 		expect(run.stdout).toMatch(/finished: 0 changed, \d+ already in place/);
 		expect(run.stdout).not.toMatch(/: changed$/m);
 		expect(startTimes()).toEqual(before);
 	});
 
-	test('no password appears in the run logs or in any host process list', async () => {
+	test('no password appears in the run logs of these installs', async () => {
+		// The process lists were watched during each install; secrets.test.ts searches every log of the run at the end.
 		const logs = readdirSync(join(env.PGHA_HOME, 'logs')).map(f => readFileSync(join(env.PGHA_HOME, 'logs', f), 'utf8')).join('\n');
 		expect(logs.length).toBeGreaterThan(1000);
-		const processes = answers.hosts.map(h => onHost(answers, h.name, 'ps -eo args')).join('\n');
-		for (const [key, secret] of Object.entries(answers.passwords)) {
-			expect(logs.includes(secret), `password ${key} in a log`).toBe(false);
-			expect(processes.includes(secret), `password ${key} in a process list`).toBe(false);
-		}
+		for (const [key, secret] of Object.entries(answers.passwords)) expect(logs.includes(secret), `password ${key} in a log`).toBe(false);
 	});
 
 	test('failover: the leader host stops, writes resume through VIP:5000 on a new leader, the old node returns as a replica', async () => {
 		expect(sqlViaVip(answers, 5000, 'create table if not exists drill (id int primary key, note text)', pgpass).ok).toBe(true);
 		for (let i = 1; i <= 100; i++) expect(sqlViaVip(answers, 5000, `insert into drill values (${i}, 'before failover') on conflict do nothing`, pgpass).ok).toBe(true);
 		const old = leader().find(m => m.Role === 'Leader')!.Member;
-		const stop = await pgha(['lab', 'stop', old], env);
-		expect(stop.code, stop.stderr).toBe(0);
-		down.add(old);
-		const ms = await until('a write through VIP:5000 after failover', () => sqlViaVip(answers, 5000, `insert into drill values (1001, 'after failover') on conflict do nothing`, pgpass).ok, 180_000);
-		console.log(`failover: writes through VIP:5000 resumed after ${(ms / 1000).toFixed(1)} s`);
-		const now = leader().find(m => m.Role === 'Leader')!.Member;
-		expect(now).not.toBe(old);
-		const start = await pgha(['lab', 'start', old], env);
-		expect(start.code, start.stderr).toBe(0);
-		down.delete(old);
+		try {
+			down.add(old);
+			const stop = await pgha(['lab', 'stop', old], env);
+			expect(stop.code, stop.stderr).toBe(0);
+			const ms = await until('a write through VIP:5000 after failover', () => sqlViaVip(answers, 5000, `insert into drill values (1001, 'after failover') on conflict do nothing`, pgpass).ok, 180_000);
+			console.log(`failover: writes through VIP:5000 resumed after ${(ms / 1000).toFixed(1)} s`);
+			const now = leader().find(m => m.Role === 'Leader')!.Member;
+			expect(now).not.toBe(old);
+		} finally {
+			// The old leader is powered on again even when the failover failed.
+			const start = await pgha(['lab', 'start', old], env);
+			expect(start.code, start.stderr).toBe(0);
+			down.delete(old);
+		}
 		await until(`${old} to run as a replica`, () => leader().some(m => m.Member === old && m.Role === 'Replica' && m.State === 'running'), 240_000, 2_000);
 		const primary = leader().find(m => m.Role === 'Leader')!.Member;
 		await until(`${old} to stream from ${primary}`, () => onHost(answers, primary, `cd / && runuser -u postgres -- psql -XAtc "select state from pg_stat_replication where application_name = '${old}'"`).trim() === 'streaming', 120_000, 2_000);

@@ -7,7 +7,8 @@ import type {LabStatus} from '../../source/lab/format.js';
 import {fetchThroughCache} from '../../source/lab/package-cache.js';
 import {labPaths} from '../../source/lab/paths.js';
 import {processArgv} from '../../source/lab/processes.js';
-import {labUnavailable, pgha} from './helpers.js';
+import {labUnavailable, pgha, type CliResult} from './helpers.js';
+import {freshLab, ownsLab, takeDownOwnLab} from './lab-owner.js';
 
 // Boots the compact lab through the built CLI, proves each host is a real
 // Debian with systemd, SSH, packages through the cache and the network
@@ -51,10 +52,9 @@ const hostIp = (name: string) => status.hosts.find(h => h.name === name)!.ip;
 
 describe.skipIf(skip)(skip ? `pgha lab (skipped: ${skip})` : 'pgha lab on the compact topology', () => {
 	beforeAll(async () => {
-		// The lab is the machine's: a lab left by an earlier run goes first.
-		await pgha(['lab', 'down']);
+		// A lab this run left goes first; anybody else's stops the test instead.
 		const started = Date.now();
-		const up = await pgha(['lab', 'up', '--topology', 'compact', '--write-answers', answersFile]);
+		const up = await freshLab(['--topology', 'compact', '--write-answers', answersFile]);
 		expect(up.code, up.stderr + up.stdout).toBe(0);
 		console.log(`lab up (compact) took ${((Date.now() - started) / 1000).toFixed(1)} s:\n${up.stdout}`);
 		for (const name of ['node1', 'node2', 'node3']) expect(up.stdout).toMatch(new RegExp(`^lab: ${name} up 10\\.131\\.0\\.\\d+ \\(\\d+\\.\\d s\\)`, 'm'));
@@ -66,7 +66,7 @@ describe.skipIf(skip)(skip ? `pgha lab (skipped: ${skip})` : 'pgha lab on the co
 	});
 
 	afterAll(async () => {
-		await pgha(['lab', 'down']);
+		if (status) await takeDownOwnLab();
 	});
 
 	test('status lists every host with its address and roles, alive and answering SSH', () => {
@@ -157,11 +157,16 @@ describe.skipIf(skip)(skip ? `pgha lab (skipped: ${skip})` : 'pgha lab on the co
 	test('lab stop powers a host off and lab start brings it back with its disk', async () => {
 		const ip = hostIp('node3');
 		expect(ssh(ip, 'echo kept > /root/marker').code).toBe(0);
-		const stop = await pgha(['lab', 'stop', 'node3']);
-		expect(stop.code, stop.stderr).toBe(0);
-		const off = (await labStatusJson()) as Running;
-		expect(off.hosts.find(h => h.name === 'node3')).toMatchObject({alive: false, ssh: false});
-		const start = await pgha(['lab', 'start', 'node3']);
+		let start: CliResult;
+		try {
+			const stop = await pgha(['lab', 'stop', 'node3']);
+			expect(stop.code, stop.stderr).toBe(0);
+			const off = (await labStatusJson()) as Running;
+			expect(off.hosts.find(h => h.name === 'node3')).toMatchObject({alive: false, ssh: false});
+		} finally {
+			// node3 runs again for the tests that follow, whatever failed above.
+			start = await pgha(['lab', 'start', 'node3']);
+		}
 		expect(start.code, start.stderr).toBe(0);
 		expect(start.stdout).toMatch(/^lab: node3 up 10\.131\.0\.13/m);
 		expect(ssh(ip, 'cat /root/marker; systemctl is-system-running').out.trim().split('\n')).toEqual(['kept', 'running']);
@@ -192,6 +197,7 @@ describe.skipIf(skip)(skip ? `pgha lab (skipped: ${skip})` : 'pgha lab on the co
 
 	test('lab down leaves no namespace, overlay, link or process, and can run twice', async () => {
 		const last = (await labStatusJson()) as Running;
+		expect(ownsLab(last), 'the lab this file started').toBe(true);
 		const pids = [...last.hosts.map(h => h.pid), last.packageCache.pid].filter((pid): pid is number => pid !== undefined);
 		expect(pids.length).toBe(last.hosts.length + 1);
 		const started = Date.now();

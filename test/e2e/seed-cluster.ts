@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {tmpdir} from 'node:os';
 import {expect} from 'vitest';
 import {pgha, readAnswers} from './helpers.js';
+import {expectOwnLabOrNone, freshLab} from './lab-owner.js';
 
 /** Where the shared seed lab keeps its answers, pgha home and client password file. */
 export const seedWork = join(tmpdir(), 'pgha-e2e-seed');
@@ -11,17 +12,18 @@ export const seedEnv = {PGHA_HOME: join(seedWork, 'home')};
 export const seedPgpass = join(seedWork, 'pgpass');
 
 /**
- * The seed lab shared by the end-to-end files: brought up fresh when it is not
- * running (or was started without these answers), and installed when asked.
+ * The seed lab shared by the end-to-end files: brought up when this run has
+ * none (or it was started without these answers, or `fresh` asks for hosts
+ * pgha never touched), and installed when asked. A lab this run did not start
+ * is neither used nor replaced: the test fails saying so.
  */
-export async function seedLab(options: {installed: boolean}): Promise<ReturnType<typeof readAnswers>> {
-	const status = await pgha(['lab', 'status', '--json']);
-	const running = status.code === 0 && /"topology":\s*"seed"/.test(status.stdout);
-	if (!running || !existsSync(seedAnswersFile)) {
-		await pgha(['lab', 'down']);
+export async function seedLab(options: {installed: boolean; fresh?: boolean}): Promise<ReturnType<typeof readAnswers>> {
+	const status = await expectOwnLabOrNone();
+	const running = status.exists && status.topology === 'seed';
+	if (options.fresh || !running || !existsSync(seedAnswersFile)) {
 		rmSync(seedWork, {recursive: true, force: true});
 		mkdirSync(seedWork, {recursive: true});
-		const up = await pgha(['lab', 'up', '--topology', 'seed', '--write-answers', seedAnswersFile], seedEnv);
+		const up = await freshLab(['--topology', 'seed', '--write-answers', seedAnswersFile], seedEnv);
 		expect(up.code, up.stderr + up.stdout).toBe(0);
 	}
 	const answers = readAnswers(seedAnswersFile);

@@ -4,6 +4,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {cliPath, labUnavailable, pgha, readAnswers} from './helpers.js';
+import {freshLab} from './lab-owner.js';
+import {watched} from './process-watch.js';
 
 // The wizard as a person meets it: the built pgha in a real terminal (tmux,
 // 120x40), every step answered with keys against the lab's compact hosts,
@@ -73,11 +75,10 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => {
 	beforeAll(async () => {
-		// Another file may have left its lab up; this one starts from fresh compact hosts.
-		await pgha(['lab', 'down']);
+		// Another file of this run may have left its lab up; this one starts from fresh compact hosts.
 		rmSync(work, {recursive: true, force: true});
 		mkdirSync(join(home, '.ssh'), {recursive: true, mode: 0o700});
-		const up = await pgha(['lab', 'up', '--topology', 'compact', '--write-answers', labFile], env);
+		const up = await freshLab(['--topology', 'compact', '--write-answers', labFile], env);
 		expect(up.code, up.stderr + up.stdout).toBe(0);
 		lab = readAnswers(labFile);
 		// The wizard offers the keys of ~/.ssh that have a .pub beside them; this home holds only the lab's.
@@ -197,7 +198,7 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 			expect(text.includes(value), `${variable} in the exported file`).toBe(false);
 		}
 		// A fresh pgha home: the file and the environment alone are enough.
-		const run = await pgha(['install', '--answers', exported, '--yes'], {HOME: home, PGHA_HOME: join(work, 'pgha-again'), ...values});
+		const run = await watched(lab, values, () => pgha(['install', '--answers', exported, '--yes'], {HOME: home, PGHA_HOME: join(work, 'pgha-again'), ...values}));
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 		expect(run.stdout).toMatch(/finished: 0 changed, \d+ already in place/);
 	});

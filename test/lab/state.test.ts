@@ -51,8 +51,10 @@ describe('lab state file', () => {
 	it('fills defaults of older states', () => {
 		const {securityProxied: _, ...older} = state;
 		const result = parseLabState(JSON.stringify({...older, hosts: [{name: 'a', ip: '10.131.0.1', roles: []}]}));
-		expect(result.kind === 'ok' && result.state.hosts[0]!.added).toBe(false);
-		expect(result.kind === 'ok' && result.state.securityProxied).toBe(false);
+		// A refused parse must fail here, not pass as `false`.
+		if (result.kind !== 'ok') throw new Error(`an older state was refused: ${JSON.stringify(result)}`);
+		expect(result.state.hosts[0]!.added).toBe(false);
+		expect(result.state.securityProxied).toBe(false);
 	});
 
 	it('leaves no temporary file behind', async () => {

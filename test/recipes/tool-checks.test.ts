@@ -9,6 +9,7 @@ import type {Answers} from '../../source/answers/schema.js';
 import {hostFiles} from '../../recipes/index.js';
 import type {ManagedFile} from '../../recipes/kit/managed-file.js';
 import {example, nastyEnv} from '../answers/fixtures.js';
+import {skipOrFail} from '../strict.js';
 import {findTool, freePort, portOpen, run, startDaemon, toLoopback, userIds, waitUntil, type Daemon} from './tool-helpers.js';
 
 /*
@@ -16,7 +17,8 @@ import {findTool, freePort, portOpen, run, startDaemon, toLoopback, userIds, wai
  * passwords full of quotes and symbols. Every check runs on this machine only:
  * where a tool must bind or connect, the file's addresses are moved onto
  * loopback (a.b.c.d -> 127.b.c.d) and nothing else is changed unless said.
- * CI installs the tools from .ci/apt-packages.txt; a missing tool skips its check.
+ * CI installs the tools from .ci/apt-packages.txt. A missing tool skips its
+ * check, or fails it under PGHA_TEST_STRICT=1 (CI), naming the tool.
  */
 
 const examples = ['seed-topology', 'compact'] as const;
@@ -64,7 +66,7 @@ const hostsWith = (answers: Answers, role: string) => answers.hosts.filter(h => 
 describe('haproxy -c', () => {
 	for (const name of examples) {
 		it(`accepts haproxy.cfg of ${name}`, async ctx => {
-			if (!tools.haproxy) return ctx.skip(missing('haproxy', 'haproxy'));
+			if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
 			const answers = example(name, nastyEnv);
 			for (const host of hostsWith(answers, 'balancer')) {
 				const path = put('haproxy.cfg', fileOf(answers, host.name, '/etc/haproxy/haproxy.cfg').content);
@@ -77,7 +79,7 @@ describe('haproxy -c', () => {
 	}
 
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
-		if (!tools.haproxy) return ctx.skip(missing('haproxy', 'haproxy'));
+		if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
 		const answers = example('seed-topology', nastyEnv);
 		const broken = fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg').content.replace('tcp-check expect binary 4e', 'tcp-check expect nonsense 4e');
 		const result = await run(tools.haproxy, ['-c', '-f', put('broken.cfg', broken)]);
@@ -140,8 +142,8 @@ describe('haproxy health checks, run for real on loopback', () => {
 	}
 
 	it('sends writes to the primary, reads to replicas, and drops a node whose PgBouncer is down', async ctx => {
-		if (!tools.haproxy) return ctx.skip(missing('haproxy', 'haproxy'));
-		if (!isRoot) return ctx.skip('needs root: the rendered config drops privileges to the haproxy user');
+		if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
+		if (!isRoot) return skipOrFail(ctx, 'needs root: the rendered config drops privileges to the haproxy user');
 		const answers = example('seed-topology', nastyEnv);
 		// postgres1 is the primary; postgres2 a replica; postgres3 a replica whose PgBouncer is down.
 		await fakeNode('127.168.100.1', 'postgres1', {pgbouncer: true, role: 'primary'});
@@ -192,7 +194,7 @@ describe('keepalived --config-test', () => {
 
 	for (const name of examples) {
 		it(`accepts keepalived.conf of both balancers of ${name}`, async ctx => {
-			if (!tools.keepalived) return ctx.skip(missing('keepalived', 'keepalived'));
+			if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
 			const answers = example(name, nastyEnv);
 			for (const host of hostsWith(answers, 'balancer')) {
 				const result = await configTest(fileOf(answers, host.name, '/etc/keepalived/keepalived.conf').content);
@@ -203,7 +205,7 @@ describe('keepalived --config-test', () => {
 	}
 
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
-		if (!tools.keepalived) return ctx.skip(missing('keepalived', 'keepalived'));
+		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
 		const answers = example('compact', nastyEnv);
 		const broken = fileOf(answers, 'node1', '/etc/keepalived/keepalived.conf').content.replace('virtual_router_id 52', 'virtual_router_id 256');
 		const result = await configTest(broken);
@@ -211,7 +213,7 @@ describe('keepalived --config-test', () => {
 	});
 
 	it('runs the HAProxy check as a binary Debian has', async ctx => {
-		if (!tools.keepalived) return ctx.skip(missing('keepalived', 'keepalived'));
+		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
 		expect(findTool('pgrep')).toBe('/usr/bin/pgrep');
 	});
 });
@@ -224,9 +226,9 @@ describe('patroni --validate-config', () => {
 
 	for (const name of examples) {
 		it(`accepts config.yml of every node of ${name}`, async ctx => {
-			if (!tools.patroni) return ctx.skip(missing('patroni', 'patroni'));
-			if (!tools.postgres) return ctx.skip(missing('postgres', 'postgresql-15'));
-			if (await portOpen('127.0.0.1', 5432)) return ctx.skip('something already listens on 127.0.0.1:5432, which the config asks Patroni to listen on');
+			if (!tools.patroni) return skipOrFail(ctx, missing('patroni', 'patroni'));
+			if (!tools.postgres) return skipOrFail(ctx, missing('postgres', 'postgresql-15'));
+			if (await portOpen('127.0.0.1', 5432)) return skipOrFail(ctx, 'something already listens on 127.0.0.1:5432, which the config asks Patroni to listen on');
 			const answers = example(name, nastyEnv);
 			// The validator connects to each etcd host and refuses ports already in
 			// use, so etcd gets stand-in listeners on its loopback addresses.
@@ -246,7 +248,7 @@ describe('patroni --validate-config', () => {
 	}
 
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
-		if (!tools.patroni) return ctx.skip(missing('patroni', 'patroni'));
+		if (!tools.patroni) return skipOrFail(ctx, missing('patroni', 'patroni'));
 		const answers = example('compact', nastyEnv);
 		const broken = toLoopback(fileOf(answers, 'node1', '/etc/patroni/config.yml').content).replace('bin_dir: /usr/lib/postgresql/15/bin', 'bin_dir: /nonexistent/bin');
 		const result = await run(tools.patroni, ['--validate-config', put('broken.yml', broken)]);
@@ -255,7 +257,7 @@ describe('patroni --validate-config', () => {
 	});
 
 	it('reads every password back unchanged with PyYAML, as Patroni does', async ctx => {
-		if (!tools.python3) return ctx.skip(missing('python3', 'python3-yaml'));
+		if (!tools.python3) return skipOrFail(ctx, missing('python3', 'python3-yaml'));
 		const answers = example('seed-topology', nastyEnv);
 		const path = put('config.yml', fileOf(answers, 'postgres1', '/etc/patroni/config.yml').content);
 		const script = 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))';
@@ -273,7 +275,7 @@ describe('patroni --validate-config', () => {
 describe('pgbackrest reads its configuration files', () => {
 	for (const name of examples) {
 		it(`loads repo.conf and pgbackrest.conf of ${name} without complaint`, async ctx => {
-			if (!tools.pgbackrest) return ctx.skip(missing('pgbackrest', 'pgbackrest'));
+			if (!tools.pgbackrest) return skipOrFail(ctx, missing('pgbackrest', 'pgbackrest'));
 			const answers = example(name, nastyEnv);
 			const repoHost = hostsWith(answers, 'backup')[0]!;
 			const repoPath = join(dir, `repo-${name}`);
@@ -295,7 +297,7 @@ describe('pgbackrest reads its configuration files', () => {
 	}
 
 	it('reads a value full of symbols back unchanged', async ctx => {
-		if (!tools.pgbackrest) return ctx.skip(missing('pgbackrest', 'pgbackrest'));
+		if (!tools.pgbackrest) return skipOrFail(ctx, missing('pgbackrest', 'pgbackrest'));
 		// pgBackRest redacts the cipher passphrase in its output, so the same
 		// text goes through the same parser as the value of repo1-path.
 		const answers = example('compact', nastyEnv);
@@ -327,7 +329,7 @@ describe('etcd forms a cluster from the rendered member files', () => {
 
 	for (const name of examples) {
 		it(`starts the ${name} members on loopback and they elect a leader`, async ctx => {
-			if (!tools.etcd) return ctx.skip(missing('etcd', 'etcd-server'));
+			if (!tools.etcd) return skipOrFail(ctx, missing('etcd', 'etcd-server'));
 			const answers = example(name, nastyEnv);
 			const members = hostsWith(answers, 'etcd');
 			// Each address:port gets a free port on its loopback address; each
@@ -375,11 +377,11 @@ describe('PostgreSQL and PgBouncer accept the owner through the rendered SCRAM v
 	});
 
 	it('logs in directly and through PgBouncer with the password, and refuses a wrong one', async ctx => {
-		for (const tool of ['initdb', 'postgres', 'psql'] as const) if (!tools[tool]) return ctx.skip(missing(tool, 'postgresql-15'));
-		if (!tools.pgbouncer) return ctx.skip(missing('pgbouncer', 'pgbouncer'));
-		if (!isRoot) return ctx.skip('needs root to run PostgreSQL and PgBouncer as the postgres user');
+		for (const tool of ['initdb', 'postgres', 'psql'] as const) if (!tools[tool]) return skipOrFail(ctx, missing(tool, 'postgresql-15'));
+		if (!tools.pgbouncer) return skipOrFail(ctx, missing('pgbouncer', 'pgbouncer'));
+		if (!isRoot) return skipOrFail(ctx, 'needs root to run PostgreSQL and PgBouncer as the postgres user');
 		const ids = await userIds('postgres');
-		if (!ids) return ctx.skip('there is no postgres user (postgresql-15 creates it)');
+		if (!ids) return skipOrFail(ctx, 'there is no postgres user (postgresql-15 creates it)');
 		const answers = example('seed-topology', nastyEnv);
 		const {owner, name: database} = answers.database;
 		const base = join(dir, 'scram');

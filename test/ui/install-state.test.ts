@@ -33,7 +33,16 @@ describe('reduceInstall over a recorded 9-host install', () => {
 		expect(state.finished).toHaveLength(counted);
 		expect(state.finished.map(l => l.id)).toEqual(state.finished.map((_, i) => i));
 		expect(state.finished.at(-1)).toMatchObject({kind: 'run', ok: true, text: 'install finished'});
-		expect(state.finished.find(l => l.kind === 'check')).toMatchObject({text: 'write through VIP:5000', ok: true});
+		expect(state.finished.filter(l => l.kind === 'check').map(l => [l.text, l.ok])).toEqual([
+			['etcd healthy on all members', true],
+			['Patroni: one leader, replicas streaming with no lag', true],
+			['write through 10.131.0.56:5000, read back through 10.131.0.56:5001', true],
+			['PgBouncer pool mode transaction', true],
+			['HAProxy: leader up on 5000, replicas up on 5001', true],
+			['pgBackRest check (archiving works)', true],
+			['pgBackRest lists a full backup', true],
+			['backup schedule installed on the repository', true],
+		]);
 	});
 
 	it('follows the running phase and step while the run is in progress', () => {
@@ -54,20 +63,23 @@ describe('reduceInstall over a recorded 9-host install', () => {
 
 describe('reduceInstall over a failed install', () => {
 	const state = replay(recording('install-9-hosts-failed'));
-	const failed = state.hosts.find(p => p.name === 'postgres3')!;
+	// Recorded with haproxy2 powered off during its packages step.
+	const failed = state.hosts.find(p => p.name === 'haproxy2')!;
 
 	it('marks the failing host with its command, error and output', () => {
 		expect(failed.status).toBe('failed');
-		expect(failed.failure).toMatchObject({phase: 'postgres-replicas', step: 'start patroni', command: 'systemctl start patroni'});
-		expect(failed.failure!.output.join('\n')).toContain('password authentication failed for user "replicator"');
+		expect(failed.failure).toMatchObject({phase: 'packages', step: 'packages haproxy keepalived procps', error: 'was ended by a signal (connection lost?)'});
+		// The recipe's script, cleaned to one line (cut at 400 characters, before its apt-get line).
+		expect(failed.failure!.command).toMatch(/^set -e\s+trap 'rm -f \/usr\/sbin\/policy-rc\.d' EXIT/);
+		expect(failed.failure!.output.join('\n')).toContain('Get:1 http://deb.debian.org/debian bookworm InRelease');
 	});
 
 	it('fails the phase and the run, and keeps the other hosts as they were', () => {
-		expect(state.phases.find(p => p.name === 'postgres-replicas')!.status).toBe('failed');
-		expect(state.phases.find(p => p.name === 'pgbouncer')!.status).toBe('pending');
+		expect(state.phases.find(p => p.name === 'packages')!.status).toBe('failed');
+		expect(state.phases.find(p => p.name === 'etcd')!.status).toBe('pending');
 		expect(state.result?.ok).toBe(false);
 		expect(state.steps.failed).toBe(1);
-		expect(state.hosts.find(p => p.name === 'postgres2')!.status).not.toBe('failed');
+		expect(state.hosts.find(p => p.name === 'haproxy1')!.status).not.toBe('failed');
 	});
 });
 
