@@ -3,7 +3,7 @@ import {answersSchema, type AnswersInput, type Role} from '../source/answers/sch
 import type {EngineEvent} from '../source/app/events.js';
 import type {WizardServices} from '../source/app/services.js';
 import {fakeTerminal} from './fake-terminal.js';
-import {seedSampleHosts, streamingSample} from './sample-install.js';
+import {seedSampleHosts, streamingSample} from './streaming-sample.js';
 
 /** What one run of the install screen benchmark measured. */
 export type InstallScreenBench = {

@@ -11,6 +11,7 @@ import type {ManagedFile} from '../../recipes/kit/managed-file.js';
 import {example, nastyEnv} from '../answers/fixtures.js';
 import {skipOrFail} from '../strict.js';
 import {findTool, freePort, portOpen, run, startDaemon, toLoopback, userIds, waitUntil, type Daemon} from './tool-helpers.js';
+import {hostsWithRole} from '../../source/answers/hosts.js';
 
 /*
  * The real tools' own checks of the rendered files of both examples, with
@@ -61,14 +62,13 @@ function fileOf(answers: Answers, host: string, path: string): ManagedFile {
 	return file;
 }
 
-const hostsWith = (answers: Answers, role: string) => answers.hosts.filter(h => h.roles.includes(role as never));
 
 describe('haproxy -c', () => {
 	for (const name of examples) {
 		it(`accepts haproxy.cfg of ${name}`, async ctx => {
 			if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
 			const answers = example(name, nastyEnv);
-			for (const host of hostsWith(answers, 'balancer')) {
+			for (const host of hostsWithRole(answers, 'balancer')) {
 				const path = put('haproxy.cfg', fileOf(answers, host.name, '/etc/haproxy/haproxy.cfg').content);
 				const result = await run(tools.haproxy, ['-c', '-f', path]);
 				expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -196,7 +196,7 @@ describe('keepalived --config-test', () => {
 		it(`accepts keepalived.conf of both balancers of ${name}`, async ctx => {
 			if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
 			const answers = example(name, nastyEnv);
-			for (const host of hostsWith(answers, 'balancer')) {
+			for (const host of hostsWithRole(answers, 'balancer')) {
 				const result = await configTest(fileOf(answers, host.name, '/etc/keepalived/keepalived.conf').content);
 				expect(result.stderr + result.stdout, host.name).toBe('');
 				expect(result.code === 0 || result.signal === 'SIGTERM', `exit ${result.code} ${result.signal}`).toBe(true);
@@ -232,12 +232,12 @@ describe('patroni --validate-config', () => {
 			const answers = example(name, nastyEnv);
 			// The validator connects to each etcd host and refuses ports already in
 			// use, so etcd gets stand-in listeners on its loopback addresses.
-			for (const host of hostsWith(answers, 'etcd')) {
+			for (const host of hostsWithRole(answers, 'etcd')) {
 				const server = createServer(socket => socket.destroy());
 				await new Promise<void>(resolve => server.listen(2379, toLoopback(host.ip), resolve));
 				listeners.push(server);
 			}
-			for (const host of hostsWith(answers, 'postgres')) {
+			for (const host of hostsWithRole(answers, 'postgres')) {
 				const path = put('config.yml', toLoopback(fileOf(answers, host.name, '/etc/patroni/config.yml').content));
 				const result = await run(tools.patroni, ['--validate-config', path]);
 				expect(result.stdout + result.stderr, host.name).toBe('');
@@ -277,7 +277,7 @@ describe('pgbackrest reads its configuration files', () => {
 		it(`loads repo.conf and pgbackrest.conf of ${name} without complaint`, async ctx => {
 			if (!tools.pgbackrest) return skipOrFail(ctx, missing('pgbackrest', 'pgbackrest'));
 			const answers = example(name, nastyEnv);
-			const repoHost = hostsWith(answers, 'backup')[0]!;
+			const repoHost = hostsWithRole(answers, 'backup')[0]!;
 			const repoPath = join(dir, `repo-${name}`);
 			mkdirSync(repoPath, {recursive: true});
 			const repo = fileOf(answers, repoHost.name, '/etc/pgbackrest/repo.conf').content.replace('repo1-path=/var/lib/pgbackrest', `repo1-path=${repoPath}`);
@@ -289,7 +289,7 @@ describe('pgbackrest reads its configuration files', () => {
 			expect(info.stdout).toContain(`stanza: ${answers.cluster.name}`);
 			expect(info.stdout).toContain('missing stanza path');
 
-			const node = fileOf(answers, hostsWith(answers, 'postgres')[0]!.name, '/etc/pgbackrest/pgbackrest.conf').content;
+			const node = fileOf(answers, hostsWithRole(answers, 'postgres')[0]!.name, '/etc/pgbackrest/pgbackrest.conf').content;
 			const help = await run(tools.pgbackrest, [`--config=${put('pgbackrest.conf', node)}`, ...common, 'help', 'archive-push', 'repo-host-config']);
 			expect(help.stderr, 'warnings about the node config').toBe('');
 			expect(help.stdout).toContain('current: /etc/pgbackrest/repo.conf');
@@ -331,7 +331,7 @@ describe('etcd forms a cluster from the rendered member files', () => {
 		it(`starts the ${name} members on loopback and they elect a leader`, async ctx => {
 			if (!tools.etcd) return skipOrFail(ctx, missing('etcd', 'etcd-server'));
 			const answers = example(name, nastyEnv);
-			const members = hostsWith(answers, 'etcd');
+			const members = hostsWithRole(answers, 'etcd');
 			// Each address:port gets a free port on its loopback address; each
 			// member's 127.0.0.1 listener gets its own, so the three can share this machine.
 			const mapped = new Map<string, string>();
