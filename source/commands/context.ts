@@ -1,3 +1,5 @@
+import type {Connector} from '../engine/connect.js';
+
 /** Flags every command may read; meow parses them in cli.tsx. */
 export type Flags = {
 	answers?: string;
@@ -14,8 +16,6 @@ export type Flags = {
 	writeAnswers?: string;
 	purge: boolean;
 };
-
-import type {Connector} from '../engine/connect.js';
 
 /** Where a command writes; tests pass their own. */
 export type Io = {

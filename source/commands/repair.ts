@@ -1,8 +1,4 @@
 import {applyCluster} from '../engine/install.js';
-import {connectSome} from '../engine/connect.js';
-import {judgeCluster} from '../health/judge.js';
-import {observeCluster} from '../health/observe.js';
-import {settledFindings} from '../health/verify.js';
 import {exitCodes} from '../errors.js';
 import type {Command} from './context.js';
 import {plainProgress} from './plain-progress.js';
@@ -17,16 +13,9 @@ import {resolveCluster} from './resolve-cluster.js';
 export const repair: Command = async (_args, flags, io) => {
 	const {answers, raw} = await resolveCluster(flags, io);
 	const emit = plainProgress(io, io.env['PGHA_VERBOSE'] === '1');
-	const result = await applyCluster({answers, raw, emit, env: io.env, mode: flags.check ? 'check' : 'apply', skipUnreachable: true, connect: io.connect});
-	const {connections, unreachable} = await connectSome(answers, answers.hosts, io.connect);
-	let live: string[] = [];
-	try {
-		// After a repair, give HAProxy and replication a moment to see the fixed state.
-		const findings = flags.check ? judgeCluster(answers, await observeCluster(answers, connections, unreachable)) : await settledFindings(answers, connections, 30_000, unreachable);
-		live = findings.filter(f => !f.ok).map(f => `${f.name}: ${f.evidence}`);
-	} finally {
-		for (const conn of connections.values()) conn.close();
-	}
+	// The health model judges on the run's own connections; after a repair HAProxy and replication get a moment to see the fixed state.
+	const result = await applyCluster({answers, raw, emit, env: io.env, mode: flags.check ? 'check' : 'apply', skipUnreachable: true, connect: io.connect, judge: {settleMs: flags.check ? 0 : 30_000}});
+	const live = (result.findings ?? []).filter(f => !f.ok).map(f => `${f.name}: ${f.evidence}`);
 	for (const line of live) io.out(`cluster: ${flags.check ? 'DRIFT' : 'still'} ${line}`);
 	const down = result.unreachable.length > 0 ? ` ${result.unreachable.join(', ')} did not answer and ${result.unreachable.length === 1 ? 'was' : 'were'} left alone.` : '';
 	if (flags.check) {

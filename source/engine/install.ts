@@ -5,7 +5,7 @@ import {hostsWithRole} from '../answers/hosts.js';
 import type {PhaseName, ScheduleOptions} from '../phases.js';
 import type {HostConnection} from '../transport/ssh.js';
 import type {Finding} from '../health/judge.js';
-import {verifyCluster} from '../health/verify.js';
+import {settledFindings, verifyCluster} from '../health/verify.js';
 import type {RunContext} from '../../recipes/kit/step.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
@@ -30,9 +30,14 @@ export type RunRequest = {
 	skipUnreachable?: boolean;
 	/** How to reach the hosts; SSH when absent. */
 	connect?: Connector;
+	/**
+	 * Judge the cluster's health after the phases, on the same connections
+	 * (repair): at once, or waiting up to `settleMs` for it to settle.
+	 */
+	judge?: {settleMs: number};
 };
 
-export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]};
+export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]; findings?: Finding[]};
 
 /** Patroni's leader and members as the first answering PostgreSQL node sees them; empty before Patroni runs. */
 async function livePatroni(answers: Answers, connections: Map<string, HostConnection>): Promise<ScheduleOptions> {
@@ -108,8 +113,9 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 			emit({type: 'phase-finished', phase: 'verify', ok: verified, at: Date.now()});
 			outcome.ok = verified;
 		}
+		const findings = request.judge ? await settledFindings(answers, connections, request.judge.settleMs, unreachable) : undefined;
 		emit({type: 'run-finished', ok: outcome.ok, changed: outcome.changed, unchanged: outcome.unchanged, logFile: log.path, at: Date.now()});
-		return {...outcome, logFile: log.path, verified, unreachable: [...unreachable.keys()]};
+		return {...outcome, logFile: log.path, verified, unreachable: [...unreachable.keys()], ...(findings ? {findings} : {})};
 	} finally {
 		for (const conn of connections.values()) conn.close();
 		await log.close();
