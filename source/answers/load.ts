@@ -24,7 +24,17 @@ export function parseAnswersText(text: string): {ok: true; value: unknown} | {ok
 			})),
 		};
 	}
-	const value: unknown = doc.toJS();
+	let value: unknown;
+	try {
+		// The yaml package stops expanding aliases past maxAliasCount and throws, so a
+		// "billion laughs" file is refused here instead of filling the memory.
+		value = doc.toJS({maxAliasCount: 100});
+	} catch (error) {
+		return {
+			ok: false,
+			problems: [{path: '(answer file)', message: `cannot be read: ${error instanceof Error ? error.message : String(error)}; write each value out instead of using many YAML aliases (*name)`}],
+		};
+	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value))
 		return {ok: false, problems: [{path: '(answer file)', message: 'must be a mapping of keys (version, cluster, hosts, ...); see `pgha schema`'}]};
 	return {ok: true, value};

@@ -61,6 +61,14 @@ export function checkRules(answers: Answers): Problem[] {
 	const {backup} = answers;
 	if (backups.length === 1 && backup.retentionDiff !== undefined && !backup.differential)
 		add('backup.retentionDiff', 'is set but no differential schedule is; set backup.differential or remove retentionDiff');
+	const {ssh} = answers;
+	if (!ssh.identityFile && !ssh.password && !ssh.agent)
+		add('ssh', 'gives no way to log in; set ssh.identityFile (a private key), ssh.agent: true (SSH_AUTH_SOCK) or ssh.password');
+
+	// Patroni refuses to start when a leader could lose its key while still retrying the DCS.
+	const {ttl, loopWait, retryTimeout} = answers.patroni;
+	if (loopWait + 2 * retryTimeout > ttl)
+		add('patroni', `loopWait (${loopWait}) + 2 × retryTimeout (${retryTimeout}) is ${loopWait + 2 * retryTimeout}, above ttl (${ttl}); Patroni needs loop_wait + 2 × retry_timeout <= ttl: raise ttl to ${loopWait + 2 * retryTimeout} or lower loopWait or retryTimeout`);
 	return problems;
 }
 

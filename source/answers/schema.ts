@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import {isValidCron} from './cron.js';
+import {reservedRoleNames, sqlReservedWords} from './sql-keywords.js';
 
 /**
  * The answer file: the one source of truth for the wizard, `install --answers`,
@@ -48,6 +49,34 @@ const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, {
 	message: 'must be a lower-case identifier: letters, digits and _, starting with a letter, at most 63 characters',
 });
 
+const notKeyword = (value: string) => !sqlReservedWords.has(value);
+const keywordMessage = {message: 'is an SQL keyword PostgreSQL refuses as a bare name; choose another name, e.g. aplicacion'};
+
+// pgha creates postgres and replicator itself; pg_ names belong to PostgreSQL.
+const databaseOwner = sqlIdentifier
+	.refine(notKeyword, keywordMessage)
+	.refine(v => v !== 'postgres' && v !== 'replicator', {
+		message: 'is a role pgha manages itself (superuser or replication); choose another owner, e.g. aplicacion',
+	})
+	.refine(v => !v.startsWith('pg_'), {message: 'starts with pg_, which PostgreSQL keeps for its own roles; choose another owner'})
+	.refine(v => !reservedRoleNames.has(v), {message: 'is a role name PostgreSQL keeps for itself; choose another owner'});
+
+const databaseName = sqlIdentifier
+	.refine(notKeyword, keywordMessage)
+	.refine(v => !['template0', 'template1', 'postgres'].includes(v), {
+		message: 'is a database PostgreSQL creates itself; choose another name, e.g. aplicacion',
+	});
+
+// Written into config lines and typed at prompts: control characters would end the line.
+// Under 4 characters a password cannot be told apart from ordinary log text to hide it.
+const loginSecret = z
+	.string()
+	.min(4, {message: 'must be at least 4 characters; use the full password'})
+	.refine(noControl, {message: 'contains a newline or control character; use printable characters only'});
+
+/** pgBackRest refuses repo1-retention-full and -diff above this. */
+export const maxRetention = 9_999_999;
+
 const cron = z.string().superRefine((value, ctx) => {
 	const why = isValidCron(value);
 	if (why) ctx.addIssue({code: 'custom', message: `is not a valid cron expression (${why}); e.g. "0 1 * * 0"`});
@@ -85,8 +114,8 @@ export const answersSchema = z
 				port: z.number().int().min(1).max(65535).default(22),
 				identityFile: z.string().min(1).optional().describe('Private key file; ~ is your home'),
 				agent: z.boolean().default(false).describe('Use the SSH agent (SSH_AUTH_SOCK)'),
-				password: z.string().min(1).optional().describe('SSH password, when there is no key'),
-				sudoPassword: z.string().min(1).optional().describe('sudo password for a non-root user without NOPASSWD'),
+				password: loginSecret.optional().describe('SSH password, when there is no key'),
+				sudoPassword: loginSecret.optional().describe('sudo password for a non-root user without NOPASSWD'),
 				hostKeys: z
 					.record(z.string(), z.string())
 					.optional()
@@ -137,8 +166,8 @@ export const answersSchema = z
 			.describe('Secrets; any value may be ${ENV_VAR}'),
 		database: z
 			.strictObject({
-				name: sqlIdentifier.default('aplicacion'),
-				owner: sqlIdentifier.default('aplicacion'),
+				name: databaseName.default('aplicacion'),
+				owner: databaseOwner.default('aplicacion'),
 			})
 			.default({name: 'aplicacion', owner: 'aplicacion'}),
 		pgbouncer: z
@@ -153,8 +182,18 @@ export const answersSchema = z
 				full: cron.default('0 1 * * 0').describe('When full backups run (cron, on the repository host)'),
 				differential: cron.optional().default('0 1 * * 1-6').describe('When differential backups run'),
 				incremental: cron.optional().describe('When incremental backups run'),
-				retentionFull: z.number().int().min(1, {message: 'must keep at least 1 full backup'}).default(3),
-				retentionDiff: z.number().int().min(1).optional(),
+				retentionFull: z
+					.number()
+					.int()
+					.min(1, {message: 'must keep at least 1 full backup'})
+					.max(maxRetention, {message: `must be at most ${maxRetention} (pgBackRest's limit)`})
+					.default(3),
+				retentionDiff: z
+					.number()
+					.int()
+					.min(1)
+					.max(maxRetention, {message: `must be at most ${maxRetention} (pgBackRest's limit)`})
+					.optional(),
 			})
 			.default({full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 3}),
 		patroni: z

@@ -33,8 +33,9 @@ export function separateSecrets(raw: AnswersInput): {shareable: AnswersInput; se
 	return {shareable: shareable as unknown as AnswersInput, secrets};
 }
 
+// No length floor: the schema refuses secrets under 4 characters, so every one it allows is hidden.
 /** Every secret value in resolved answers, for redaction. */
 export function secretValues(answers: {passwords: Record<string, string>; ssh?: {password?: string; sudoPassword?: string}}): string[] {
 	const values = [...Object.values(answers.passwords), answers.ssh?.password, answers.ssh?.sudoPassword];
-	return values.filter((v): v is string => typeof v === 'string' && v.length >= 4);
+	return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }

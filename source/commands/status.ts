@@ -1,4 +1,6 @@
+import {secretValues} from '../answers/secrets.js';
 import {connectSome} from '../engine/connect.js';
+import {redactValue, redactor} from '../engine/run-log.js';
 import {judgeCluster} from '../health/judge.js';
 import {observeCluster} from '../health/observe.js';
 import {formatStatus} from '../health/format.js';
@@ -10,8 +12,11 @@ export const status: Command = async (_args, flags, io) => {
 	const {answers} = await resolveCluster(flags, io);
 	const {connections, unreachable} = await connectSome(answers, answers.hosts, io.connect);
 	try {
-		const state = await observeCluster(answers, connections, unreachable);
-		const health = judgeCluster(answers, state);
+		// What the hosts report is printed, so it is redacted like a run's log.
+		const redact = redactor(secretValues(answers));
+		const observed = await observeCluster(answers, connections, unreachable);
+		const state = redactValue(observed, redact);
+		const health = redactValue(judgeCluster(answers, observed), redact);
 		io.out(flags.json ? JSON.stringify({...state, health}, null, 2) : formatStatus(state, health));
 		return 0;
 	} finally {

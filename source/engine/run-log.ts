@@ -10,6 +10,25 @@ export function redactor(secrets: readonly string[]): (line: string) => string {
 	return line => sorted.reduce((text, secret) => text.split(secret).join('***'), line);
 }
 
+/**
+ * A copy of a value with every string in it (keys too) redacted as the raw text.
+ * Redacting a JSON rendering instead would miss secrets with quotes or
+ * backslashes, which JSON escapes.
+ */
+export function redactValue<T>(value: T, redact: (text: string) => string): T {
+	if (typeof value === 'string') return redact(value) as T;
+	if (Array.isArray(value)) return value.map(item => redactValue(item, redact)) as T;
+	if (value !== null && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactValue(item, redact)])) as T;
+	return value;
+}
+
+/** Wraps a sink so every event reaches it with the secrets redacted. */
+export function redactedSink(secrets: readonly string[], sink: EventSink): EventSink {
+	const redact = redactor(secrets);
+	return event => sink(redactValue(event, redact));
+}
+
 /** The run's log file: every event, one timestamped line, secrets redacted. */
 export class RunLog {
 	readonly path: string;
@@ -45,7 +64,7 @@ export function loggedSink(cluster: string, secrets: readonly string[], env: Nod
 	const log = new RunLog(cluster, secrets, env);
 	const redact = redactor(secrets);
 	const emit: EventSink = event => {
-		const safe = JSON.parse(redact(JSON.stringify(event))) as EngineEvent;
+		const safe = redactValue(event, redact);
 		log.write(safe);
 		sink(safe);
 	};

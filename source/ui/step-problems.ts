@@ -51,7 +51,9 @@ export function judgeStep(state: WizardState, step: StepId): StepVerdict {
 	if (step === 'ssh' || step === 'review') own.push(...sshProblems(state));
 	if (step === 'hosts' || step === 'review') own.push(...hostProblems(state, fromRules));
 	if (step === 'passwords' || step === 'review') own.push(...passwordProblems(state));
-	const problems = [...fromRules, ...own];
+	// The wizard names the missing login field itself; the answer-file rule would say it twice.
+	const wizardSaysSsh = own.some(p => pathUnder(p.path, 'ssh'));
+	const problems = [...fromRules.filter(p => !(wizardSaysSsh && p.path === 'ssh')), ...own];
 	return {problems, input, ...(step === 'review' && result.ok ? {answers: result.answers} : {})};
 }
 

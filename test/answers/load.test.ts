@@ -80,3 +80,19 @@ describe('loadAnswersFile', () => {
 		if (!result.ok) expect(result.problems.map(p => p.path)).toContain('hosts[1].ip');
 	});
 });
+
+describe('YAML aliases', () => {
+	it('refuses a "billion laughs" file as a problem instead of throwing', () => {
+		const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+		for (let level = 1; level < 9; level++)
+			lines.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9).fill(`*${String.fromCharCode(96 + level)}`).join(', ')}]`);
+		const result = parseAnswersText(lines.join('\n'));
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.problems).toEqual([{path: '(answer file)', message: expect.stringMatching(/Excessive alias count.*instead of using many YAML aliases/)}]);
+	});
+
+	it('still reads a few aliases', () => {
+		const result = parseAnswersText('a: &x [1, 2]\nb: *x\n');
+		expect(result).toEqual({ok: true, value: {a: [1, 2], b: [1, 2]}});
+	});
+});

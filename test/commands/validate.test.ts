@@ -74,7 +74,26 @@ const cases: Case[] = [
 	{name: 'a database name with capitals', change: r => (r['database'].name = 'App-DB'), path: 'database.name'},
 	{name: 'a Patroni ttl below 20', change: r => (r['patroni'].ttl = 5), path: 'patroni.ttl'},
 	{name: 'a Patroni ttl as text', change: r => (r['patroni'].ttl = 'thirty'), path: 'patroni.ttl'},
+	{name: 'Patroni timings past ttl', change: r => (r['patroni'] = {ttl: 30, loopWait: 20, retryTimeout: 10}), path: 'patroni: loopWait (20)'},
+	{name: 'the postgres role as owner', change: r => (r['database'].owner = 'postgres'), path: 'database.owner'},
+	{name: 'a reserved word as owner', change: r => (r['database'].owner = 'user'), path: 'database.owner'},
+	{name: 'template1 as the database', change: r => (r['database'].name = 'template1'), path: 'database.name'},
+	{name: 'a sudo password with a newline', change: r => (r['ssh'].sudoPassword = 'Sudo-Pass\nroot'), path: 'ssh.sudoPassword'},
+	{name: 'no SSH login method', change: r => (r['ssh'] = {user: 'root'}), path: 'ssh: gives no way to log in'},
+	{name: 'a full retention above pgBackRest\'s limit', change: r => (r['backup'].retentionFull = 10_000_000), path: 'backup.retentionFull'},
+	{name: 'a YAML alias bomb', text: aliasBomb(), path: 'YAML aliases'},
 ];
+
+/** "Billion laughs": nine levels of nine aliases each, 9^9 strings once expanded. */
+function aliasBomb(): string {
+	const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+	for (let level = 1; level < 9; level++) {
+		const prev = String.fromCharCode(96 + level);
+		const name = String.fromCharCode(97 + level);
+		lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+	}
+	return `version: 1\n${lines.join('\n')}\n`;
+}
 
 let dir: string;
 beforeAll(async () => {

@@ -35,7 +35,7 @@ describe('renderPgbackrestRepo', () => {
 	it('keeps the differential retention and a non-default SSH port when given', () => {
 		const raw = exampleRaw('seed-topology');
 		raw['backup'] = {full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 2, retentionDiff: 6};
-		raw['ssh'] = {user: 'root', port: 2222};
+		raw['ssh'] = {...(raw['ssh'] as object), port: 2222};
 		const custom = answersFrom(raw);
 		const repo = parseIni(renderPgbackrestRepo(custom).content);
 		expect(repo['global']).toMatchObject({'repo1-retention-full': '2', 'repo1-retention-diff': '6'});

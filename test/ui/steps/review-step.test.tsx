@@ -28,7 +28,7 @@ describe('review step', () => {
 
 	it('shows the warnings of the answer-file rules', async () => {
 		let state: WizardState = reduceWizard(wizardAt('cluster'), {type: 'set-layout', layout: 'compact'});
-		state = {...state, step: 'review', network: {...state.network, vip: '10.20.0.100'}};
+		state = {...state, step: 'review', network: {...state.network, vip: '10.20.0.100'}, ssh: {...state.ssh, identityFile: '~/.ssh/id_ed25519'}};
 		for (const [i, host] of state.hosts.entries()) {
 			const ip = `10.20.0.${11 + i}`;
 			const ssh = sshSignature(state.ssh);
