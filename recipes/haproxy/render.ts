@@ -24,7 +24,9 @@ function healthCheck(role: 'primary' | 'replica'): string[] {
 		`tcp-check connect port ${ports.patroniApi}`,
 		`tcp-check send "OPTIONS /${role} HTTP/1.0\\r\\n\\r\\n"`,
 		'tcp-check expect rstring ^HTTP/1\\.[01]\\ 200',
-		'default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions',
+		// After a start or reload HAProxy counts every server UP until its first check, which fastinter brings within 200 ms
+		// (otherwise up to 3 s of writes could reach a replica); it also takes a failed leader out faster.
+		'default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions',
 	];
 }
 

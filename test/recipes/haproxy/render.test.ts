@@ -37,7 +37,7 @@ describe('renderHaproxy', () => {
 		expect(primary).toContain('tcp-check send "OPTIONS /primary HTTP/1.0\\r\\n\\r\\n"');
 		expect(replicas).toContain('tcp-check send "OPTIONS /replica HTTP/1.0\\r\\n\\r\\n"');
 		for (const body of [primary, replicas]) {
-			expect(body).toContain('default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions');
+			expect(body).toContain('default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions');
 			expect(body.filter(l => l.startsWith('server '))).toEqual([
 				'server postgres1 192.168.100.1:6432 maxconn 100 check port 8008',
 				'server postgres2 192.168.100.2:6432 maxconn 100 check port 8008',
