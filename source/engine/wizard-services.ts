@@ -6,14 +6,15 @@ import {alphanumericSecret, passwordWithSymbol} from '../answers/passwords.js';
 import {answersSchema, type AnswersInput} from '../answers/schema.js';
 import {listClusters} from '../answers/store.js';
 import {pghaHome} from '../paths.js';
-import {HostConnection} from '../transport/ssh.js';
+import type {HostConnection} from '../transport/ssh.js';
 import type {HostCheck, WizardServices} from '../app/services.js';
 import type {EngineEvent} from '../app/events.js';
-import {applyCluster} from './install.js';
 
 /** Logs into one host and reports what the wizard shows: reachable, credentials, OS, key, interfaces. */
 export async function checkHost(ip: string, ssh: AnswersInput['ssh'], signal?: AbortSignal): Promise<HostCheck> {
 	const settings = answersSchema.shape.ssh.parse(ssh ?? {});
+	// SSH loads when a host is first checked, not before the wizard's first frame.
+	const {HostConnection} = await import('../transport/ssh.js');
 	let conn: HostConnection | undefined;
 	try {
 		conn = await HostConnection.open({name: ip, ip}, settings, undefined, signal);
@@ -59,6 +60,7 @@ export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServ
 		generatePassword: kind => (kind === 'vrrp' ? alphanumericSecret(8) : kind === 'cipher' ? passwordWithSymbol(48) : passwordWithSymbol(24)),
 		savedClusters: async () => listClusters(env),
 		async install({answers, input}, onEvent: (event: EngineEvent) => void, signal) {
+			const {applyCluster} = await import('./install.js');
 			const outcome = await applyCluster({
 				answers,
 				raw: input,
