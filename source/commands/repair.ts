@@ -1,6 +1,4 @@
-import {secretValues} from '../answers/secrets.js';
 import {applyCluster} from '../engine/install.js';
-import {redactor} from '../engine/run-log.js';
 import {exitCodes} from '../errors.js';
 import type {Command} from './context.js';
 import {plainProgress} from './plain-progress.js';
@@ -17,9 +15,7 @@ export const repair: Command = async (_args, flags, io) => {
 	const emit = plainProgress(io, io.env['PGHA_VERBOSE'] === '1');
 	// The health model judges on the run's own connections; after a repair HAProxy and replication get a moment to see the fixed state.
 	const result = await applyCluster({answers, raw, emit, env: io.env, mode: flags.check ? 'check' : 'apply', skipUnreachable: true, connect: io.connect, judge: {settleMs: flags.check ? 0 : 30_000}});
-	// Events are redacted by the run; the findings' evidence comes straight from the hosts.
-	const redact = redactor(secretValues(answers));
-	const live = (result.findings ?? []).filter(f => !f.ok).map(f => redact(`${f.name}: ${f.evidence}`));
+	const live = (result.findings ?? []).filter(f => !f.ok).map(f => `${f.name}: ${f.evidence}`);
 	for (const line of live) io.out(`cluster: ${flags.check ? 'DRIFT' : 'still'} ${line}`);
 	const down = result.unreachable.length > 0 ? ` ${result.unreachable.join(', ')} did not answer and ${result.unreachable.length === 1 ? 'was' : 'were'} left alone.` : '';
 	if (flags.check) {

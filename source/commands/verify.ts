@@ -1,6 +1,4 @@
-import {secretValues} from '../answers/secrets.js';
 import {verifyOnly} from '../engine/install.js';
-import {redactedSink} from '../engine/run-log.js';
 import type {Command} from './context.js';
 import {plainProgress} from './plain-progress.js';
 import {resolveCluster} from './resolve-cluster.js';
@@ -8,8 +6,7 @@ import {resolveCluster} from './resolve-cluster.js';
 /** `pgha verify [--cluster NAME]`: proves the cluster works end to end; exit 1 if any check fails. */
 export const verify: Command = async (_args, flags, io) => {
 	const {answers} = await resolveCluster(flags, io);
-	// Check evidence is read from the hosts and may quote a config line holding a password.
-	const ok = await verifyOnly(answers, redactedSink(secretValues(answers), plainProgress(io)), io.connect);
+	const ok = await verifyOnly(answers, plainProgress(io), io.connect);
 	io.out(ok ? `pgha: cluster "${answers.cluster.name}" verified` : `pgha: cluster "${answers.cluster.name}" has failing checks`);
 	return ok ? 0 : 1;
 };

@@ -13,7 +13,7 @@ import {connectAll, connectSome, fingerprints, type Connector} from './connect.j
 import type {EventSink} from '../app/events.js';
 import {buildPhases} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
-import {loggedSink} from './run-log.js';
+import {loggedSink, redactedSink, redactValue} from './run-log.js';
 
 export type RunRequest = {
 	answers: Answers;
@@ -61,7 +61,7 @@ async function livePatroni(answers: Answers, connections: Map<string, HostConnec
  */
 export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	const {answers, env = process.env, mode = 'apply'} = request;
-	const {emit, log} = loggedSink(answers.cluster.name, secretValues(answers), env, request.emit);
+	const {emit, log, redact} = loggedSink(answers.cluster.name, secretValues(answers), env, request.emit);
 	const started = (phases: PhaseName[]) =>
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
 	const wantVerify = request.verify ?? mode === 'apply';
@@ -115,7 +115,8 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		}
 		const findings = request.judge ? await settledFindings(answers, connections, request.judge.settleMs, unreachable) : undefined;
 		emit({type: 'run-finished', ok: outcome.ok, changed: outcome.changed, unchanged: outcome.unchanged, logFile: log.path, at: Date.now()});
-		return {...outcome, logFile: log.path, verified, unreachable: [...unreachable.keys()], ...(findings ? {findings} : {})};
+		// Findings quote what hosts report, so they leave the run redacted like its events.
+		return {...outcome, logFile: log.path, verified, unreachable: [...unreachable.keys()], ...(findings ? {findings: redactValue(findings, redact)} : {})};
 	} finally {
 		for (const conn of connections.values()) conn.close();
 		await log.close();
@@ -125,11 +126,15 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 /** Each verify finding as a check event. */
 const checkEvents = (emit: EventSink) => (finding: Finding) => emit({type: 'check', ...finding, at: Date.now()});
 
-/** Runs only the verify checks against a cluster, reaching its hosts over SSH unless given another connector. */
+/**
+ * Runs only the verify checks against a cluster, reaching its hosts over SSH
+ * unless given another connector. Check evidence is read from the hosts and
+ * may quote a config line holding a password, so it is redacted like a run's events.
+ */
 export async function verifyOnly(answers: Answers, emit: EventSink, connect?: Connector): Promise<boolean> {
 	const connections = await connectAll(answers, answers.hosts, connect);
 	try {
-		return await verifyCluster(answers, connections, checkEvents(emit));
+		return await verifyCluster(answers, connections, checkEvents(redactedSink(secretValues(answers), emit)));
 	} finally {
 		for (const conn of connections.values()) conn.close();
 	}

@@ -60,7 +60,7 @@ export class RunLog {
  * Opens a run's log and wraps a sink so every event is redacted once and then
  * goes to both the log file and the caller.
  */
-export function loggedSink(cluster: string, secrets: readonly string[], env: NodeJS.ProcessEnv, sink: EventSink): {emit: EventSink; log: RunLog} {
+export function loggedSink(cluster: string, secrets: readonly string[], env: NodeJS.ProcessEnv, sink: EventSink): {emit: EventSink; log: RunLog; redact: (text: string) => string} {
 	const log = new RunLog(cluster, secrets, env);
 	const redact = redactor(secrets);
 	const emit: EventSink = event => {
@@ -68,5 +68,5 @@ export function loggedSink(cluster: string, secrets: readonly string[], env: Nod
 		log.write(safe);
 		sink(safe);
 	};
-	return {emit, log};
+	return {emit, log, redact};
 }
