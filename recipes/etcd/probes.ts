@@ -1,19 +1,26 @@
 import type {Answers} from '../../source/answers/schema.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
 import type {HostRun} from '../kit/step.js';
-import {ports} from '../kit/locations.js';
+import {locations, ports} from '../kit/locations.js';
+import {tlsPaths} from '../kit/tls-files.js';
 
 /** The client URL of an etcd member. */
-export const etcdEndpoint = (ip: string) => `http://${ip}:${ports.etcdClient}`;
+export const etcdEndpoint = (ip: string) => `https://${ip}:${ports.etcdClient}`;
 
-/** etcdctl against every member, v3 API. */
+/** Where an etcd host keeps the CA, its certificate and key (etcd's and etcdctl's). */
+export const etcdTls = tlsPaths(locations.etcdTlsDir, 'etcd');
+
+/** etcdctl's client certificate flags: etcd admits no client without one. */
+export const etcdctlTlsFlags = `--cacert=${etcdTls.ca} --cert=${etcdTls.cert} --key=${etcdTls.key}`;
+
+/** etcdctl against every member, v3 API, run on an etcd host. */
 export function etcdctl(answers: Answers, command: string): string {
 	const endpoints = hostsWithRole(answers, 'etcd').map(h => etcdEndpoint(h.ip)).join(',');
-	return `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} --command-timeout=5s ${command}`;
+	return `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} ${etcdctlTlsFlags} --command-timeout=5s ${command}`;
 }
 
 /** etcdctl against this host's own member only. */
-export const localEtcdctl = (command: string) => `ETCDCTL_API=3 etcdctl --endpoints=${etcdEndpoint('127.0.0.1')} --command-timeout=3s ${command}`;
+export const localEtcdctl = (ip: string, command: string) => `ETCDCTL_API=3 etcdctl --endpoints=${etcdEndpoint(ip)} ${etcdctlTlsFlags} --command-timeout=3s ${command}`;
 
 /** One member as etcd reports it: healthy or not, the leader or not. */
 export type EtcdMember = {endpoint: string; healthy: boolean; leader: boolean; dbSizeBytes?: number; error?: string};

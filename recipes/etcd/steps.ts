@@ -29,7 +29,7 @@ export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFil
 				await ctx.run('systemctl daemon-reload; systemctl enable --quiet etcd');
 				// --no-block: the first member's start would otherwise wait for the others' quorum.
 				await ctx.run(`systemctl ${how === 'restart' ? 'restart' : 'start'} --no-block etcd`);
-				await waitFor('etcd to answer on this member', async () => (await ctx.run(localEtcdctl('endpoint health'), {quiet: true, check: false})).code === 0, 120_000);
+				await waitFor('etcd to answer on this member', async () => (await ctx.run(localEtcdctl(host.ip, 'endpoint health'), {quiet: true, check: false})).code === 0, 120_000);
 			},
 		},
 		{

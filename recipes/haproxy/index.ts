@@ -1,6 +1,6 @@
 import type {Component} from '../kit/component.js';
 import {ports} from '../kit/locations.js';
-import {renderHaproxy} from './render.js';
+import {renderHaproxy, renderHaproxyTls} from './render.js';
 import {renderSysctl} from './sysctl.js';
 
 /** HAProxy on each balancer: VIP:5000 to the leader, VIP:5001 to the replicas. */
@@ -8,15 +8,15 @@ export const haproxy: Component = {
 	name: 'haproxy',
 	roles: ['balancer'],
 	packages: () => ['haproxy'],
-	files: answers => [renderHaproxy(answers), renderSysctl()],
-	services: answers => [
+	files: (answers, host, facts) => [...renderHaproxyTls(answers, host, facts.keys), renderHaproxy(answers, host), renderSysctl()],
+	services: (answers, host) => [
 		{
 			unit: 'haproxy',
 			description: 'HAProxy, routing to the primary and the replicas',
 			ports: [
 				{protocol: 'tcp', port: ports.readWrite, addresses: [answers.network.vip], purpose: 'read-write (primary)'},
 				{protocol: 'tcp', port: ports.readOnly, addresses: [answers.network.vip], purpose: 'read-only (replicas, round robin)'},
-				{protocol: 'tcp', port: ports.haproxyStats, addresses: ['*'], purpose: 'statistics page'},
+				{protocol: 'tcp', port: ports.haproxyStats, addresses: [host.ip], purpose: 'statistics page (HTTPS, user admin and a password)'},
 			],
 		},
 	],

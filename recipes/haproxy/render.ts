@@ -1,11 +1,16 @@
-import type {Answers} from '../../source/answers/schema.js';
+import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {locations, ports} from '../kit/locations.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
+import {certificateNames, hostKeys, type ClusterKeys} from '../../source/keys/cluster-keys.js';
 
 // PostgreSQL's SSLRequest (length 8, code 80877103). PgBouncer answers one byte,
-// "N" without TLS, so a reply proves the pooler itself works, not just its socket.
+// "S" when it is ready for TLS, so a reply proves the pooler itself works and
+// speaks TLS, not just that its socket is open.
 const sslRequest = '0000000804d2162f';
+
+/** HAProxy's TLS files: the CA it checks Patroni against, and the stats page's certificate and key in one PEM. */
+export const haproxyTls = {ca: `${locations.haproxyTlsDir}/ca.crt`, pem: `${locations.haproxyTlsDir}/stats.pem`} as const;
 
 /**
  * The health check of one listen section: PgBouncer on the node must answer,
@@ -19,19 +24,23 @@ function healthCheck(role: 'primary' | 'replica'): string[] {
 		'tcp-check comment "PgBouncer answers on the node"',
 		`tcp-check connect port ${ports.pgbouncer}`,
 		`tcp-check send-binary ${sslRequest}`,
-		'tcp-check expect binary 4e',
+		'tcp-check expect binary 53',
 		`tcp-check comment "Patroni reports the node as ${role}"`,
-		`tcp-check connect port ${ports.patroniApi}`,
+		// HTTPS, the certificate checked against the cluster CA (ca-file and verify on default-server).
+		`tcp-check connect port ${ports.patroniApi} ssl`,
 		`tcp-check send "OPTIONS /${role} HTTP/1.0\\r\\n\\r\\n"`,
 		'tcp-check expect rstring ^HTTP/1\\.[01]\\ 200',
 		// After a start or reload HAProxy counts every server UP until its first check, which fastinter brings within 200 ms
 		// (otherwise up to 3 s of writes could reach a replica); it also takes a failed leader out faster.
-		'default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions',
+		`default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions ca-file ${haproxyTls.ca} verify required`,
 	];
 }
 
-/** /etc/haproxy/haproxy.cfg, the same on both balancers. */
-export function renderHaproxy(answers: Answers): ManagedFile {
+/**
+ * /etc/haproxy/haproxy.cfg of one balancer. The stats page is HTTPS with a
+ * password, on the balancer's own address only (never the VIP).
+ */
+export function renderHaproxy(answers: Answers, host: HostAnswers): ManagedFile {
 	const {vip} = answers.network;
 	const servers = hostsWithRole(answers, 'postgres').map(
 		h => `server ${h.name} ${h.ip}:${ports.pgbouncer} maxconn 100 check port ${ports.patroniApi}`,
@@ -57,18 +66,37 @@ export function renderHaproxy(answers: Answers): ManagedFile {
 			'timeout connect 4s',
 			'timeout check 5s',
 		]),
-		...section('listen stats', ['mode http', `bind *:${ports.haproxyStats}`, 'stats enable', 'stats uri /']),
+		...section('listen stats', [
+			'mode http',
+			`bind ${host.ip}:${ports.haproxyStats} ssl crt ${haproxyTls.pem}`,
+			'stats enable',
+			'stats uri /',
+			'stats realm pgha',
+			// Single quotes: HAProxy expands nothing inside them, and the schema refuses a quote in this password.
+			`stats auth 'admin:${answers.passwords.haproxyStats ?? ''}'`,
+		]),
 		...section('listen primary', [`bind ${vip}:${ports.readWrite}`, ...healthCheck('primary'), ...servers]),
 		...section('listen replicas', [`bind ${vip}:${ports.readOnly}`, 'balance roundrobin', ...healthCheck('replica'), ...servers]),
 	].join('\n');
+	if (!answers.passwords.haproxyStats) throw new Error('the HAProxy stats password is made before rendering');
 	return {
 		path: locations.haproxyConfig,
 		owner: 'root',
 		group: 'root',
-		mode: 0o644,
+		mode: 0o600,
 		content,
-		secret: false,
+		secret: true,
 		service: 'haproxy',
 		onChange: 'reload',
 	};
+}
+
+/** The CA HAProxy checks Patroni's certificates against, and the stats page's certificate with its key. */
+export function renderHaproxyTls(answers: Answers, host: HostAnswers, keys: ClusterKeys): ManagedFile[] {
+	const pair = hostKeys(keys, host.name);
+	const common = {owner: 'root', group: 'root', service: 'haproxy', onChange: 'reload' as const};
+	return [
+		{...common, path: haproxyTls.ca, mode: 0o644, content: keys.caCert, secret: false},
+		{...common, path: haproxyTls.pem, mode: 0o600, content: `${pair.cert}${pair.key}`, secret: true, certificate: {caCert: keys.caCert, names: certificateNames(answers, host)}},
+	];
 }

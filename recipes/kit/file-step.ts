@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import {createTwoFilesPatch} from 'diff';
+import {certificateDrift} from './certificate-file.js';
 import type {ManagedFile} from './managed-file.js';
 import type {Step, StepContext} from './step.js';
 
@@ -16,9 +17,9 @@ export async function explainFile(ctx: StepContext, file: ManagedFile): Promise<
 	const want = `${file.owner}:${file.group}:${file.mode.toString(8)}`;
 	const meta = (await ctx.$({quiet: true, nothrow: true})`stat -c '%U:%G:%a' ${file.path} 2>/dev/null || echo missing`).stdout.trim();
 	if (meta === 'missing') return [`${file.path} is missing`];
-	const lines = meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`];
-	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
 	const live = (await ctx.conn.readFile(file.path)) ?? '';
+	const lines = [...(meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`]), ...(await certificateDrift(file, live))];
+	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
 	if (live === file.content) return lines;
 	const patch = createTwoFilesPatch(`${file.path} (on host)`, `${file.path} (from answers)`, live, file.content, '', '', {context: 1});
 	return [...lines, ...patch.split('\n').slice(2).filter(line => line !== '' && !line.startsWith('\\'))];

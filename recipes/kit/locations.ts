@@ -27,6 +27,15 @@ export const locations = {
 	pgbackrestRepoPath: '/var/lib/pgbackrest',
 	cronDir: '/etc/cron.d',
 	sshHostKey: '/etc/ssh/ssh_host_ed25519_key.pub',
+	// Each service keeps its own copy of the host's certificate, owned by its user.
+	etcdTlsDir: '/etc/etcd/tls',
+	postgresTlsDir: '/etc/patroni/tls',
+	haproxyTlsDir: '/etc/haproxy/tls',
+	pgbouncerTlsDir: '/etc/pgbouncer/tls',
+	pgbouncerHba: '/etc/pgbouncer/hba.conf',
+	// Environment for an operator's root shell: etcdctl and patronictl find the cluster without flags.
+	etcdProfile: '/etc/profile.d/pgha-etcd.sh',
+	patroniProfile: '/etc/profile.d/pgha-patroni.sh',
 } as const;
 
 /** TCP ports of the stack. */

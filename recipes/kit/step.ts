@@ -1,6 +1,7 @@
 import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {HostConnection, RunOptions, RunResult} from '../../source/transport/ssh.js';
 import type {RemoteShell} from './remote-shell.js';
+import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
 
 /** What preflight learned about one host. */
 export type HostFacts = {os: string; version: string; arch: string; interface: string; diskFreeMb: number};
@@ -11,6 +12,8 @@ export type SshIdentity = {userKey: string; hostKey: string};
 /** Shared by every step of a run: the answers, what earlier steps learned about each host, and the connections. */
 export type RunContext = {
 	answers: Answers;
+	/** The cluster's CA, host certificates and salts, prepared before the run. */
+	keys: ClusterKeys;
 	facts: Map<string, HostFacts>;
 	/** SSH identities by host name, gathered in the packages phase and used in the backup phase. */
 	identities: Map<string, SshIdentity>;

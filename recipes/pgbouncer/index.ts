@@ -1,18 +1,25 @@
 import type {Component} from '../kit/component.js';
 import {ports} from '../kit/locations.js';
-import {renderPgbouncerDropIn, renderPgbouncerIni, renderPgbouncerUserlist} from './render.js';
+import {tlsFiles} from '../kit/tls-files.js';
+import {pgbouncerTls, renderPgbouncerDropIn, renderPgbouncerHba, renderPgbouncerIni, renderPgbouncerUserlist} from './render.js';
 
 /** PgBouncer on every PostgreSQL node: the pool HAProxy routes clients to. */
 export const pgbouncer: Component = {
 	name: 'pgbouncer',
 	roles: ['postgres'],
 	packages: () => ['pgbouncer'],
-	files: (answers, host) => [renderPgbouncerIni(answers, host), renderPgbouncerUserlist(answers), renderPgbouncerDropIn()],
+	files: (answers, host, facts) => [
+		...tlsFiles(answers, host, facts.keys, pgbouncerTls, {user: 'postgres', group: 'postgres', service: 'pgbouncer'}),
+		renderPgbouncerIni(answers, host),
+		renderPgbouncerHba(answers),
+		renderPgbouncerUserlist(answers, facts.keys),
+		renderPgbouncerDropIn(),
+	],
 	services: (_answers, host) => [
 		{
 			unit: 'pgbouncer',
 			description: 'PgBouncer, pooling client connections to the local PostgreSQL',
-			ports: [{protocol: 'tcp', port: ports.pgbouncer, addresses: [host.ip, '127.0.0.1'], purpose: 'client connections'}],
+			ports: [{protocol: 'tcp', port: ports.pgbouncer, addresses: [host.ip, '127.0.0.1'], purpose: 'client connections over TLS, from the balancers only'}],
 		},
 	],
 };

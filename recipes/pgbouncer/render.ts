@@ -1,7 +1,13 @@
 import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {locations, ports} from '../kit/locations.js';
+import {hostsWithRole} from '../../source/answers/hosts.js';
 import {databaseOwnerVerifier} from '../postgres/scram.js';
+import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
+import {tlsPaths} from '../kit/tls-files.js';
+
+/** PgBouncer's own copy of the node's certificate: clients check it names the VIP. */
+export const pgbouncerTls = tlsPaths(locations.pgbouncerTlsDir, 'pgbouncer');
 
 /** /etc/pgbouncer/pgbouncer.ini: Debian's defaults for logs and pid, pgha's pool and SCRAM. */
 export function renderPgbouncerIni(answers: Answers, host: HostAnswers): ManagedFile {
@@ -18,8 +24,19 @@ export function renderPgbouncerIni(answers: Answers, host: HostAnswers): Managed
 		`listen_addr = ${host.ip},127.0.0.1`,
 		`listen_port = ${ports.pgbouncer}`,
 		`unix_socket_dir = ${locations.pgSocketDir}`,
-		'auth_type = scram-sha-256',
+		// Who may connect from where is in the hba file; the password check is SCRAM.
+		'auth_type = hba',
+		`auth_hba_file = ${locations.pgbouncerHba}`,
 		`auth_file = ${locations.pgbouncerUserlist}`,
+		// Clients must speak TLS (the hba file says hostssl as well); PgBouncer checks PostgreSQL's certificate too.
+		'client_tls_sslmode = require',
+		`client_tls_ca_file = ${pgbouncerTls.ca}`,
+		`client_tls_cert_file = ${pgbouncerTls.cert}`,
+		`client_tls_key_file = ${pgbouncerTls.key}`,
+		'client_tls_protocols = tlsv1.2,tlsv1.3',
+		// PostgreSQL is on loopback, which the certificate does not name: verify the CA, not the name.
+		'server_tls_sslmode = verify-ca',
+		`server_tls_ca_file = ${pgbouncerTls.ca}`,
 		`pool_mode = ${pool.poolMode}`,
 		`max_client_conn = ${pool.maxClientConn}`,
 		`default_pool_size = ${pool.defaultPoolSize}`,
@@ -39,8 +56,26 @@ export function renderPgbouncerIni(answers: Answers, host: HostAnswers): Managed
 	};
 }
 
+/**
+ * /etc/pgbouncer/hba.conf: the database owner, over TLS, only from the
+ * balancers (HAProxy connects from their own addresses), the application
+ * networks the answers list and the node itself; everything else is refused.
+ */
+export function renderPgbouncerHba(answers: Answers): ManagedFile {
+	const {name, owner} = answers.database;
+	const balancers = hostsWithRole(answers, 'balancer');
+	const content = [
+		`# Managed by pgha: who may reach PgBouncer in cluster ${answers.cluster.name}`,
+		...balancers.map(h => `hostssl ${name} ${owner} ${h.ip}/32 scram-sha-256`),
+		...answers.network.clientNetworks.map(cidr => `hostssl ${name} ${owner} ${cidr} scram-sha-256`),
+		`hostssl ${name} ${owner} 127.0.0.1/32 scram-sha-256`,
+		'',
+	].join('\n');
+	return {path: locations.pgbouncerHba, owner: 'postgres', group: 'postgres', mode: 0o640, content, secret: false, service: 'pgbouncer', onChange: 'reload'};
+}
+
 /** /etc/pgbouncer/userlist.txt: the owner's SCRAM verifier, never the password itself. */
-export function renderPgbouncerUserlist(answers: Answers): ManagedFile {
+export function renderPgbouncerUserlist(answers: Answers, keys: ClusterKeys): ManagedFile {
 	// The owner is a plain identifier and a verifier is base64 with `$:`, so
 	// neither needs escaping inside the double quotes.
 	return {
@@ -48,7 +83,7 @@ export function renderPgbouncerUserlist(answers: Answers): ManagedFile {
 		owner: 'postgres',
 		group: 'postgres',
 		mode: 0o600,
-		content: `"${answers.database.owner}" "${databaseOwnerVerifier(answers)}"\n`,
+		content: `"${answers.database.owner}" "${databaseOwnerVerifier(answers, keys)}"\n`,
 		secret: true,
 		service: 'pgbouncer',
 		onChange: 'reload',

@@ -3,8 +3,18 @@ import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {locations, ports} from '../kit/locations.js';
 import {backupHost, hostsWithRole} from '../../source/answers/hosts.js';
+import {tlsPaths} from '../kit/tls-files.js';
 
-/** The pg_hba rules: the cluster's own addresses only, SCRAM everywhere but the postgres peer. */
+/** Where a PostgreSQL node keeps the CA, its certificate and key: PostgreSQL, Patroni and PgBouncer (all run as postgres) share them. */
+export const postgresTls = tlsPaths(locations.postgresTlsDir, 'server');
+
+/**
+ * The pg_hba rules: each entry admits only what needs it. Clients reach
+ * PostgreSQL through PgBouncer on the same node (loopback); from the network
+ * only the other PostgreSQL nodes connect, over TLS: to replicate, and as the
+ * superuser for pg_rewind. The repository reaches the nodes over SSH, the
+ * balancers only PgBouncer, so neither is listed.
+ */
 export function pgHbaRules(answers: Answers): string[] {
 	const postgres = hostsWithRole(answers, 'postgres');
 	return [
@@ -13,8 +23,8 @@ export function pgHbaRules(answers: Answers): string[] {
 		'host all all 127.0.0.1/32 scram-sha-256',
 		// Patroni reads a rejoining node's own timeline over a local replication connection.
 		'host replication replicator 127.0.0.1/32 scram-sha-256',
-		...postgres.map(h => `host replication replicator ${h.ip}/32 scram-sha-256`),
-		...answers.hosts.map(h => `host all all ${h.ip}/32 scram-sha-256`),
+		...postgres.map(h => `hostssl replication replicator ${h.ip}/32 scram-sha-256`),
+		...postgres.map(h => `hostssl postgres postgres ${h.ip}/32 scram-sha-256`),
 	];
 }
 
@@ -25,7 +35,10 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 	const etcd = hostsWithRole(answers, 'etcd');
 	const hba = pgHbaRules(answers);
 	const superuser = {username: 'postgres', password: answers.passwords.superuser};
+	// Connections to another node (streaming, pg_rewind) check its certificate names its address.
+	const verified = {sslmode: 'verify-full', sslrootcert: postgresTls.ca};
 	const restore = `pgbackrest --stanza=${cluster} --delta restore`;
+	const archive = withBackup ? {archive_mode: 'on', archive_command: `pgbackrest --stanza=${cluster} archive-push %p`} : {archive_mode: 'off'};
 	return {
 		scope: cluster,
 		namespace: '/db/',
@@ -33,10 +46,16 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 		restapi: {
 			listen: `${host.ip}:${ports.patroniApi}`,
 			connect_address: `${host.ip}:${ports.patroniApi}`,
+			// HTTPS; every unsafe endpoint (switchover, restart, config) needs this user.
 			authentication: {username: 'patroni', password: answers.passwords.patroniApi},
+			certfile: postgresTls.cert,
+			keyfile: postgresTls.key,
+			cafile: postgresTls.ca,
 		},
-		// Debian's Patroni 3.0.2 speaks etcd's v3 API through this section.
-		etcd3: {hosts: etcd.map(h => `${h.ip}:${ports.etcdClient}`)},
+		// patronictl and Patroni's calls to other members check their certificates against the cluster CA.
+		ctl: {insecure: false, cacert: postgresTls.ca},
+		// Debian's Patroni 3.0.2 speaks etcd's v3 API through this section; etcd admits it by its certificate.
+		etcd3: {hosts: etcd.map(h => `${h.ip}:${ports.etcdClient}`), protocol: 'https', cacert: postgresTls.ca, cert: postgresTls.cert, key: postgresTls.key},
 		bootstrap: {
 			dcs: {
 				ttl: answers.patroni.ttl,
@@ -53,8 +72,7 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 						max_replication_slots: 10,
 						wal_keep_size: '512MB',
 						password_encryption: 'scram-sha-256',
-						archive_mode: withBackup ? 'on' : 'off',
-						...(withBackup ? {archive_command: `pgbackrest --stanza=${cluster} archive-push %p`} : {}),
+						...archive,
 					},
 				},
 			},
@@ -71,15 +89,23 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 			pgpass: locations.pgpass,
 			use_unix_socket: true,
 			authentication: {
-				replication: {username: 'replicator', password: answers.passwords.replication},
+				replication: {username: 'replicator', password: answers.passwords.replication, ...verified},
 				superuser,
 				// The validator requires a rewind user; the superuser is what Patroni
 				// uses when none is given, so this creates no extra role.
-				rewind: {...superuser},
+				rewind: {...superuser, ...verified},
 			},
 			parameters: {
 				unix_socket_directories: locations.pgSocketDir,
 				password_encryption: 'scram-sha-256',
+				ssl: 'on',
+				ssl_cert_file: postgresTls.cert,
+				ssl_key_file: postgresTls.key,
+				ssl_ca_file: postgresTls.ca,
+				ssl_min_protocol_version: 'TLSv1.2',
+				// Here as well as in the DCS: whoever could write the DCS could otherwise
+				// choose the command every primary runs; the local value wins.
+				...archive,
 			},
 			...(withBackup ? {recovery_conf: {restore_command: `pgbackrest --stanza=${cluster} archive-get %f "%p"`}} : {}),
 			create_replica_methods: withBackup ? ['pgbackrest', 'basebackup'] : ['basebackup'],
@@ -105,5 +131,18 @@ export function renderPatroni(answers: Answers, host: HostAnswers): ManagedFile 
 		secret: true,
 		service: 'patroni',
 		onChange: 'reload',
+	};
+}
+
+/** /etc/profile.d/pgha-patroni.sh: a root shell's `patronictl list` finds this node's configuration, no flags. */
+export function renderPatroniProfile(answers: Answers): ManagedFile {
+	return {
+		path: locations.patroniProfile,
+		owner: 'root',
+		group: 'root',
+		mode: 0o644,
+		content: `# Managed by pgha: patronictl for cluster ${answers.cluster.name}\nexport PATRONICTL_CONFIG_FILE=${locations.patroniConfig}\n`,
+		secret: false,
+		onChange: 'none',
 	};
 }

@@ -1,19 +1,12 @@
 import {createHash, createHmac, pbkdf2Sync} from 'node:crypto';
 import type {Answers} from '../../source/answers/schema.js';
+import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
 
 /** PostgreSQL's default SCRAM iteration count. */
 export const scramIterations = 4096;
 
 const hmac = (key: Buffer, data: string | Buffer) => createHmac('sha256', key).update(data).digest();
 
-/**
- * A salt derived from the password and where it is used, so rendering stays a
- * pure function: the same answers always give the same verifier, and the same
- * password gets a different salt in another cluster or for another user.
- */
-export function deterministicSalt(password: string, cluster: string, user: string): Buffer {
-	return hmac(Buffer.from(password, 'utf8'), `pgha:${cluster}:${user}`).subarray(0, 16);
-}
 
 /**
  * A PostgreSQL SCRAM-SHA-256 verifier (RFC 5802, RFC 7677), in the form
@@ -32,10 +25,13 @@ export function scramSha256Verifier(password: string, salt: Buffer, iterations =
 /**
  * The verifier of the database owner. PgBouncer's userlist holds it and the
  * install sets the role's password to this same text, so PgBouncer can log in
- * to PostgreSQL with the keys the client proved.
+ * to PostgreSQL with the keys the client proved. Its salt is random, made once
+ * and kept with the cluster's keys: a guess at the password costs the full
+ * 4096 rounds, and rendering stays pure because the salt is an input.
  */
-export function databaseOwnerVerifier(answers: Answers): string {
+export function databaseOwnerVerifier(answers: Answers, keys: ClusterKeys): string {
 	const {owner} = answers.database;
-	const password = answers.passwords.app;
-	return scramSha256Verifier(password, deterministicSalt(password, answers.cluster.name, owner));
+	const salt = keys.scramSalts[owner];
+	if (!salt) throw new Error(`no SCRAM salt was prepared for ${owner}`);
+	return scramSha256Verifier(answers.passwords.app, Buffer.from(salt, 'base64'));
 }

@@ -8,6 +8,7 @@ import {serviceStep} from '../kit/service-step.js';
 import {waitFor} from '../kit/wait-for.js';
 import {isPrimary, patroniMembers, psql} from './probes.js';
 import {databaseOwnerVerifier} from './scram.js';
+import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
 
 /** Debian's postgresql package would otherwise create and start a `main` cluster beside Patroni's; written before the packages install. */
 export const noMainCluster: ManagedFile = {path: locations.pgCreateClusterConf, owner: 'root', group: 'root', mode: 0o644, secret: false, content: 'create_main_cluster = false\n'};
@@ -36,10 +37,10 @@ export function patroniSteps(host: HostAnswers, files: ManagedFile[]): Step[] {
 }
 
 /** The application database and its owner, made on whichever node is the primary. */
-export function databaseStep(answers: Answers): Step {
+export function databaseStep(answers: Answers, keys: ClusterKeys): Step {
 	const {name, owner} = answers.database;
 	// The owner's password is set as the same SCRAM verifier PgBouncer holds, so PgBouncer can log in with the client's keys.
-	const verifier = databaseOwnerVerifier(answers);
+	const verifier = databaseOwnerVerifier(answers, keys);
 	return {
 		name: `database ${name} owned by ${owner}`,
 		async check(ctx) {

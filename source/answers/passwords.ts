@@ -31,6 +31,7 @@ export type GeneratedPasswords = {
 	patroniApi: string;
 	vrrp: string;
 	backupCipher: string;
+	haproxyStats: string;
 };
 
 /** Strong passwords for every secret of the answer file; vrrp is 8 characters (Keepalived reads no more). */
@@ -42,5 +43,6 @@ export function generatePasswords(random: RandomInt = randomInt): GeneratedPassw
 		patroniApi: passwordWithSymbol(24, random),
 		vrrp: alphanumericSecret(8, random),
 		backupCipher: passwordWithSymbol(48, random),
+		haproxyStats: passwordWithSymbol(24, random),
 	};
 }

@@ -138,6 +138,14 @@ export const answersSchema = z
 				.regex(/^[a-zA-Z0-9_.-]{1,15}$/, {message: 'is not an interface name'})
 				.optional()
 				.describe('Interface that carries the VIP; found on the hosts when left out'),
+			clientNetworks: z
+				.array(
+					z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/, {
+						message: 'is not an IPv4 network; write an address and a prefix length, e.g. 192.168.10.0/24',
+					}),
+				)
+				.default([])
+				.describe('Application networks that may also reach PgBouncer on the nodes directly (libpq multi-host), over TLS; the VIP needs none'),
 		}),
 		passwords: z
 			.strictObject({
@@ -162,8 +170,20 @@ export const answersSchema = z
 				backupCipher: strongPassword
 					.refine(v => v.length >= 20, {message: 'must be at least 20 characters (it encrypts every backup)'})
 					.describe('pgBackRest repository encryption passphrase (aes-256-cbc)'),
+				// HAProxy reads it inside single quotes, where nothing escapes a quote.
+				haproxyStats: strongPassword
+					.refine(v => !v.includes("'"), {message: "must not contain a single quote (')"})
+					.optional()
+					.describe('HAProxy stats page (user admin); generated and saved at install when left out'),
 			})
 			.describe('Secrets; any value may be ${ENV_VAR}'),
+		tls: z
+			.strictObject({
+				caCert: z.string().min(1).describe('PEM file of your own CA certificate; pgha makes one per cluster when left out'),
+				caKey: z.string().min(1).describe('PEM file of that CA\'s private key (RSA or EC), read at each run, never copied to a host'),
+			})
+			.optional()
+			.describe('Your own certificate authority for the cluster\'s TLS'),
 		database: z
 			.strictObject({
 				name: databaseName.default('aplicacion'),
@@ -212,7 +232,7 @@ export type Answers = z.output<typeof answersSchema>;
 /** Answers as written in a file, defaults optional. */
 export type AnswersInput = z.input<typeof answersSchema>;
 
-export const secretKeys = ['superuser', 'replication', 'app', 'patroniApi', 'vrrp', 'backupCipher'] as const;
+export const secretKeys = ['superuser', 'replication', 'app', 'patroniApi', 'vrrp', 'backupCipher', 'haproxyStats'] as const;
 export type SecretKey = (typeof secretKeys)[number];
 
 /** The answer file's JSON Schema (draft 2020-12), derived from the zod schema. */

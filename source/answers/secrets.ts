@@ -9,6 +9,7 @@ export const secretFields = [
 	{path: ['passwords', 'patroniApi'], variable: 'PGHA_PATRONI_API_PASSWORD'},
 	{path: ['passwords', 'vrrp'], variable: 'PGHA_VRRP_PASSWORD'},
 	{path: ['passwords', 'backupCipher'], variable: 'PGHA_BACKUP_CIPHER'},
+	{path: ['passwords', 'haproxyStats'], variable: 'PGHA_HAPROXY_STATS_PASSWORD'},
 	{path: ['ssh', 'password'], variable: 'PGHA_SSH_PASSWORD'},
 	{path: ['ssh', 'sudoPassword'], variable: 'PGHA_SUDO_PASSWORD'},
 ] as const;
@@ -35,7 +36,7 @@ export function separateSecrets(raw: AnswersInput): {shareable: AnswersInput; se
 
 // No length floor: the schema refuses secrets under 4 characters, so every one it allows is hidden.
 /** Every secret value in resolved answers, for redaction. */
-export function secretValues(answers: {passwords: Record<string, string>; ssh?: {password?: string; sudoPassword?: string}}): string[] {
+export function secretValues(answers: {passwords: Record<string, string | undefined>; ssh?: {password?: string; sudoPassword?: string}}): string[] {
 	const values = [...Object.values(answers.passwords), answers.ssh?.password, answers.ssh?.sudoPassword];
 	return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }

@@ -30,7 +30,8 @@ export async function wizard(io: Io): Promise<WizardEnd> {
 			if (result.ok) {
 				// Printed after the app leaves so the long multi-host URLs copy without terminal wrapping.
 				const {labelledConnectionStrings} = await import('../plan/connection-strings.js');
-				for (const {label, url} of labelledConnectionStrings(result.answers)) io.out(`${label}: ${url}`);
+				const {caCertPath} = await import('../keys/store.js');
+				for (const {label, url} of labelledConnectionStrings(result.answers, caCertPath(result.answers, io.env))) io.out(`${label}: ${url}`);
 			}
 			if (!result.ok) io.err(`pgha: install ${result.stopped ? 'stopped' : 'failed'}. Full log: ${result.logFile}\n  Run \`pgha install --cluster ${result.answers.cluster.name}\` to carry on.`);
 			return {kind: 'exit', code: result.ok ? 0 : 1};

@@ -14,6 +14,8 @@ import type {EventSink} from '../app/events.js';
 import {buildPhases} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
 import {loggedSink, redactedSink, redactValue} from './run-log.js';
+import type {ClusterKeys} from '../keys/cluster-keys.js';
+import {completeAnswers, prepareKeys} from '../keys/store.js';
 
 export type RunRequest = {
 	answers: Answers;
@@ -60,7 +62,9 @@ async function livePatroni(answers: Answers, connections: Map<string, HostConnec
  * secrets are redacted from both.
  */
 export async function applyCluster(request: RunRequest): Promise<RunResult> {
-	const {answers, env = process.env, mode = 'apply'} = request;
+	const {env = process.env, mode = 'apply'} = request;
+	// Passwords pgha generates (HAProxy's stats page) are made first, so they are redacted like the rest.
+	const {answers, raw} = completeAnswers(request.answers, request.raw, env);
 	const {emit, log, redact} = loggedSink(answers.cluster.name, secretValues(answers), env, request.emit);
 	const started = (phases: PhaseName[]) =>
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
@@ -74,6 +78,13 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	};
 	let connections = new Map<string, HostConnection>();
 	try {
+		let keys: ClusterKeys;
+		try {
+			// A drift check renews nothing on disk: what it would renew shows as a certificate that differs.
+			keys = (await prepareKeys(answers, env, {persist: mode === 'apply'})).keys;
+		} catch (error) {
+			return refuse('cluster keys', error instanceof Error ? error.message : String(error));
+		}
 		let unreachable = new Map<string, string>();
 		try {
 			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers, answers.hosts, request.connect));
@@ -93,13 +104,13 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		const phases = buildPhases(answers, {...live, ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
 		started([...phases.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
-		const context: RunContext = {answers, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal};
+		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal};
 		const [preflight, ...rest] = phases;
 		let outcome = await runPhases(preflight ? [preflight] : [], context, emit, mode);
 		if (outcome.ok) {
 			if (mode === 'apply') {
 				// Saved once preflight passed, so a failed install can be resumed with --cluster.
-				saveCluster({...request.raw, ssh: {...request.raw.ssh, hostKeys: {...request.raw.ssh?.hostKeys, ...fingerprints(connections)}}} as AnswersInput, env);
+				saveCluster({...raw, ssh: {...raw.ssh, hostKeys: {...raw.ssh?.hostKeys, ...fingerprints(connections)}}} as AnswersInput, env);
 				recordHostKeys(answers.cluster.name, fingerprints(connections), env);
 			}
 			const more = await runPhases(rest, context, emit, mode);

@@ -31,9 +31,9 @@ export type Phase = {
 };
 
 /** A component's rendered files on a host, with the interface preflight found. */
-function files(component: Component, answers: Answers, host: HostAnswers, run: Pick<RunContext, 'facts'>) {
+function files(component: Component, answers: Answers, host: HostAnswers, run: Pick<RunContext, 'facts' | 'keys'>) {
 	const iface = answers.network.interface ?? run.facts.get(host.name)?.interface ?? 'eth0';
-	return componentFiles(component, answers, host, {interface: iface});
+	return componentFiles(component, answers, host, {interface: iface, keys: run.keys});
 }
 
 /** The steps each host phase runs: which components' steps, in what order. */
@@ -50,7 +50,7 @@ function stepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers): Phase['s
 			// pgBackRest's node config first: Patroni archives and clones through it.
 			return (host, run) => [...nodeFiles(answers, host).map(fileStep), ...patroniSteps(host, files(postgres, answers, host, run))];
 		case 'pgbouncer':
-			return (host, run) => [databaseStep(answers), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
+			return (host, run) => [databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
 		case 'balancers':
 			return (host, run) => [...haproxySteps(files(haproxy, answers, host, run)), ...keepalivedSteps(answers, files(keepalived, answers, host, run))];
 		case 'backup':

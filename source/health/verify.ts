@@ -5,6 +5,7 @@ import {shQuote} from '../transport/quote.js';
 import {ports} from '../../recipes/kit/locations.js';
 import {waitFor} from '../../recipes/kit/wait-for.js';
 import {pgbackrest} from '../../recipes/pgbackrest/probes.js';
+import {postgresTls} from '../../recipes/postgres/render.js';
 import {judgeCluster, type Finding} from './judge.js';
 import {observeCluster} from './observe.js';
 
@@ -55,12 +56,14 @@ export async function verifyCluster(answers: Answers, connections: ReadonlyMap<s
 			name: `write through ${vip}:${ports.readWrite}, read back through ${vip}:${ports.readOnly}`,
 			run: async () => {
 				const marker = `verify-${Date.now()}`;
-				const primary = `host=${vip} port=${ports.readWrite}`;
+				// As an application connects: TLS, the certificate checked against the cluster CA and the VIP's name.
+				const tls = `sslmode=verify-full sslrootcert=${postgresTls.ca}`;
+				const primary = `host=${vip} port=${ports.readWrite} ${tls}`;
 				await asOwner(node, answers, primary, `create table if not exists pgha_verify (id bigserial primary key, note text not null, at timestamptz not null default now())`);
 				const id = await asOwner(node, answers, primary, `insert into pgha_verify (note) values ('${marker}') returning id`);
 				let seen = '';
 				await waitFor('the row to reach a replica', async () => {
-					seen = await asOwner(node, answers, `host=${vip} port=${ports.readOnly}`, `select pg_is_in_recovery() || ' ' || count(*) from pgha_verify where note = '${marker}'`);
+					seen = await asOwner(node, answers, `host=${vip} port=${ports.readOnly} ${tls}`, `select pg_is_in_recovery() || ' ' || count(*) from pgha_verify where note = '${marker}'`);
 					return seen === 'true 1';
 				}, 30_000);
 				return `row ${id} written on the primary, read on a replica (in recovery: ${seen.split(' ')[0]})`;

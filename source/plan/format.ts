@@ -35,9 +35,10 @@ export function formatPlan(plan: Plan): string {
 		'Connect',
 		`  read-write: ${connections.readWrite}`,
 		`  read-only:  ${connections.readOnly}`,
-		'  without the VIP (libpq picks a node through PgBouncer):',
-		`    ${connections.libpqReadWrite}`,
-		`    ${connections.libpqReadOnly}`,
+		...(connections.libpqReadWrite && connections.libpqReadOnly
+			? ['  without the VIP, from network.clientNetworks (libpq picks a node through PgBouncer):', `    ${connections.libpqReadWrite}`, `    ${connections.libpqReadOnly}`]
+			: []),
+		'  Closed by TLS: every port needs the cluster CA (sslrootcert: ca.crt beside the saved cluster, or tls.caCert).',
 	);
 	if (plan.warnings.length > 0) out.push('', 'Warnings', ...plan.warnings.map(w => `  - ${w}`));
 	return `${out.join('\n')}\n`;

@@ -5,6 +5,7 @@ import {schedulePhases, verifyPhase, type PhaseName} from '../phases.js';
 import type {ComponentService, ServicePort} from '../../recipes/kit/component.js';
 import {hostFiles, hostServices, packagesFor} from '../../recipes/index.js';
 import {connectionStrings, type ConnectionStrings} from './connection-strings.js';
+import {placeholderKeys} from '../keys/cluster-keys.js';
 
 /** A file install writes; its content is never part of the plan. */
 export type PlanFile = {path: string; owner: string; group: string; mode: string; secret: boolean; service?: string};
@@ -44,8 +45,10 @@ export type Plan = {
 const octal = (mode: number) => mode.toString(8).padStart(4, '0');
 
 /** What install would do: per host roles, packages, files and services; the phases; quorum; warnings. Pure. */
-export function buildPlan(answers: Answers): Plan {
-	const facts = {interface: answers.network.interface ?? 'eth0'};
+export function buildPlan(given: Answers): Plan {
+	// The stats password and the keys are made by the run; the plan lists files, never their text.
+	const answers = {...given, passwords: {...given.passwords, haproxyStats: given.passwords.haproxyStats ?? 'made-at-install'}};
+	const facts = {interface: answers.network.interface ?? 'eth0', keys: placeholderKeys(answers)};
 	const etcd = hostsWithRole(answers, 'etcd').length;
 	return {
 		cluster: answers.cluster.name,

@@ -14,6 +14,8 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 		if (key.return || input === 'q' || key.escape || (key.ctrl && input === 'c')) props.onLeave();
 	}, props.active ?? true);
 	const cluster = answers.cluster.name;
+	const caFile = answers.tls?.caCert ?? props.answersFile.replace(/\.json$/, '.keys/ca.crt');
+	const balancers = answers.hosts.filter(h => h.roles.includes('balancer'));
 	return (
 		<Box flexDirection="column">
 			<Text bold color="green">
@@ -21,7 +23,7 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 			</Text>
 			<Box flexDirection="column" marginTop={1}>
 				<Text bold>Connect as {answers.database.owner} to database {answers.database.name}</Text>
-				{labelledConnectionStrings(answers).map(connection => (
+				{labelledConnectionStrings(answers, caFile).map(connection => (
 					<Box key={connection.url} flexDirection="column" marginLeft={2}>
 						<Text dimColor>{connection.label}</Text>
 						<Text color="cyan">{connection.url}</Text>
@@ -31,6 +33,9 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 					<Text dimColor>
 						The password of {answers.database.owner} is PGHA_APP_PASSWORD in {props.answersFile.replace(/\.json$/, '.secrets.json')} (readable only by you).
 					</Text>
+				</Box>
+				<Box marginLeft={2}>
+					<Text dimColor>Every port speaks TLS; clients check the server against the cluster CA {caFile}.</Text>
 				</Box>
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
@@ -47,7 +52,9 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 				<Text bold>Next</Text>
 				<Text>  pgha verify --cluster {cluster}   write through the VIP, read from a replica, check backups</Text>
 				<Text>  pgha status --cluster {cluster}   members, leader, lag and the VIP holder</Text>
-				<Text>  HAProxy statistics: http://{answers.network.vip}:{ports.haproxyStats}/</Text>
+				<Text>
+					{'  '}HAProxy statistics (user admin, PGHA_HAPROXY_STATS_PASSWORD): {balancers.map(h => `https://${h.ip}:${ports.haproxyStats}/`).join('  ')}
+				</Text>
 			</Box>
 			{props.active === false ? null : (
 				<Box marginTop={1}>

@@ -82,6 +82,7 @@ const placeholderPasswords: AnswersInput['passwords'] = {
 	patroniApi: 'Placeholder-Passw0rd',
 	vrrp: 'placehol',
 	backupCipher: 'Placeholder-Passw0rd-Cipher',
+	haproxyStats: 'Placeholder-Passw0rd',
 };
 
 /** The backup schedule the answer file will actually give, schema defaults included; undefined while invalid. */

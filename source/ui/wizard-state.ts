@@ -13,6 +13,7 @@ export const secretKinds: Record<SecretKey, PasswordKind> = {
 	patroniApi: 'strong',
 	vrrp: 'vrrp',
 	backupCipher: 'cipher',
+	haproxyStats: 'strong',
 };
 
 /** A fresh wizard on the cluster step with the seed layout; `generate` fills the generated passwords. */

@@ -16,6 +16,7 @@ export const secretLabels: Record<SecretKey, {label: string; rule: string}> = {
 	replication: {label: 'Replication', rule: 'user replicator · 12+ characters, 3 kinds'},
 	app: {label: 'Application owner', rule: 'owns the database · 12+ characters, 3 kinds'},
 	patroniApi: {label: 'Patroni REST API', rule: 'switchover and restart · 12+ characters, 3 kinds'},
+	haproxyStats: {label: 'HAProxy stats page', rule: 'user admin · 12+ characters, 3 kinds, no single quote'},
 	vrrp: {label: 'Keepalived VRRP', rule: '6 to 8 letters, digits or @%+=:,./_-'},
 	backupCipher: {label: 'Backup encryption', rule: 'encrypts every backup · 20+ characters'},
 };
