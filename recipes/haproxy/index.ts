@@ -7,7 +7,8 @@ import {renderSysctl} from './sysctl.js';
 export const haproxy: Component = {
 	name: 'haproxy',
 	roles: ['balancer'],
-	packages: () => ['haproxy'],
+	// socat: pgha reads HAProxy's state from its admin socket.
+	packages: () => ['haproxy', 'socat'],
 	files: (answers, host, facts) => [...renderHaproxyTls(answers, host, facts.keys), renderHaproxy(answers, host), renderSysctl()],
 	services: (answers, host) => [
 		{

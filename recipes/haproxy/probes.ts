@@ -1,12 +1,12 @@
 import type {HostRun} from '../kit/step.js';
-import {ports} from '../kit/locations.js';
+import {locations} from '../kit/locations.js';
 
 /** One server line of HAProxy's stats: listener primary (5000) or replicas (5001), and its state (UP, DOWN, ...). */
 export type HaproxyServer = {listener: string; server: string; status: string};
 
-/** What HAProxy on a balancer reports of its servers, from the stats page's CSV. */
+/** What HAProxy on a balancer reports of its servers, as CSV from its admin socket (root only; the stats page needs a password). */
 export async function haproxyServers(run: HostRun): Promise<HaproxyServer[]> {
-	const csv = await run(`exec 3<>/dev/tcp/127.0.0.1/${ports.haproxyStats} && printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`, {quiet: true, check: false});
+	const csv = await run(`echo 'show stat' | socat -t 2 stdio unix-connect:${locations.haproxySocket}`, {quiet: true, check: false});
 	return csv.stdout
 		.split('\n')
 		.map(line => line.split(','))

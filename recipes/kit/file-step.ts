@@ -20,6 +20,8 @@ export async function explainFile(ctx: StepContext, file: ManagedFile): Promise<
 	const live = (await ctx.conn.readFile(file.path)) ?? '';
 	const lines = [...(meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`]), ...(await certificateDrift(file, live))];
 	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
+	// A certificate's base64 says nothing to a reader; its problems above do.
+	if (file.certificate) return lines.length > 0 ? lines : [`${file.path} is another certificate than the cluster's own`];
 	if (live === file.content) return lines;
 	const patch = createTwoFilesPatch(`${file.path} (on host)`, `${file.path} (from answers)`, live, file.content, '', '', {context: 1});
 	return [...lines, ...patch.split('\n').slice(2).filter(line => line !== '' && !line.startsWith('\\'))];

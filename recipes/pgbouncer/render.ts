@@ -34,8 +34,8 @@ export function renderPgbouncerIni(answers: Answers, host: HostAnswers): Managed
 		`client_tls_cert_file = ${pgbouncerTls.cert}`,
 		`client_tls_key_file = ${pgbouncerTls.key}`,
 		'client_tls_protocols = tlsv1.2,tlsv1.3',
-		// PostgreSQL is on loopback, which the certificate does not name: verify the CA, not the name.
-		'server_tls_sslmode = verify-ca',
+		// PostgreSQL on loopback: its certificate names 127.0.0.1 too.
+		'server_tls_sslmode = verify-full',
 		`server_tls_ca_file = ${pgbouncerTls.ca}`,
 		`pool_mode = ${pool.poolMode}`,
 		`max_client_conn = ${pool.maxClientConn}`,

@@ -1,7 +1,8 @@
 import type {HostRun} from '../kit/step.js';
 import {locations} from '../kit/locations.js';
 
-const patronictl = `patronictl -c ${locations.patroniConfig}`;
+// patronictl retries etcd without end when it cannot reach it (a bad certificate, no quorum): a probe must give up.
+const patronictl = `timeout 20 patronictl -c ${locations.patroniConfig}`;
 
 /** One Patroni member as `patronictl list -f json` reports it. */
 export type PatroniMember = {Member: string; Role: string; State: string; TL?: number; 'Lag in MB'?: number | string};

@@ -24,13 +24,15 @@ export const renewWithinDays = 30;
 export const hostCertificateDays = 730;
 
 /**
- * What one host's certificate names: its host name and address, and the VIP
- * on PostgreSQL nodes, because clients reach their PgBouncer through it and
- * check the name with sslmode=verify-full.
+ * What one host's certificate names: its host name and address; on
+ * PostgreSQL nodes also the VIP, because clients reach their PgBouncer through
+ * it and check the name with sslmode=verify-full, and localhost, because
+ * Patroni and PgBouncer reach the node's own PostgreSQL there, checking it too.
  */
 export function certificateNames(answers: Answers, host: HostAnswers): CertificateNames {
-	const ips = [host.ip, ...(host.roles.includes('postgres') ? [answers.network.vip] : [])];
-	return {dns: [host.name], ips: [...new Set(ips)]};
+	const postgres = host.roles.includes('postgres');
+	const ips = [host.ip, ...(postgres ? [answers.network.vip, '127.0.0.1'] : [])];
+	return {dns: [host.name, ...(postgres ? ['localhost'] : [])], ips: [...new Set(ips)]};
 }
 
 /** The material of one host, or an error naming what is missing (a bug: keys are prepared for every host before rendering). */

@@ -33,7 +33,8 @@ export function writePrivateFile(path: string, content: string, mode = 0o600): v
 	renameSync(temporary, path);
 }
 
-const readIfThere = (path: string) => (existsSync(path) && !lstatSync(path).isSymbolicLink() ? readFileSync(path, 'utf8') : undefined);
+// Text files end with one newline, however they were written (an operator's CA file may not).
+const readIfThere = (path: string) => (existsSync(path) && !lstatSync(path).isSymbolicLink() ? `${readFileSync(path, 'utf8').trimEnd()}\n` : undefined);
 
 /** What preparing the key material did, for the run's log (never a key). */
 export type KeyChanges = string[];
@@ -45,7 +46,7 @@ async function loadCa(answers: Answers, dir: string, changes: KeyChanges, option
 	if (answers.tls) {
 		const read = (path: string, field: string) => {
 			try {
-				return readFileSync(path, 'utf8');
+				return `${readFileSync(path, 'utf8').trimEnd()}\n`;
 			} catch {
 				throw new UserError(`tls.${field} ${path} cannot be read; check the path`);
 			}

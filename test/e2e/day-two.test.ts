@@ -70,7 +70,7 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 			return row === 'streaming|0';
 		}, 120_000, 2_000);
 		for (const balancer of answers.hosts.filter(h => h.roles.includes('balancer')).map(h => h.name)) {
-			const csv = onHost(answers, balancer, `exec 3<>/dev/tcp/127.0.0.1/7000; printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3`);
+			const csv = onHost(answers, balancer, "echo 'show stat' | socat -t 2 stdio unix-connect:/run/haproxy/admin.sock");
 			expect(csv, balancer).toMatch(/^replicas,postgres4,/m);
 		}
 		await until('a read through VIP:5001 to reach postgres4', () => sqlViaVip(answers, 5001, 'show listen_addresses', pgpass).out.includes(ip), 60_000, 200);
