@@ -8,6 +8,10 @@ import {keepalived} from './keepalived/index.js';
 import {pgbackrest} from './pgbackrest/index.js';
 import {pgbouncer} from './pgbouncer/index.js';
 import {postgres} from './postgres/index.js';
+import {etcdTls} from './etcd/probes.js';
+import {postgresTls} from './postgres/render.js';
+import {pgbouncerTls} from './pgbouncer/render.js';
+import {haproxyTls} from './haproxy/render.js';
 
 /** Every component of the cluster, in the order a host's files and services are listed. */
 export const components: readonly Component[] = [etcd, postgres, pgbouncer, pgbackrest, haproxy, keepalived];
@@ -37,3 +41,6 @@ export function componentFiles(component: Component, answers: Answers, host: Hos
 export function hostServices(answers: Answers, host: HostAnswers): ComponentService[] {
 	return on(host).flatMap(c => c.services(answers, host));
 }
+
+/** Every file on a host where a service keeps the CA it trusts. */
+export const trustedCaPaths: readonly string[] = [etcdTls.ca, postgresTls.ca, pgbouncerTls.ca, haproxyTls.ca];

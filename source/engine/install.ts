@@ -15,7 +15,9 @@ import {buildPhases} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
 import {loggedSink, redactedSink, redactValue} from './run-log.js';
 import type {ClusterKeys} from '../keys/cluster-keys.js';
-import {completeAnswers, prepareKeys} from '../keys/store.js';
+import {completeAnswers, keysDir, prepareKeys, type PreparedKeys} from '../keys/store.js';
+import {trustedCaPaths} from '../../recipes/index.js';
+import {shQuote} from '../transport/quote.js';
 
 export type RunRequest = {
 	answers: Answers;
@@ -78,19 +80,28 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	};
 	let connections = new Map<string, HostConnection>();
 	try {
-		let keys: ClusterKeys;
+		let prepared: PreparedKeys;
 		try {
-			// A drift check renews nothing on disk: what it would renew shows as a certificate that differs.
-			keys = (await prepareKeys(answers, env, {persist: mode === 'apply'})).keys;
+			prepared = await prepareKeys(answers, env, {});
 		} catch (error) {
 			return refuse('cluster keys', error instanceof Error ? error.message : String(error));
 		}
+		const {keys} = prepared;
 		let unreachable = new Map<string, string>();
 		try {
 			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers, answers.hosts, request.connect));
 			else connections = await connectAll(answers, answers.hosts, request.connect);
 		} catch (error) {
 			return refuse('connect', error instanceof Error ? error.message : String(error));
+		}
+		if (prepared.caIsNew) {
+			const trusting = await hostsTrustingAnotherCa(connections, keys);
+			if (trusting.length > 0)
+				return refuse(
+					'cluster CA',
+					`${trusting.join(', ')} already trust${trusting.length === 1 ? 's' : ''} a cluster CA that this machine does not hold; nothing was changed. ` +
+						`Copy ${keysDir(answers.cluster.name, env)} from the machine that installed the cluster, or give that CA in the answers (tls.caCert and tls.caKey)`,
+				);
 		}
 		const live = await livePatroni(answers, connections);
 		const strangers = (live.members ?? []).filter(member => !answers.hosts.some(h => h.name === member));
@@ -110,6 +121,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		if (outcome.ok) {
 			if (mode === 'apply') {
 				// Saved once preflight passed, so a failed install can be resumed with --cluster.
+				prepared.save();
 				saveCluster({...raw, ssh: {...raw.ssh, hostKeys: {...raw.ssh?.hostKeys, ...fingerprints(connections)}}} as AnswersInput, env);
 				recordHostKeys(answers.cluster.name, fingerprints(connections), env);
 			}
@@ -132,6 +144,21 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		for (const conn of connections.values()) conn.close();
 		await log.close();
 	}
+}
+
+/**
+ * Hosts whose services already trust a CA other than this one: a cluster
+ * installed from another machine. Replacing its certificates from a new CA
+ * would cut every client that holds the old one, so the run stops instead.
+ */
+async function hostsTrustingAnotherCa(connections: Map<string, HostConnection>, keys: ClusterKeys): Promise<string[]> {
+	const found = await Promise.all(
+		[...connections].map(async ([name, conn]) => {
+			const out = await conn.run(`cat ${trustedCaPaths.map(shQuote).join(' ')} 2>/dev/null || true`, {check: false});
+			return out.stdout.includes('BEGIN CERTIFICATE') && !out.stdout.includes(keys.caCert.trim()) ? name : undefined;
+		}),
+	);
+	return found.filter((name): name is string => name !== undefined);
 }
 
 /** Each verify finding as a check event. */

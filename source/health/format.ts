@@ -19,6 +19,8 @@ export function formatStatus(s: ClusterStatus, findings: readonly Finding[] = []
 	lines.push('', 'haproxy');
 	for (const b of s.haproxy) lines.push(`  ${b.balancer.padEnd(16)}${(b.listener === 'primary' ? '5000' : '5001').padEnd(6)}${b.server.padEnd(16)}${b.status}`);
 	if (s.backups) lines.push('', `backups (${s.backups.count}, ${s.backups.status})`, backup('full', s.backups.full), backup('differential', s.backups.differential), ...(s.backups.incremental ? [backup('incremental', s.backups.incremental)] : []));
+	const earliest = s.certificates.map(c => c.notAfter).filter((d): d is string => d !== undefined).sort()[0];
+	lines.push('', `certificates (${s.certificates.length}): ${earliest ? `earliest expiry ${earliest.slice(0, 10)}` : 'none readable'}`);
 	const wrong = findings.filter(f => !f.ok);
 	lines.push('', wrong.length === 0 ? 'health: every check holds' : 'health', ...wrong.map(f => `  FAIL ${f.name}: ${f.evidence}`));
 	return lines.join('\n');

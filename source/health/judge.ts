@@ -2,6 +2,7 @@ import type {Answers} from '../answers/schema.js';
 import {backupHost, hostNames, hostsWithRole} from '../answers/hosts.js';
 import {ports} from '../../recipes/kit/locations.js';
 import type {ClusterStatus} from './observe.js';
+import {renewWithinDays} from '../keys/cluster-keys.js';
 
 /** One judgement of the cluster's health: what was judged, whether it holds, and the evidence either way. */
 export type Finding = {name: string; ok: boolean; evidence: string};
@@ -75,6 +76,8 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 		),
 	);
 
+	out.push(certificatesFinding(status));
+
 	if (backupHost(answers)) {
 		const {backups, schedule} = status;
 		const full = backups?.full;
@@ -98,4 +101,19 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 		);
 	}
 	return out;
+}
+
+/** Every certificate a service presents is readable and good for at least 30 more days; the evidence names the earliest expiry. */
+function certificatesFinding(status: ClusterStatus): Finding {
+	const name = `certificates valid for ${renewWithinDays} days or more`;
+	const unreadable = status.certificates.filter(c => !c.notAfter);
+	const dated = status.certificates.filter((c): c is typeof c & {notAfter: string} => c.notAfter !== undefined).sort((a, b) => a.notAfter.localeCompare(b.notAfter));
+	const earliest = dated[0];
+	const daysLeft = earliest ? Math.floor((Date.parse(earliest.notAfter) - Date.parse(status.at)) / 86_400_000) : undefined;
+	const problems = [
+		...unreadable.map(c => `${c.host}: ${c.path} is missing or not a certificate`),
+		...dated.filter(c => Date.parse(c.notAfter) - Date.parse(status.at) < renewWithinDays * 86_400_000).map(c => `${c.host}: ${c.path} expires ${c.notAfter.slice(0, 10)}`),
+	];
+	const summary = earliest ? `earliest expiry ${earliest.notAfter.slice(0, 10)} (${daysLeft} days, ${earliest.host} ${earliest.path})` : 'no certificate could be read';
+	return finding(name, problems.length === 0 && earliest !== undefined, [...problems, summary].join('; '));
 }

@@ -10,6 +10,11 @@ import {backupInfo} from '../../recipes/pgbackrest/probes.js';
 import {repositoryFiles} from '../../recipes/pgbackrest/index.js';
 import {pgbouncerState} from '../../recipes/pgbouncer/probes.js';
 import {patroniMembers, replicationRows, type ReplicationRow} from '../../recipes/postgres/probes.js';
+import {etcdTls} from '../../recipes/etcd/probes.js';
+import {postgresTls} from '../../recipes/postgres/render.js';
+import {pgbouncerTls} from '../../recipes/pgbouncer/render.js';
+import {haproxyTls} from '../../recipes/haproxy/render.js';
+import {readCertificate} from '../keys/certificates.js';
 
 /** The latest backup of one type, as status shows it. */
 export type BackupSummary = {label: string; finishedAt: string; ageSeconds: number; sizeBytes: number};
@@ -32,7 +37,39 @@ export type ClusterStatus = {
 	backups?: {full?: BackupSummary; differential?: BackupSummary; incremental?: BackupSummary; count: number; status: string};
 	/** The repository's backup schedule file (as the answers render it, different, or missing) and whether cron runs it. */
 	schedule?: {path: string; state: 'installed' | 'different' | 'missing'; cronActive: boolean};
+	/** Every certificate the services serve, by host and file, with when it expires; absent is unreadable. */
+	certificates: Array<{host: string; path: string; notAfter?: string}>;
 };
+
+/** The certificate files a host's services present, from its roles. */
+function certificatePaths(roles: readonly string[]): string[] {
+	return [
+		...(roles.includes('etcd') ? [etcdTls.cert] : []),
+		...(roles.includes('postgres') ? [postgresTls.cert, pgbouncerTls.cert] : []),
+		...(roles.includes('balancer') ? [haproxyTls.pem] : []),
+	];
+}
+
+/** When each certificate on the reachable hosts expires; only the certificate block of a file is read (HAProxy's also holds the key). */
+async function observeCertificates(answers: Answers, runOn: (host: string) => HostRun | undefined): Promise<ClusterStatus['certificates']> {
+	const perHost = await Promise.all(
+		answers.hosts
+			.filter(h => runOn(h.name))
+			.map(async host =>
+				Promise.all(
+					certificatePaths(host.roles).map(async path => {
+						const out = await runOn(host.name)!(`sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' ${path} 2>/dev/null | sed '/-----END CERTIFICATE-----/q'`, {quiet: true, check: false});
+						try {
+							return {host: host.name, path, notAfter: readCertificate(out.stdout).notAfter.toISOString()};
+						} catch {
+							return {host: host.name, path};
+						}
+					}),
+				),
+			),
+	);
+	return perHost.flat();
+}
 
 const first = (answers: Answers, role: Parameters<typeof hostsWithRole>[1], runOn: (host: string) => HostRun | undefined) =>
 	hostsWithRole(answers, role).find(h => runOn(h.name));
@@ -87,13 +124,14 @@ export async function observeCluster(answers: Answers, connections: ReadonlyMap<
 	const runOn = peerRun(connections);
 	const etcdHost = first(answers, 'etcd', runOn);
 	const balancers = hostsWithRole(answers, 'balancer').filter(b => runOn(b.name));
-	const [pg, pgbouncer, etcd, holders, haproxy, backups] = await Promise.all([
+	const [pg, pgbouncer, etcd, holders, haproxy, backups, certificates] = await Promise.all([
 		observePostgres(answers, runOn),
 		Promise.all(hostsWithRole(answers, 'postgres').filter(h => runOn(h.name)).map(async h => ({host: h.name, ...(await pgbouncerState(runOn(h.name)!))}))),
 		etcdHost ? etcdMembers(runOn(etcdHost.name)!, answers) : Promise.resolve([]),
 		vipHolders(answers, runOn),
 		Promise.all(balancers.map(async b => (await haproxyServers(runOn(b.name)!)).map(server => ({balancer: b.name, ...server})))),
 		observeBackups(answers, runOn, now),
+		observeCertificates(answers, runOn),
 	]);
 	return {
 		cluster: answers.cluster.name,
@@ -105,5 +143,6 @@ export async function observeCluster(answers: Answers, connections: ReadonlyMap<
 		vip: {address: answers.network.vip, ...(holders[0] ? {holder: holders[0]} : {}), holders},
 		haproxy: haproxy.flat(),
 		...backups,
+		certificates,
 	};
 }

@@ -39,10 +39,17 @@ const readIfThere = (path: string) => (existsSync(path) && !lstatSync(path).isSy
 /** What preparing the key material did, for the run's log (never a key). */
 export type KeyChanges = string[];
 
-/** Options of one preparation: when it is (tests move the clock) and whether it may keep what it made. */
-export type PrepareOptions = {now?: Date; persist: boolean};
+/** Options of one preparation: when it is (tests move the clock). */
+export type PrepareOptions = {now?: Date};
 
-async function loadCa(answers: Answers, dir: string, changes: KeyChanges, options: PrepareOptions): Promise<KeyPair> {
+/**
+ * The material a run uses, and what it made that is not kept yet: `save`
+ * keeps it (an apply, once the hosts were checked); a dry run or a drift
+ * check never calls it, so what it would renew shows as a certificate that differs.
+ */
+export type PreparedKeys = {keys: ClusterKeys; changes: KeyChanges; caIsNew: boolean; save: () => void};
+
+async function loadCa(answers: Answers, dir: string, changes: KeyChanges, pending: Array<() => void>): Promise<KeyPair> {
 	if (answers.tls) {
 		const read = (path: string, field: string) => {
 			try {
@@ -56,12 +63,12 @@ async function loadCa(answers: Answers, dir: string, changes: KeyChanges, option
 	const cert = readIfThere(join(dir, 'ca.crt'));
 	const key = readIfThere(join(dir, 'ca.key'));
 	if (cert && key) return {cert, key};
-	const ca = await createCa(answers.cluster.name, options.now);
+	const ca = await createCa(answers.cluster.name);
 	changes.push(`made the cluster CA ${join(dir, 'ca.crt')}`);
-	if (options.persist) {
+	pending.push(() => {
 		writePrivateFile(join(dir, 'ca.key'), ca.key);
 		writePrivateFile(join(dir, 'ca.crt'), ca.cert, 0o644);
-	}
+	});
 	return ca;
 }
 
@@ -69,13 +76,13 @@ async function loadCa(answers: Answers, dir: string, changes: KeyChanges, option
  * The cluster's key material, made where missing and renewed where it no
  * longer fits: a host certificate is issued again when it is missing, was not
  * signed by the CA, does not name the host's current names, or expires within
- * 30 days. With persist false (a dry run, a drift check) nothing is written:
- * what would be renewed is renewed in memory only, so the run reports it.
+ * 30 days. Nothing is written until the caller saves.
  */
-export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, options: PrepareOptions): Promise<{keys: ClusterKeys; changes: KeyChanges}> {
+export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, options: PrepareOptions): Promise<PreparedKeys> {
 	const dir = keysDir(answers.cluster.name, env);
 	const changes: KeyChanges = [];
-	const ca = await loadCa(answers, dir, changes, options);
+	const pending: Array<() => void> = [];
+	const ca = await loadCa(answers, dir, changes, pending);
 	const hosts: ClusterKeys['hosts'] = {};
 	for (const host of answers.hosts) {
 		const names = certificateNames(answers, host);
@@ -88,12 +95,13 @@ export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, opti
 			hosts[host.name] = {cert, key};
 			continue;
 		}
-		hosts[host.name] = await issueCertificate(ca, host.name, names, hostCertificateDays, options.now);
+		const pair = await issueCertificate(ca, host.name, names, hostCertificateDays, options.now);
+		hosts[host.name] = pair;
 		changes.push(`issued a certificate for ${host.name} (the kept one ${problems.join('; ') || 'did not match its key'})`);
-		if (options.persist) {
-			writePrivateFile(keyFile, hosts[host.name]!.key);
-			writePrivateFile(certFile, hosts[host.name]!.cert, 0o644);
-		}
+		pending.push(() => {
+			writePrivateFile(keyFile, pair.key);
+			writePrivateFile(certFile, pair.cert, 0o644);
+		});
 	}
 	const saltsFile = join(dir, 'scram-salts.json');
 	const kept = JSON.parse(readIfThere(saltsFile) ?? '{}') as Record<string, string>;
@@ -101,9 +109,10 @@ export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, opti
 	for (const role of [answers.database.owner]) scramSalts[role] ??= randomBytes(16).toString('base64');
 	if (Object.keys(scramSalts).length !== Object.keys(kept).length) {
 		changes.push('made a random SCRAM salt for the database owner');
-		if (options.persist) writePrivateFile(saltsFile, `${JSON.stringify(scramSalts, null, 2)}\n`);
+		pending.push(() => writePrivateFile(saltsFile, `${JSON.stringify(scramSalts, null, 2)}\n`));
 	}
-	return {keys: {caCert: ca.cert, hosts, scramSalts}, changes};
+	const caIsNew = changes.some(c => c.startsWith('made the cluster CA'));
+	return {keys: {caCert: ca.cert, hosts, scramSalts}, changes, caIsNew, save: () => pending.forEach(write => write())};
 }
 
 /**

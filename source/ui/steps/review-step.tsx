@@ -50,6 +50,10 @@ export function ReviewStep(props: StepProps & {onConfirm: (request: InstallReque
 				/>
 				<Summary label="Passwords" value={state.passwords.mode === 'generate' ? 'generated, saved in the answer file' : 'typed (blank ones generated)'} />
 				<Summary
+					label="Security"
+					value={`closed by TLS on every port; the cluster CA is made at install, kept in clusters/${state.cluster.name || 'NAME'}.keys/ca.crt in pgha's home (clients use it)`}
+				/>
+				<Summary
 					label="Backups"
 					value={backup ? `full ${backup.full}${backup.differential ? `, differential ${backup.differential}` : ''}, keep ${backup.retentionFull} full` : '?'}
 				/>
