@@ -7,7 +7,9 @@ import {pgbouncerTls, renderPgbouncerDropIn, renderPgbouncerHba, renderPgbouncer
 export const pgbouncer: Component = {
 	name: 'pgbouncer',
 	roles: ['postgres'],
-	packages: () => ['pgbouncer'],
+	// logrotate: Debian's rules for /var/log/postgresql (PgBouncer's log among them) do nothing without it,
+	// and PgBouncer logs a line for each HAProxy check.
+	packages: () => ['pgbouncer', 'logrotate'],
 	files: (answers, host, facts) => [
 		...tlsFiles(answers, host, facts.keys, pgbouncerTls, {user: 'postgres', group: 'postgres', service: 'pgbouncer'}),
 		renderPgbouncerIni(answers, host),
