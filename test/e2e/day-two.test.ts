@@ -87,10 +87,11 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		const replica = members().find(m => m.Role !== 'Leader' && m.Member !== 'postgres4')!.Member;
 		const cron = `/etc/cron.d/pgha-${cluster()}`;
 		// What the drift replaces, to put back by hand should repair not do it.
-		const saved = {haproxy: onHost(answers, 'haproxy1', 'cat /etc/haproxy/haproxy.cfg'), patroni: onHost(answers, 'postgres4', 'cat /etc/patroni/config.yml'), cron: onHost(answers, repo, `cat ${cron}`)};
+		const saved = {haproxy: onHost(answers, 'haproxy1', 'cat /etc/haproxy/haproxy.cfg'), sysctl: onHost(answers, 'haproxy1', 'cat /etc/sysctl.d/90-pgha.conf'), patroni: onHost(answers, 'postgres4', 'cat /etc/patroni/config.yml'), cron: onHost(answers, repo, `cat ${cron}`)};
 		let repaired = false;
 		try {
 			onHost(answers, 'haproxy1', "echo '# edited by hand' >> /etc/haproxy/haproxy.cfg");
+			onHost(answers, 'haproxy1', "echo '# edited by hand' >> /etc/sysctl.d/90-pgha.conf");
 			onHost(answers, replica, 'systemctl stop pgbouncer');
 			onHost(answers, 'postgres4', "sed -i 's/^    password_encryption: scram-sha-256/    password_encryption: md5/' /etc/patroni/config.yml");
 			onHost(answers, repo, `rm ${cron}`);
@@ -101,6 +102,7 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 			if (!repaired) {
 				const undo: Array<[string, string, string?]> = [
 					['haproxy1', 'cat > /etc/haproxy/haproxy.cfg', saved.haproxy],
+					['haproxy1', 'cat > /etc/sysctl.d/90-pgha.conf', saved.sysctl],
 					[replica, 'systemctl start pgbouncer'],
 					['postgres4', 'cat > /etc/patroni/config.yml', saved.patroni],
 					[repo, `cat > ${cron}`, saved.cron],
@@ -125,6 +127,10 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
 		expect(check.code, check.stdout + check.stderr).toBe(3);
 		expect(check.stdout).toMatch(/^haproxy1: DRIFT file \/etc\/haproxy\/haproxy\.cfg/m);
+		// haproxy.cfg holds the stats password: drift is named without a diff; a plain file shows its diff.
+		expect(check.stdout).toMatch(/^haproxy1: +\/etc\/haproxy\/haproxy\.cfg differs \(it holds secrets, so no diff is shown\)/m);
+		expect(check.stdout).not.toMatch(/^haproxy1: .*[-+]\tstats auth/m);
+		expect(check.stdout).toMatch(/^haproxy1: DRIFT file \/etc\/sysctl\.d\/90-pgha\.conf/m);
 		expect(check.stdout).toMatch(/^haproxy1: .*\+# edited by hand|^haproxy1: .*-# edited by hand/m);
 		expect(check.stdout).toMatch(new RegExp(`^${replica}: DRIFT service pgbouncer`, 'm'));
 		expect(check.stdout).toMatch(/^postgres4: DRIFT file \/etc\/patroni\/config\.yml/m);
