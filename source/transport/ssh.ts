@@ -4,6 +4,7 @@ import {homedir} from 'node:os';
 import {NodeSSH} from 'node-ssh';
 import type {Answers} from '../answers/schema.js';
 import {UserError} from '../errors.js';
+import {readExit, readFileScript, writeFileScript} from './file-scripts.js';
 import {lineSplitter} from './line-splitter.js';
 import {shQuote} from './quote.js';
 
@@ -144,23 +145,26 @@ export class HostConnection {
 		}
 	}
 
-	/** Writes a file through stdin (never the command line), then sets owner and mode. */
+	/**
+	 * Writes a file through stdin (never the command line) with its owner and
+	 * mode, never through a symbolic link someone else planted: in a directory
+	 * the file's owner controls the write runs as that owner (file-scripts.ts).
+	 */
 	async writeFile(path: string, content: string, owner = 'root', group = owner, mode = 0o644): Promise<void> {
-		const dir = path.replace(/\/[^/]*$/, '') || '/';
-		const tmp = `${path}.pgha-new`;
-		await this.run(
-			// New directories stay traversable (a service user reads files in them); the file itself starts private.
-			`set -e; umask 022; mkdir -p ${shQuote(dir)}; umask 077; cat > ${shQuote(tmp)}; ` +
-				`chown ${shQuote(`${owner}:${group}`)} ${shQuote(tmp)}; chmod ${mode.toString(8)} ${shQuote(tmp)}; mv -f ${shQuote(tmp)} ${shQuote(path)}`,
-			{stdin: content},
-		);
+		const result = await this.run(writeFileScript(path, owner, group, mode), {stdin: content, check: false});
+		// Named by what it does: the script itself is a page of walking and checking.
+		if (result.code !== 0) throw new RemoteCommandError(this.name, `write ${path}`, result);
 	}
 
-	/** Reads a file, or undefined when it does not exist. */
+	/**
+	 * Reads a regular file, or undefined when it does not exist, is a symbolic
+	 * link or lies behind one an unprivileged user could have planted: pgha
+	 * never reads (and so never logs) what such a link points to.
+	 */
 	async readFile(path: string): Promise<string | undefined> {
-		const result = await this.run(`if [ -e ${shQuote(path)} ]; then cat ${shQuote(path)}; else exit 3; fi`, {check: false});
-		if (result.code === 3) return undefined;
-		if (result.code !== 0) throw new RemoteCommandError(this.name, `cat ${path}`, result);
+		const result = await this.run(readFileScript(path), {check: false});
+		if (result.code === readExit.missing || result.code === readExit.notPlain) return undefined;
+		if (result.code !== 0) throw new RemoteCommandError(this.name, `read ${path}`, result);
 		return result.stdout;
 	}
 
