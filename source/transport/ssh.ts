@@ -37,6 +37,15 @@ export class RemoteCommandError extends Error {
 	}
 }
 
+/** What a connection needs from SSH: run one command line and hang up (a fake in unit tests). */
+export type Session = Pick<NodeSSH, 'execCommand' | 'dispose'>;
+
+/**
+ * How commands reach root: already root, sudo that asks for nothing (-n), or
+ * sudo that reads the password as the first line of stdin (-S).
+ */
+export type SudoMode = 'root' | 'passwordless' | 'password';
+
 /** The SHA256 fingerprint of a host key, as ssh-keygen -l prints it. */
 export function fingerprintOf(key: Buffer): string {
 	return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
@@ -51,8 +60,10 @@ export class HostConnection {
 		readonly name: string,
 		readonly ip: string,
 		readonly fingerprint: string,
-		private readonly ssh: NodeSSH,
+		private readonly ssh: Session,
 		private readonly settings: SshSettings,
+		/** Decided once, right after login: see `attach`. */
+		readonly sudo: SudoMode,
 	) {}
 
 	/**
@@ -102,7 +113,36 @@ export class HostConnection {
 		} finally {
 			signal?.removeEventListener('abort', abort);
 		}
-		return new HostConnection(host.name, host.ip, seen, ssh, settings);
+		try {
+			return await HostConnection.attach(host, ssh, settings, seen);
+		} catch (error) {
+			ssh.dispose();
+			throw error;
+		}
+	}
+
+	/**
+	 * A connection over a logged-in session. For a user other than root it asks
+	 * once whether sudo needs a password (`sudo -k -n`): only then is
+	 * ssh.sudoPassword sent, as the first stdin line sudo itself reads. Sent to a
+	 * sudo that never asks, it would land at the top of a file being written.
+	 */
+	static async attach(host: {name: string; ip: string}, ssh: Session, settings: SshSettings, fingerprint: string): Promise<HostConnection> {
+		if (settings.user === 'root') return new HostConnection(host.name, host.ip, fingerprint, ssh, settings, 'root');
+		const where = `${host.name} (${host.ip})`;
+		// The same form every command takes (sudo bash -c ...), so a rule limited to some commands answers as it will later.
+		const probe = await ssh.execCommand(`sudo -k -n bash -c true`);
+		if (probe.code === 0) return new HostConnection(host.name, host.ip, fingerprint, ssh, settings, 'passwordless');
+		if (/sudo: (command )?not found/.test(probe.stderr))
+			throw new UserError(`${where}: sudo is not installed; log in as root (ssh.user: root) or install sudo for ${settings.user}`);
+		if (!settings.sudoPassword)
+			throw new UserError(
+				`${where}: the SSH login as ${settings.user} works, but sudo asks for a password; set ssh.sudoPassword (\${PGHA_SUDO_PASSWORD} in an answer file) or give ${settings.user} passwordless sudo`,
+			);
+		// -k ignores cached credentials, so sudo asks every time and always consumes the password line.
+		const check = await ssh.execCommand(`sudo -k -S -p '' bash -c true`, {stdin: `${settings.sudoPassword}\n`});
+		if (check.code !== 0) throw new UserError(`${where}: sudo refused ssh.sudoPassword for ${settings.user}; check the password and that ${settings.user} may use sudo`);
+		return new HostConnection(host.name, host.ip, fingerprint, ssh, settings, 'password');
 	}
 
 	/** Runs a bash script as root; rejects with RemoteCommandError on failure unless check is false. */
@@ -174,11 +214,11 @@ export class HostConnection {
 
 	private wrap(script: string, stdin?: string): {command: string; stdin?: string} {
 		const inner = `bash -c ${shQuote(script)}`;
-		if (this.settings.user === 'root') return {command: inner, stdin};
-		if (this.settings.sudoPassword)
+		if (this.sudo === 'root') return {command: inner, stdin};
+		if (this.sudo === 'password')
 			// sudo -S reads the password as the first line of stdin; the rest stays for the script.
 			// -k ignores cached credentials, so that line is always consumed by sudo, never by the script.
-			return {command: `sudo -k -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword}\n${stdin ?? ''}`};
+			return {command: `sudo -k -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword ?? ''}\n${stdin ?? ''}`};
 		return {command: `sudo -n ${inner}`, stdin};
 	}
 }
