@@ -69,6 +69,9 @@ export class HostConnection {
 	/**
 	 * Connects and checks the host key: with a recorded fingerprint a mismatch is
 	 * refused; without one, the key seen is returned for the caller to record.
+	 * ssh2 calls hostVerifier during the key exchange, before it asks for the
+	 * ssh-userauth service, so a refused key ends the connection before the
+	 * password, the key or the agent is ever offered.
 	 */
 	static async open(host: {name: string; ip: string}, settings: SshSettings, expected?: string, signal?: AbortSignal): Promise<HostConnection> {
 		const ssh = new NodeSSH();
@@ -104,8 +107,10 @@ export class HostConnection {
 			const message = error instanceof Error ? error.message : String(error);
 			if (expected && seen && seen !== expected)
 				throw new UserError(
-					`${host.name} (${host.ip}) presented host key ${seen}, but ${expected} was recorded on first connection. ` +
-						'If the server was reinstalled, remove ssh.hostKeys.' + host.name + ' from the answers; otherwise do not connect.',
+					`${host.name} (${host.ip}) presented host key ${seen}, but ${expected} is recorded for it (ssh.hostKeys.${host.name}); ` +
+						'pgha stopped before offering any password or key. If the server was reinstalled, compare the new key with its console ' +
+						`(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then remove ssh.hostKeys.${host.name} from the answer file and from the saved cluster ` +
+						'(pgha answers export NAME --file F, edit F, pgha answers import F); otherwise do not connect: another machine may be answering at that address.',
 				);
 			if (/authentication/i.test(message))
 				throw new UserError(`${host.name} (${host.ip}): SSH login as ${settings.user} was refused; check ssh.user and the key or password`);
