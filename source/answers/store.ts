@@ -93,6 +93,11 @@ export function exportCluster(name: string, env: NodeJS.ProcessEnv = process.env
 	return `# pgha answers for cluster ${name}; secrets are \${VARIABLE} references: export them before install.\n${YAML.stringify(answers)}`;
 }
 
+/** The host key fingerprints a saved cluster has recorded, by host name (none when it is not saved). */
+export function savedHostKeys(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+	return readCluster(name, env)?.ssh?.hostKeys ?? {};
+}
+
 /** Records host key fingerprints first seen for a saved cluster. */
 export function recordHostKeys(name: string, keys: Record<string, string>, env: NodeJS.ProcessEnv = process.env): void {
 	const store = open(name, env);

@@ -2,6 +2,7 @@ import {createInterface} from 'node:readline/promises';
 import {validateAnswers} from '../answers/load.js';
 import {formatProblems} from '../answers/problem.js';
 import type {AnswersInput} from '../answers/schema.js';
+import {expectedHostKeys} from '../engine/connect.js';
 import {applyCluster} from '../engine/install.js';
 import {checkHost} from '../engine/wizard-services.js';
 import {UsageError, UserError, exitCodes} from '../errors.js';
@@ -34,9 +35,15 @@ export const addReplica: Command = async (_args, flags, io) => {
 	const input: AnswersInput = {...raw, hosts: [...raw.hosts, {name, ip, roles: ['postgres']}]};
 	const result = validateAnswers(input, env);
 	if (!result.ok) throw new UsageError(`the new host does not fit the cluster:\n${formatProblems(result.problems)}`);
-	const check = await checkHost(ip, result.answers.ssh);
-	if (!check.ok) throw new UserError(`${name} (${ip}): ${check.error ?? 'cannot be used'}`);
-	io.out(`${name} (${ip}): ${check.os}; host key ${check.fingerprint}`);
+	// A key already recorded for this name (an earlier attempt) is the one the new host must present.
+	const recorded = expectedHostKeys(result.answers, io.env)[name];
+	const check = await checkHost(ip, result.answers.ssh, undefined, recorded ? {name, fingerprint: recorded} : undefined);
+	if (!check.ok || !check.fingerprint) {
+		const why = check.error ?? 'cannot be used';
+		throw new UserError(why.startsWith(`${name} (${ip})`) ? why : `${name} (${ip}): ${why}`);
+	}
+	const hostKey = check.fingerprint;
+	io.out(`${name} (${ip}): ${check.os}; host key ${hostKey}`);
 	const nodes = hostsWithRole(result.answers, 'postgres').length;
 	const repo = backupHost(result.answers);
 	io.out(
@@ -49,9 +56,13 @@ export const addReplica: Command = async (_args, flags, io) => {
 	);
 	if (!flags.yes) {
 		const {confirm} = await import('./confirm.js');
-		if (!(await confirm(`Accept host key ${check.fingerprint} and add ${name}?`))) return exitCodes.failed;
+		if (!(await confirm(`Accept host key ${hostKey} and add ${name}?`))) return exitCodes.failed;
 	}
-	const outcome = await applyCluster({answers: result.answers, raw: input, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), env: io.env, connect: io.connect});
+	// The key shown (and accepted) is the one the run's own connection must see: another machine answering
+	// at that address between the check and the run is refused before it is offered any credential.
+	const pin = <T extends {ssh?: {hostKeys?: Record<string, string>}}>(a: T): T => ({...a, ssh: {...a.ssh, hostKeys: {...a.ssh?.hostKeys, [name]: hostKey}}});
+	const answers = pin(result.answers);
+	const outcome = await applyCluster({answers, raw: pin(input), emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), env: io.env, connect: io.connect});
 	if (!outcome.ok) {
 		io.err(`pgha: add-replica failed${outcome.failed ? ` on ${outcome.failed.host} at "${outcome.failed.step}"` : ''}.\n  Full log: ${outcome.logFile}\n  Run the same command again to carry on.`);
 		return exitCodes.failed;

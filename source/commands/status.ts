@@ -10,7 +10,7 @@ import {resolveCluster} from './resolve-cluster.js';
 /** `pgha status [--cluster NAME] [--json]`: members, etcd, VIP holder, HAProxy backends, backups, and what the health model finds wrong. */
 export const status: Command = async (_args, flags, io) => {
 	const {answers} = await resolveCluster(flags, io);
-	const {connections, unreachable} = await connectSome(answers, answers.hosts, io.connect);
+	const {connections, unreachable} = await connectSome(answers, answers.hosts, io.connect, io.env);
 	try {
 		// What the hosts report is printed, so it is redacted like a run's log.
 		const redact = redactor(secretValues(answers));

@@ -1,6 +1,7 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
+import {savedHostKeys} from '../answers/store.js';
 import {HostConnection} from '../transport/ssh.js';
-import {UserError} from '../errors.js';
+import {UsageError, UserError} from '../errors.js';
 
 /**
  * How pgha reaches one host: SSH with the answers' settings, checking the
@@ -12,13 +13,42 @@ export type Connector = (host: HostAnswers, ssh: Answers['ssh'], expectedFingerp
 /** The SSH connector every command uses unless given another. */
 export const sshConnector: Connector = (host, ssh, expected) => HostConnection.open(host, ssh, expected);
 
-/** Opens one connection per host, all at once; hosts that cannot be reached are listed with why. */
+/**
+ * The host key each host must present: the answers' own ssh.hostKeys, and for
+ * the hosts they leave out, the keys the saved cluster of the same name
+ * recorded. An answer file can therefore not lift a recorded key by leaving it
+ * out, and one that pins a different key is refused (exit 2): pgha never
+ * replaces a recorded key; the person removes it.
+ */
+export function expectedHostKeys(answers: Answers, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+	const saved = savedHostKeys(answers.cluster.name, env);
+	const pinned = answers.ssh.hostKeys ?? {};
+	const name = answers.cluster.name;
+	const conflicts = Object.entries(pinned)
+		.filter(([host, key]) => saved[host] !== undefined && saved[host] !== key)
+		.map(
+			([host, key]) =>
+				`ssh.hostKeys.${host} is ${key} in these answers, but the saved cluster "${name}" recorded ${saved[host]!} for ${host}; ` +
+				`pgha never replaces a recorded host key. If ${host} was reinstalled, compare the new key with its console ` +
+				`(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then remove ssh.hostKeys.${host} from the saved cluster ` +
+				`(pgha answers export ${name} --file F, edit F, pgha answers import F) and from the answer file`,
+		);
+	if (conflicts.length > 0) throw new UsageError(`nothing was changed:\n  ${conflicts.join('\n  ')}`);
+	return {...saved, ...pinned};
+}
+
+/**
+ * Opens one connection per host, all at once; hosts that cannot be reached are listed with why.
+ * Each host must present its expected key (expectedHostKeys); one without any is recorded later.
+ */
 export async function connectSome(
 	answers: Answers,
 	hosts = answers.hosts,
 	connect: Connector = sshConnector,
+	env: NodeJS.ProcessEnv = process.env,
 ): Promise<{connections: Map<string, HostConnection>; unreachable: Map<string, string>}> {
-	const results = await Promise.allSettled(hosts.map(h => connect(h, answers.ssh, answers.ssh.hostKeys?.[h.name])));
+	const keys = expectedHostKeys(answers, env);
+	const results = await Promise.allSettled(hosts.map(h => connect(h, answers.ssh, keys[h.name])));
 	const connections = new Map<string, HostConnection>();
 	const unreachable = new Map<string, string>();
 	results.forEach((result, i) => {
@@ -32,8 +62,13 @@ export async function connectSome(
  * Connects to every host. Any host that cannot be reached or logged into
  * stops the run before anything changes, naming every such host.
  */
-export async function connectAll(answers: Answers, hosts = answers.hosts, connect: Connector = sshConnector): Promise<Map<string, HostConnection>> {
-	const {connections, unreachable} = await connectSome(answers, hosts, connect);
+export async function connectAll(
+	answers: Answers,
+	hosts = answers.hosts,
+	connect: Connector = sshConnector,
+	env: NodeJS.ProcessEnv = process.env,
+): Promise<Map<string, HostConnection>> {
+	const {connections, unreachable} = await connectSome(answers, hosts, connect, env);
 	if (unreachable.size > 0) {
 		for (const conn of connections.values()) conn.close();
 		throw new UserError(`cannot connect, nothing was changed:\n  ${[...unreachable.values()].join('\n  ')}`);
@@ -41,7 +76,11 @@ export async function connectAll(answers: Answers, hosts = answers.hosts, connec
 	return connections;
 }
 
-/** Host key fingerprints seen, by host name, to record on first connection. */
-export function fingerprints(connections: Map<string, HostConnection>): Record<string, string> {
-	return Object.fromEntries([...connections].map(([name, conn]) => [name, conn.fingerprint]));
+/**
+ * The keys to record after a run: every expected key as it was, plus the key
+ * seen on each host that had none. A recorded key is never replaced.
+ */
+export function keysToRecord(expected: Record<string, string>, connections: Map<string, HostConnection>): Record<string, string> {
+	const fresh = [...connections].filter(([name]) => expected[name] === undefined).map(([name, conn]) => [name, conn.fingerprint]);
+	return {...Object.fromEntries(fresh), ...expected};
 }

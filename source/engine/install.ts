@@ -9,7 +9,7 @@ import {settledFindings, verifyCluster} from '../health/verify.js';
 import type {RunContext} from '../../recipes/kit/step.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
-import {connectAll, connectSome, fingerprints, type Connector} from './connect.js';
+import {connectAll, connectSome, expectedHostKeys, keysToRecord, type Connector} from './connect.js';
 import type {EventSink} from '../app/events.js';
 import {buildPhases} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
@@ -64,9 +64,15 @@ async function livePatroni(answers: Answers, connections: Map<string, HostConnec
  * secrets are redacted from both.
  */
 export async function applyCluster(request: RunRequest): Promise<RunResult> {
+<<<<<<< HEAD
 	const {env = process.env, mode = 'apply'} = request;
 	// Passwords pgha generates (HAProxy's stats page) are made first, so they are redacted like the rest.
 	const {answers, raw} = completeAnswers(request.answers, request.raw, env);
+=======
+	const {answers, env = process.env, mode = 'apply'} = request;
+	// Refused before the run starts (exit 2): an answer file's key that contradicts the saved cluster's.
+	const hostKeys = expectedHostKeys(answers, env);
+>>>>>>> e40e97bd684acbe4d9719c3cf614b532ff578f0a
 	const {emit, log, redact} = loggedSink(answers.cluster.name, secretValues(answers), env, request.emit);
 	const started = (phases: PhaseName[]) =>
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
@@ -89,8 +95,8 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		const {keys} = prepared;
 		let unreachable = new Map<string, string>();
 		try {
-			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers, answers.hosts, request.connect));
-			else connections = await connectAll(answers, answers.hosts, request.connect);
+			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers, answers.hosts, request.connect, env));
+			else connections = await connectAll(answers, answers.hosts, request.connect, env);
 		} catch (error) {
 			return refuse('connect', error instanceof Error ? error.message : String(error));
 		}
@@ -121,9 +127,16 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		if (outcome.ok) {
 			if (mode === 'apply') {
 				// Saved once preflight passed, so a failed install can be resumed with --cluster.
+<<<<<<< HEAD
 				prepared.save();
 				saveCluster({...raw, ssh: {...raw.ssh, hostKeys: {...raw.ssh?.hostKeys, ...fingerprints(connections)}}} as AnswersInput, env);
 				recordHostKeys(answers.cluster.name, fingerprints(connections), env);
+=======
+				// Keys are only added, for hosts that had none: every other host was checked against its key at connect.
+				const keys = keysToRecord(hostKeys, connections);
+				saveCluster({...request.raw, ssh: {...request.raw.ssh, hostKeys: keys}} as AnswersInput, env);
+				recordHostKeys(answers.cluster.name, keys, env);
+>>>>>>> e40e97bd684acbe4d9719c3cf614b532ff578f0a
 			}
 			const more = await runPhases(rest, context, emit, mode);
 			outcome = {...more, changed: outcome.changed + more.changed, unchanged: outcome.unchanged + more.unchanged, drifted: (outcome.drifted ?? 0) + (more.drifted ?? 0) || undefined};
@@ -169,8 +182,8 @@ const checkEvents = (emit: EventSink) => (finding: Finding) => emit({type: 'chec
  * unless given another connector. Check evidence is read from the hosts and
  * may quote a config line holding a password, so it is redacted like a run's events.
  */
-export async function verifyOnly(answers: Answers, emit: EventSink, connect?: Connector): Promise<boolean> {
-	const connections = await connectAll(answers, answers.hosts, connect);
+export async function verifyOnly(answers: Answers, emit: EventSink, connect?: Connector, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+	const connections = await connectAll(answers, answers.hosts, connect, env);
 	try {
 		return await verifyCluster(answers, connections, checkEvents(redactedSink(secretValues(answers), emit)));
 	} finally {

@@ -10,14 +10,17 @@ import type {HostConnection} from '../transport/ssh.js';
 import type {HostCheck, WizardServices} from '../app/services.js';
 import type {EngineEvent} from '../app/events.js';
 
-/** Logs into one host and reports what the wizard shows: reachable, credentials, OS, key, interfaces. */
-export async function checkHost(ip: string, ssh: AnswersInput['ssh'], signal?: AbortSignal): Promise<HostCheck> {
+/**
+ * Logs into one host and reports what the wizard shows: reachable, credentials,
+ * OS, key, interfaces. With a `pinned` key, any other host key ends it before login.
+ */
+export async function checkHost(ip: string, ssh: AnswersInput['ssh'], signal?: AbortSignal, pinned?: {name: string; fingerprint: string}): Promise<HostCheck> {
 	const settings = answersSchema.shape.ssh.parse(ssh ?? {});
 	// SSH loads when a host is first checked, not before the wizard's first frame.
 	const {HostConnection} = await import('../transport/ssh.js');
 	let conn: HostConnection | undefined;
 	try {
-		conn = await HostConnection.open({name: ip, ip}, settings, undefined, signal);
+		conn = await HostConnection.open({name: pinned?.name ?? ip, ip}, settings, pinned?.fingerprint, signal);
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		const refused = /refused|login/i.test(message) && !/unreachable/.test(message);

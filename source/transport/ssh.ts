@@ -4,6 +4,7 @@ import {homedir} from 'node:os';
 import {NodeSSH} from 'node-ssh';
 import type {Answers} from '../answers/schema.js';
 import {UserError} from '../errors.js';
+import {readExit, readFileScript, writeFileScript} from './file-scripts.js';
 import {lineSplitter} from './line-splitter.js';
 import {shQuote} from './quote.js';
 
@@ -36,6 +37,15 @@ export class RemoteCommandError extends Error {
 	}
 }
 
+/** What a connection needs from SSH: run one command line and hang up (a fake in unit tests). */
+export type Session = Pick<NodeSSH, 'execCommand' | 'dispose'>;
+
+/**
+ * How commands reach root: already root, sudo that asks for nothing (-n), or
+ * sudo that reads the password as the first line of stdin (-S).
+ */
+export type SudoMode = 'root' | 'passwordless' | 'password';
+
 /** The SHA256 fingerprint of a host key, as ssh-keygen -l prints it. */
 export function fingerprintOf(key: Buffer): string {
 	return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
@@ -50,13 +60,18 @@ export class HostConnection {
 		readonly name: string,
 		readonly ip: string,
 		readonly fingerprint: string,
-		private readonly ssh: NodeSSH,
+		private readonly ssh: Session,
 		private readonly settings: SshSettings,
+		/** Decided once, right after login: see `attach`. */
+		readonly sudo: SudoMode,
 	) {}
 
 	/**
 	 * Connects and checks the host key: with a recorded fingerprint a mismatch is
 	 * refused; without one, the key seen is returned for the caller to record.
+	 * ssh2 calls hostVerifier during the key exchange, before it asks for the
+	 * ssh-userauth service, so a refused key ends the connection before the
+	 * password, the key or the agent is ever offered.
 	 */
 	static async open(host: {name: string; ip: string}, settings: SshSettings, expected?: string, signal?: AbortSignal): Promise<HostConnection> {
 		const ssh = new NodeSSH();
@@ -92,8 +107,10 @@ export class HostConnection {
 			const message = error instanceof Error ? error.message : String(error);
 			if (expected && seen && seen !== expected)
 				throw new UserError(
-					`${host.name} (${host.ip}) presented host key ${seen}, but ${expected} was recorded on first connection. ` +
-						'If the server was reinstalled, remove ssh.hostKeys.' + host.name + ' from the answers; otherwise do not connect.',
+					`${host.name} (${host.ip}) presented host key ${seen}, but ${expected} is recorded for it (ssh.hostKeys.${host.name}); ` +
+						'pgha stopped before offering any password or key. If the server was reinstalled, compare the new key with its console ' +
+						`(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then remove ssh.hostKeys.${host.name} from the answer file and from the saved cluster ` +
+						'(pgha answers export NAME --file F, edit F, pgha answers import F); otherwise do not connect: another machine may be answering at that address.',
 				);
 			if (/authentication/i.test(message))
 				throw new UserError(`${host.name} (${host.ip}): SSH login as ${settings.user} was refused; check ssh.user and the key or password`);
@@ -101,7 +118,36 @@ export class HostConnection {
 		} finally {
 			signal?.removeEventListener('abort', abort);
 		}
-		return new HostConnection(host.name, host.ip, seen, ssh, settings);
+		try {
+			return await HostConnection.attach(host, ssh, settings, seen);
+		} catch (error) {
+			ssh.dispose();
+			throw error;
+		}
+	}
+
+	/**
+	 * A connection over a logged-in session. For a user other than root it asks
+	 * once whether sudo needs a password (`sudo -k -n`): only then is
+	 * ssh.sudoPassword sent, as the first stdin line sudo itself reads. Sent to a
+	 * sudo that never asks, it would land at the top of a file being written.
+	 */
+	static async attach(host: {name: string; ip: string}, ssh: Session, settings: SshSettings, fingerprint: string): Promise<HostConnection> {
+		if (settings.user === 'root') return new HostConnection(host.name, host.ip, fingerprint, ssh, settings, 'root');
+		const where = `${host.name} (${host.ip})`;
+		// The same form every command takes (sudo bash -c ...), so a rule limited to some commands answers as it will later.
+		const probe = await ssh.execCommand(`sudo -k -n bash -c true`);
+		if (probe.code === 0) return new HostConnection(host.name, host.ip, fingerprint, ssh, settings, 'passwordless');
+		if (/sudo: (command )?not found/.test(probe.stderr))
+			throw new UserError(`${where}: sudo is not installed; log in as root (ssh.user: root) or install sudo for ${settings.user}`);
+		if (!settings.sudoPassword)
+			throw new UserError(
+				`${where}: the SSH login as ${settings.user} works, but sudo asks for a password; set ssh.sudoPassword (\${PGHA_SUDO_PASSWORD} in an answer file) or give ${settings.user} passwordless sudo`,
+			);
+		// -k ignores cached credentials, so sudo asks every time and always consumes the password line.
+		const check = await ssh.execCommand(`sudo -k -S -p '' bash -c true`, {stdin: `${settings.sudoPassword}\n`});
+		if (check.code !== 0) throw new UserError(`${where}: sudo refused ssh.sudoPassword for ${settings.user}; check the password and that ${settings.user} may use sudo`);
+		return new HostConnection(host.name, host.ip, fingerprint, ssh, settings, 'password');
 	}
 
 	/** Runs a bash script as root; rejects with RemoteCommandError on failure unless check is false. */
@@ -144,23 +190,26 @@ export class HostConnection {
 		}
 	}
 
-	/** Writes a file through stdin (never the command line), then sets owner and mode. */
+	/**
+	 * Writes a file through stdin (never the command line) with its owner and
+	 * mode, never through a symbolic link someone else planted: in a directory
+	 * the file's owner controls the write runs as that owner (file-scripts.ts).
+	 */
 	async writeFile(path: string, content: string, owner = 'root', group = owner, mode = 0o644): Promise<void> {
-		const dir = path.replace(/\/[^/]*$/, '') || '/';
-		const tmp = `${path}.pgha-new`;
-		await this.run(
-			// New directories stay traversable (a service user reads files in them); the file itself starts private.
-			`set -e; umask 022; mkdir -p ${shQuote(dir)}; umask 077; cat > ${shQuote(tmp)}; ` +
-				`chown ${shQuote(`${owner}:${group}`)} ${shQuote(tmp)}; chmod ${mode.toString(8)} ${shQuote(tmp)}; mv -f ${shQuote(tmp)} ${shQuote(path)}`,
-			{stdin: content},
-		);
+		const result = await this.run(writeFileScript(path, owner, group, mode), {stdin: content, check: false});
+		// Named by what it does: the script itself is a page of walking and checking.
+		if (result.code !== 0) throw new RemoteCommandError(this.name, `write ${path}`, result);
 	}
 
-	/** Reads a file, or undefined when it does not exist. */
+	/**
+	 * Reads a regular file, or undefined when it does not exist, is a symbolic
+	 * link or lies behind one an unprivileged user could have planted: pgha
+	 * never reads (and so never logs) what such a link points to.
+	 */
 	async readFile(path: string): Promise<string | undefined> {
-		const result = await this.run(`if [ -e ${shQuote(path)} ]; then cat ${shQuote(path)}; else exit 3; fi`, {check: false});
-		if (result.code === 3) return undefined;
-		if (result.code !== 0) throw new RemoteCommandError(this.name, `cat ${path}`, result);
+		const result = await this.run(readFileScript(path), {check: false});
+		if (result.code === readExit.missing || result.code === readExit.notPlain) return undefined;
+		if (result.code !== 0) throw new RemoteCommandError(this.name, `read ${path}`, result);
 		return result.stdout;
 	}
 
@@ -170,11 +219,11 @@ export class HostConnection {
 
 	private wrap(script: string, stdin?: string): {command: string; stdin?: string} {
 		const inner = `bash -c ${shQuote(script)}`;
-		if (this.settings.user === 'root') return {command: inner, stdin};
-		if (this.settings.sudoPassword)
+		if (this.sudo === 'root') return {command: inner, stdin};
+		if (this.sudo === 'password')
 			// sudo -S reads the password as the first line of stdin; the rest stays for the script.
 			// -k ignores cached credentials, so that line is always consumed by sudo, never by the script.
-			return {command: `sudo -k -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword}\n${stdin ?? ''}`};
+			return {command: `sudo -k -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword ?? ''}\n${stdin ?? ''}`};
 		return {command: `sudo -n ${inner}`, stdin};
 	}
 }

@@ -204,7 +204,12 @@ describe.skipIf(skip)('SSH access on the seed topology', () => {
 		const name = raw.hosts[0]!.name;
 		raw.ssh = {...raw.ssh, hostKeys: {[name]: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'}};
 		writeFileSync(file, YAML.stringify(raw), {mode: 0o600});
-		const run = await pgha(['verify', '--answers', file], env);
+		// Beside the saved cluster, the file contradicts the key it recorded: refused before any host is contacted.
+		const refused = await pgha(['verify', '--answers', file], env);
+		expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+		expect(refused.stderr).toMatch(new RegExp(`ssh\\.hostKeys\\.${name} is SHA256:A{43} in these answers, but the saved cluster "${cluster()}" recorded SHA256:[A-Za-z0-9+/]{43} for ${name}`));
+		// From a pgha home without that cluster, the host itself presents a key other than the pinned one.
+		const run = await pgha(['verify', '--answers', file], {PGHA_HOME: join(seedWork, 'home-without-the-cluster')});
 		expect(run.code).toBe(1);
 		expect(run.stderr).toContain(`${name} (`);
 		expect(run.stderr).toContain('SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');

@@ -151,7 +151,7 @@ export class FakeDebianHost {
 
 	/** Scripts with shell syntax beyond a sequence of simple commands, recognised whole. */
 	private wholeScript(script: string): RunResult | undefined {
-		let m = script.match(/^if \[ -f (\S+) \]; then sha256sum < \1 \| cut -d' ' -f1; stat -c '%U:%G:%a' \1; fi$/);
+		let m = script.match(/^if \[ -f (\S+) \] && \[ ! -L \1 \]; then sha256sum < \1 \| cut -d' ' -f1; stat -c '%U:%G:%a' \1; fi$/);
 		if (m) {
 			const file = this.files.get(words(m[1]!)[0]!);
 			return ok(file ? `${createHash('sha256').update(file.content).digest('hex')}\n${this.stat(words(m[1]!)[0]!, '%U:%G:%a')}\n` : '');
@@ -257,13 +257,28 @@ export class FakeDebianHost {
 				}
 				return this.misunderstood(script);
 			case 'install': {
-				const opt = (flag: string) => args[args.indexOf(flag) + 1];
-				if (args[0] !== '-d' || args.indexOf('-o') < 0 || args.indexOf('-m') < 0) return this.misunderstood(script);
-				const owner = opt('-o')!;
+				const opt = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+				if (args[0] !== '-d' || args.indexOf('-m') < 0) return this.misunderstood(script);
+				const owner = opt('-o') ?? 'root';
 				if (!this.users.has(owner)) return fail(1, `install: invalid user '${owner}'`);
 				const path = args.at(-1)!;
 				this.makeParents(path);
 				this.dirs.set(path, {owner, group: opt('-g') ?? owner, mode: Number.parseInt(opt('-m')!, 8)});
+				return ok();
+			}
+			case 'chown': {
+				// Only -h: pgha never changes an owner through a symbolic link.
+				const [owner, group] = (args[1] ?? '').split(':');
+				const node = this.dirs.get(args[2] ?? '') ?? this.files.get(args[2] ?? '');
+				if (args[0] !== '-h' || !owner || !group || !node || args.length !== 3) return this.misunderstood(script);
+				for (const who of [owner, group]) if (!this.users.has(who)) return fail(1, `chown: invalid user: '${args[1]}'`);
+				Object.assign(node, {owner, group});
+				return ok();
+			}
+			case 'chmod': {
+				const node = this.dirs.get(args[1] ?? '') ?? this.files.get(args[1] ?? '');
+				if (!/^[0-7]{3,4}$/.test(args[0] ?? '') || !node || args.length !== 2) return this.misunderstood(script);
+				node.mode = Number.parseInt(args[0]!, 8);
 				return ok();
 			}
 			case 'stat': {
@@ -272,6 +287,9 @@ export class FakeDebianHost {
 				return out === undefined ? fail(1, `stat: cannot statx '${args[2]}': No such file or directory`) : ok(`${out}\n`);
 			}
 			case 'test':
+				// The fake holds no symbolic links: `test -L` is always false.
+				if (args[0] === '-L' && args[1]) return fail(1);
+				if (args[0] === '!' && args[1] === '-L' && args[2]) return ok();
 				if (args[0] !== '-s' || !args[1]) return this.misunderstood(script);
 				return (this.files.get(args[1])?.content.length ?? 0) > 0 ? ok() : fail(1);
 			case 'cat': {
