@@ -25,19 +25,13 @@ export async function explainFile(ctx: StepContext, file: ManagedFile): Promise<
 	const want = `${file.owner}:${file.group}:${file.mode.toString(8)}`;
 	const meta = (await ctx.$({quiet: true, nothrow: true})`test -L ${file.path} && echo link || stat -c '%U:%G:%a' ${file.path} 2>/dev/null || echo missing`).stdout.trim();
 	if (meta === 'missing') return [`${file.path} is missing`];
-<<<<<<< HEAD
-	const live = (await ctx.conn.readFile(file.path)) ?? '';
+	if (meta === 'link') return [`${file.path} is a symbolic link, not the file (pgha replaces it and never reads through it)`];
+	const live = await ctx.conn.readFile(file.path);
 	const lines = [...(meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`]), ...(await certificateDrift(file, live))];
 	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
 	// A certificate's base64 says nothing to a reader; its problems above do.
 	if (file.certificate) return lines.length > 0 ? lines : [`${file.path} is another certificate than the cluster's own`];
-=======
-	if (meta === 'link') return [`${file.path} is a symbolic link, not the file (pgha replaces it and never reads through it)`];
-	const lines = meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`];
-	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
-	const live = await ctx.conn.readFile(file.path);
 	if (live === undefined) return [...lines, `${file.path} differs (it cannot be read without following a link, so no diff is shown)`];
->>>>>>> e40e97bd684acbe4d9719c3cf614b532ff578f0a
 	if (live === file.content) return lines;
 	const patch = createTwoFilesPatch(`${file.path} (on host)`, `${file.path} (from answers)`, live, file.content, '', '', {context: 1});
 	return [...lines, ...patch.split('\n').slice(2).filter(line => line !== '' && !line.startsWith('\\'))];

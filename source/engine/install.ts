@@ -64,15 +64,11 @@ async function livePatroni(answers: Answers, connections: Map<string, HostConnec
  * secrets are redacted from both.
  */
 export async function applyCluster(request: RunRequest): Promise<RunResult> {
-<<<<<<< HEAD
 	const {env = process.env, mode = 'apply'} = request;
 	// Passwords pgha generates (HAProxy's stats page) are made first, so they are redacted like the rest.
 	const {answers, raw} = completeAnswers(request.answers, request.raw, env);
-=======
-	const {answers, env = process.env, mode = 'apply'} = request;
 	// Refused before the run starts (exit 2): an answer file's key that contradicts the saved cluster's.
 	const hostKeys = expectedHostKeys(answers, env);
->>>>>>> e40e97bd684acbe4d9719c3cf614b532ff578f0a
 	const {emit, log, redact} = loggedSink(answers.cluster.name, secretValues(answers), env, request.emit);
 	const started = (phases: PhaseName[]) =>
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
@@ -127,16 +123,11 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		if (outcome.ok) {
 			if (mode === 'apply') {
 				// Saved once preflight passed, so a failed install can be resumed with --cluster.
-<<<<<<< HEAD
 				prepared.save();
-				saveCluster({...raw, ssh: {...raw.ssh, hostKeys: {...raw.ssh?.hostKeys, ...fingerprints(connections)}}} as AnswersInput, env);
-				recordHostKeys(answers.cluster.name, fingerprints(connections), env);
-=======
 				// Keys are only added, for hosts that had none: every other host was checked against its key at connect.
-				const keys = keysToRecord(hostKeys, connections);
-				saveCluster({...request.raw, ssh: {...request.raw.ssh, hostKeys: keys}} as AnswersInput, env);
-				recordHostKeys(answers.cluster.name, keys, env);
->>>>>>> e40e97bd684acbe4d9719c3cf614b532ff578f0a
+				const pins = keysToRecord(hostKeys, connections);
+				saveCluster({...raw, ssh: {...raw.ssh, hostKeys: pins}} as AnswersInput, env);
+				recordHostKeys(answers.cluster.name, pins, env);
 			}
 			const more = await runPhases(rest, context, emit, mode);
 			outcome = {...more, changed: outcome.changed + more.changed, unchanged: outcome.unchanged + more.unchanged, drifted: (outcome.drifted ?? 0) + (more.drifted ?? 0) || undefined};
