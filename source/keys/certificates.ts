@@ -16,8 +16,11 @@ export type CertificateNames = {dns: string[]; ips: string[]};
 /** What pgha reads off a certificate to judge it. */
 export type CertificateFacts = {subject: string; issuer: string; names: CertificateNames; notAfter: Date; selfSigned: boolean};
 
+/** PEM text ending in a newline, as files hold it: HAProxy reads a certificate and its key from one file, one after the other. */
+const endLine = (pem: string) => (pem.endsWith('\n') ? pem : `${pem}\n`);
+
 async function exportKey(key: CryptoKey): Promise<string> {
-	return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey), 'PRIVATE KEY');
+	return endLine(x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey), 'PRIVATE KEY'));
 }
 
 /** Imports a PEM private key of any kind Node reads (an operator's CA may be RSA or EC). */
@@ -54,7 +57,7 @@ export async function createCa(cluster: string, now = new Date()): Promise<KeyPa
 			await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
 		],
 	});
-	return {cert: cert.toString('pem'), key: await exportKey(keys.privateKey)};
+	return {cert: endLine(cert.toString('pem')), key: await exportKey(keys.privateKey)};
 }
 
 /**
@@ -83,7 +86,7 @@ export async function issueCertificate(ca: KeyPair, subject: string, names: Cert
 			await x509.AuthorityKeyIdentifierExtension.create(caCert),
 		],
 	});
-	return {cert: cert.toString('pem'), key: await exportKey(keys.privateKey)};
+	return {cert: endLine(cert.toString('pem')), key: await exportKey(keys.privateKey)};
 }
 
 /** The names, subject and expiry of a PEM certificate; throws on text that is not one. */
