@@ -15,6 +15,7 @@ export const strongEnv: Record<string, string> = {
 	PGHA_PATRONI_API_PASSWORD: 'Api-Secret-Value-4',
 	PGHA_VRRP_PASSWORD: 'Vr5=x/y_',
 	PGHA_BACKUP_CIPHER: 'Cipher-Secret-Value-5-long',
+	PGHA_HAPROXY_STATS_PASSWORD: 'Stats-Secret-Value-6',
 };
 
 /**
@@ -28,11 +29,24 @@ export const nastyEnv: Record<string, string> = {
 	PGHA_PATRONI_API_PASSWORD: `user:pass@host/#? = Q9 \\\\`,
 	PGHA_VRRP_PASSWORD: 'a%+=:,./',
 	PGHA_BACKUP_CIPHER: `[global] x=y ; #z "q" 'r' \\n $V Q9`,
+	// HAProxy reads this one inside single quotes, so the schema refuses a quote in it; everything else is here.
+	PGHA_HAPROXY_STATS_PASSWORD: `"s" $HOME #x %y \\z ; [t] {u} Q9`,
 };
 
 /** Every password of a set of answers. */
 export function passwordsOf(answers: Answers): string[] {
-	return Object.values(answers.passwords);
+	return Object.values(answers.passwords).filter((p): p is string => p !== undefined);
+}
+
+/**
+ * The answers as an install renders them: with the HAProxy stats password,
+ * which the examples leave out and the install generates and saves (here the
+ * environment's PGHA_HAPROXY_STATS_PASSWORD, as a saved cluster gives it back).
+ */
+export function withStatsPassword(answers: Answers, env: Record<string, string> = strongEnv): Answers {
+	const haproxyStats = env['PGHA_HAPROXY_STATS_PASSWORD'];
+	if (!haproxyStats) throw new Error('the environment has no PGHA_HAPROXY_STATS_PASSWORD');
+	return {...answers, passwords: {...answers.passwords, haproxyStats}};
 }
 
 /** The raw (unvalidated) YAML of an example. */

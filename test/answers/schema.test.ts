@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {answersJsonSchema, answersSchema, passwordWeakness} from '../../source/answers/schema.js';
-import {exampleRaw, strongEnv} from './fixtures.js';
+import {exampleRaw, nastyEnv, strongEnv} from './fixtures.js';
 import {resolveEnv} from '../../source/answers/env.js';
 
 const resolved = () => resolveEnv(exampleRaw('seed-topology'), strongEnv).value as Record<string, any>;
@@ -48,6 +48,43 @@ describe('answersSchema', () => {
 		raw['passwords'].superuser = 'Contraseña-Segura-1';
 		raw['passwords'].app = 'Password-Ascii-1';
 		expect(answersSchema.safeParse(raw).success).toBe(true);
+	});
+
+	it('refuses a single quote in the HAProxy stats password, naming the path, and takes anything else strong', () => {
+		const raw = resolved();
+		raw['passwords'].haproxyStats = "Stats-Pass'word-1";
+		const result = answersSchema.safeParse(raw);
+		expect(result.success).toBe(false);
+		expect(result.error!.issues.map(issue => [issue.path, issue.message])).toEqual([[['passwords', 'haproxyStats'], "must not contain a single quote (')"]]);
+		raw['passwords'].haproxyStats = nastyEnv['PGHA_HAPROXY_STATS_PASSWORD'];
+		expect(answersSchema.parse(raw).passwords.haproxyStats).toBe(nastyEnv['PGHA_HAPROXY_STATS_PASSWORD']);
+		raw['passwords'].haproxyStats = 'short';
+		expect(answersSchema.safeParse(raw).error!.issues[0]!.path).toEqual(['passwords', 'haproxyStats']);
+		delete raw['passwords'].haproxyStats;
+		expect(answersSchema.parse(raw).passwords.haproxyStats).toBeUndefined();
+	});
+
+	it('takes IPv4 networks as client networks and refuses anything else, naming the entry', () => {
+		const raw = resolved();
+		expect(answersSchema.parse(raw).network.clientNetworks).toEqual([]);
+		raw['network'].clientNetworks = ['10.30.0.0/16', '192.168.7.0/24', '10.1.2.3/32'];
+		expect(answersSchema.parse(raw).network.clientNetworks).toEqual(['10.30.0.0/16', '192.168.7.0/24', '10.1.2.3/32']);
+		for (const bad of ['10.30.0.0', '10.30.0.0/33', '256.1.1.1/24', '0.0.0.0/-1', 'fd00::/8', '10.30.0.0/16 ']) {
+			raw['network'].clientNetworks = ['10.30.0.0/16', bad];
+			const result = answersSchema.safeParse(raw);
+			expect(result.success, bad).toBe(false);
+			expect(result.error!.issues[0]!.path, bad).toEqual(['network', 'clientNetworks', 1]);
+			expect(result.error!.issues[0]!.message, bad).toMatch(/is not an IPv4 network/);
+		}
+	});
+
+	it('takes an operator CA as a certificate and a key file, both or neither', () => {
+		const raw = resolved();
+		expect(answersSchema.parse(raw).tls).toBeUndefined();
+		raw['tls'] = {caCert: '/etc/company/ca.pem', caKey: '/etc/company/ca.key'};
+		expect(answersSchema.parse(raw).tls).toEqual({caCert: '/etc/company/ca.pem', caKey: '/etc/company/ca.key'});
+		raw['tls'] = {caCert: '/etc/company/ca.pem'};
+		expect(answersSchema.safeParse(raw).error!.issues[0]!.path).toEqual(['tls', 'caKey']);
 	});
 
 	it('limits the VRRP password to what Keepalived reads', () => {

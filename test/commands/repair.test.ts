@@ -4,7 +4,8 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Flags, Io} from '../../source/commands/context.js';
 import {main} from '../../source/commands/main.js';
-import {example, root, strongEnv} from '../answers/fixtures.js';
+import {example, root, strongEnv, withStatsPassword} from '../answers/fixtures.js';
+import {keepKeys} from '../keys/fixtures.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {converge, failures, phasesThrough} from '../recipes/converge.js';
 
@@ -23,7 +24,9 @@ async function pgha(check: boolean): Promise<{code: number; out: string[]; err: 
 
 beforeEach(async () => {
 	home = mkdtempSync(join(tmpdir(), 'pgha-repair-command-'));
-	const answers = example('compact');
+	// Installed with the stats password the environment gives back and the keys kept in PGHA_HOME, which repair reuses.
+	const answers = withStatsPassword(example('compact'));
+	await keepKeys(answers, {PGHA_HOME: home});
 	cluster = FakeCluster.of(answers);
 	const install = await converge(cluster, answers, phasesThrough(answers));
 	expect(failures(install.events)).toEqual([]);

@@ -64,10 +64,23 @@ describe('pgha (the wizard)', () => {
 	it('prints the connection strings after a successful install, from the answers the wizard validated', async () => {
 		const {example} = await import('../answers/fixtures.js');
 		fake.result = {kind: 'installed', ok: true, stopped: false, logFile: '/tmp/install.log', answersFile: '/tmp/produccion.json', answers: example('seed-topology')};
-		const io = captureIo({}, true);
+		const io = captureIo({PGHA_HOME: '/srv/pgha'}, true);
 		expect(await main([], noFlags, io)).toBe(0);
-		expect(io.lines[0]).toBe('read-write, through the VIP: postgresql://aplicacion@192.168.100.56:5000/aplicacion');
-		expect(io.lines).toHaveLength(4);
+		// Checked against the cluster CA kept beside the saved cluster; no multi-host strings without client networks.
+		expect(io.lines).toEqual([
+			'read-write, through the VIP: postgresql://aplicacion@192.168.100.56:5000/aplicacion?sslmode=verify-full&sslrootcert=/srv/pgha/clusters/produccion.keys/ca.crt',
+			'read-only, through the VIP: postgresql://aplicacion@192.168.100.56:5001/aplicacion?sslmode=verify-full&sslrootcert=/srv/pgha/clusters/produccion.keys/ca.crt',
+		]);
+	});
+
+	it('names the operator\'s own CA in the connection strings when the answers give one', async () => {
+		const {answersFrom, exampleRaw} = await import('../answers/fixtures.js');
+		const raw = exampleRaw('seed-topology');
+		raw['tls'] = {caCert: '/etc/company/ca.pem', caKey: '/etc/company/ca.key'};
+		fake.result = {kind: 'installed', ok: true, stopped: false, logFile: '/tmp/install.log', answersFile: '/tmp/produccion.json', answers: answersFrom(raw)};
+		const io = captureIo({PGHA_HOME: '/srv/pgha'}, true);
+		expect(await main([], noFlags, io)).toBe(0);
+		expect(io.lines[0]).toBe('read-write, through the VIP: postgresql://aplicacion@192.168.100.56:5000/aplicacion?sslmode=verify-full&sslrootcert=/etc/company/ca.pem');
 	});
 
 	it('a failed install is exit 1 and says how to carry on', async () => {

@@ -6,7 +6,10 @@ import type {Answers, AnswersInput} from '../../source/answers/schema.js';
 import {applyCluster} from '../../source/engine/install.js';
 import {collectEvents} from '../../source/engine/runner.js';
 import type {RunMode} from '../../source/engine/runner.js';
-import {example, exampleRaw, passwordsOf} from '../answers/fixtures.js';
+import {example, exampleRaw, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
+import {keepKeys} from '../keys/fixtures.js';
+import {snapshot} from '../commands/saved-cluster.js';
+import {createCa} from '../../source/keys/certificates.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {changedSteps, converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
 
@@ -44,7 +47,9 @@ function serviceChanges(before: ReturnType<FakeCluster['serviceActions']>): stri
 
 beforeEach(async () => {
 	home = mkdtempSync(join(tmpdir(), 'pgha-repair-'));
-	answers = example('compact');
+	answers = withStatsPassword(example('compact'));
+	// The keys the install left beside the saved cluster: repair reuses them, so they are not drift.
+	await keepKeys(answers, {PGHA_HOME: home});
 	cluster = FakeCluster.of(answers);
 	const install = await converge(cluster, answers, phasesThrough(answers));
 	expect(failures(install.events)).toEqual([]);
@@ -135,5 +140,41 @@ describe('applyCluster as repair', () => {
 		expect(check.drifts).toMatchObject([{host: 'node1', step: 'data directory /data/patroni', detail: ['/data/patroni is postgres:755, should be postgres:700']}]);
 		expect(apply.changed).toEqual(['node1: data directory /data/patroni']);
 		expect(cluster.host('node1').dirs.get('/data/patroni')?.mode).toBe(0o700);
+	});
+});
+
+describe('applyCluster and the cluster keys', () => {
+	test('a certificate from another CA on a host: drift says so without a diff of the key; apply puts the cluster one back and reloads PgBouncer', async () => {
+		const cert = cluster.host('node2').files.get('/etc/pgbouncer/tls/pgbouncer.crt')!;
+		const rendered = cert.content;
+		cert.content = (await createCa('elsewhere')).cert;
+		const {check, apply, before} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'pgbouncer', step: 'file /etc/pgbouncer/tls/pgbouncer.crt'}]);
+		expect(check.drifts[0]!.detail[0]).toBe('the certificate /etc/pgbouncer/tls/pgbouncer.crt is self-signed, not signed by the cluster CA');
+		expect(apply.changed).toEqual(['node2: file /etc/pgbouncer/tls/pgbouncer.crt', 'node2: service pgbouncer']);
+		expect(cluster.host('node2').files.get('/etc/pgbouncer/tls/pgbouncer.crt')?.content).toBe(rendered);
+		expect(serviceChanges(before)).toEqual(['node2 pgbouncer: starts 1 restarts 0 reloads 1']);
+	});
+
+	/** What PGHA_HOME keeps of the cluster (run logs left out). */
+	const saved = () => Object.fromEntries(Object.entries(snapshot(home)).filter(([path]) => path.startsWith('/clusters/')));
+
+	test('a check run reuses the kept keys and writes nothing of the cluster under PGHA_HOME', async () => {
+		const kept = saved();
+		expect(Object.keys(kept)).toEqual(expect.arrayContaining(['/clusters/compact.keys/ca.crt', '/clusters/compact.keys/hosts/node1.key']));
+		const {result, events} = await repair('check');
+		expect(result.ok).toBe(true);
+		expect(drifts(events)).toEqual([]);
+		expect(saved()).toEqual(kept);
+	});
+
+	test('without kept keys, a check run makes new ones in memory only: the certificates drift and nothing of the cluster is written', async () => {
+		rmSync(join(home, 'clusters'), {recursive: true, force: true});
+		const {result, events} = await repair('check');
+		expect(result.ok).toBe(true);
+		const certificates = drifts(events).filter(d => /\.crt$|stats\.pem$/.test(d.step));
+		expect(certificates.map(d => `${d.host}: ${d.step}`)).toEqual(expect.arrayContaining(['node1: file /etc/etcd/tls/ca.crt', 'node3: file /etc/patroni/tls/server.crt', 'node1: file /etc/haproxy/tls/stats.pem']));
+		expect(certificates.find(d => d.step === 'file /etc/patroni/tls/server.crt')!.detail[0]).toMatch(/^the certificate \/etc\/patroni\/tls\/server\.crt was not signed by the cluster CA/);
+		expect(saved()).toEqual({});
 	});
 });

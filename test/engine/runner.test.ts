@@ -7,7 +7,8 @@ import {fakeHost} from './fake-host.js';
 const answers = {hosts: [{name: 'a', ip: '10.0.0.1', roles: ['etcd']}, {name: 'b', ip: '10.0.0.2', roles: ['etcd']}]} as unknown as Answers;
 
 function context(handler?: Parameters<typeof fakeHost>[1]): RunContext {
-	return {answers, facts: new Map(), identities: new Map(), signal: new AbortController().signal, connections: new Map([['a', fakeHost('a', handler)], ['b', fakeHost('b', handler)]])};
+	// The runner hands the keys to steps and never reads them; these steps render nothing.
+	return {answers, keys: {caCert: '', hosts: {}, scramSalts: {}}, facts: new Map(), identities: new Map(), signal: new AbortController().signal, connections: new Map([['a', fakeHost('a', handler)], ['b', fakeHost('b', handler)]])};
 }
 
 /** A step over a flag: check reads it, apply sets it. */

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {formatPlan} from '../../source/plan/format.js';
 import {buildPlan} from '../../source/plan/plan.js';
-import {example, nastyEnv, passwordsOf} from '../answers/fixtures.js';
+import {answersFrom, example, exampleRaw, nastyEnv, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
 
 describe('formatPlan', () => {
 	const answers = example('seed-topology', nastyEnv);
@@ -16,8 +16,18 @@ describe('formatPlan', () => {
 		expect(text).toContain('192.168.100.56:5000: read-write (primary)');
 		const phases = [...text.matchAll(/^ {2}\d+\. ([a-z-]+) \[/gm)].map(m => m[1]);
 		expect(phases).toEqual(['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify']);
-		expect(text).toContain('read-write: postgresql://aplicacion@192.168.100.56:5000/aplicacion');
-		expect(text).toContain('target_session_attrs=prefer-standby');
+		expect(text).toContain('read-write: postgresql://aplicacion@192.168.100.56:5000/aplicacion?sslmode=verify-full&sslrootcert=ca.crt');
+		expect(text).toContain('Closed by TLS: every port needs the cluster CA');
+		// No client networks: PgBouncer admits only the balancers, so no multi-host strings.
+		expect(text).not.toContain('target_session_attrs');
+	});
+
+	it('shows the libpq multi-host strings when the answers list client networks', () => {
+		const raw = exampleRaw('seed-topology');
+		(raw['network'] as Record<string, unknown>)['clientNetworks'] = ['10.30.0.0/16'];
+		const open = formatPlan(buildPlan(answersFrom(raw)));
+		expect(open).toContain('without the VIP, from network.clientNetworks (libpq picks a node through PgBouncer):');
+		expect(open).toContain('target_session_attrs=prefer-standby&sslmode=verify-full');
 	});
 
 	it('shows warnings when there are some', () => {
@@ -27,5 +37,7 @@ describe('formatPlan', () => {
 
 	it('prints no secret', () => {
 		for (const password of passwordsOf(answers)) expect(text).not.toContain(password);
+		const withStats = withStatsPassword(answers, nastyEnv);
+		expect(formatPlan(buildPlan(withStats))).not.toContain(withStats.passwords.haproxyStats);
 	});
 });

@@ -3,7 +3,7 @@ import {buildPlan} from '../../source/plan/plan.js';
 import {connectionStrings} from '../../source/plan/connection-strings.js';
 import {packagesFor} from '../../recipes/index.js';
 import {phaseNames} from '../../source/phases.js';
-import {answersFrom, example, exampleRaw, nastyEnv, passwordsOf} from '../answers/fixtures.js';
+import {answersFrom, example, exampleRaw, nastyEnv, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
 
 
 describe('buildPlan', () => {
@@ -91,20 +91,39 @@ describe('buildPlan', () => {
 		expect(buildPlan(example('compact')).warnings.join(' ')).toMatch(/etcd shares 3 host/);
 	});
 
-	it('gives the connection strings, through the VIP and through libpq', () => {
+	it('gives the connection strings through the VIP, over TLS, and libpq ones only with client networks', () => {
 		expect(connectionStrings(seed)).toEqual({
-			readWrite: 'postgresql://aplicacion@192.168.100.56:5000/aplicacion',
-			readOnly: 'postgresql://aplicacion@192.168.100.56:5001/aplicacion',
-			libpqReadWrite: 'postgresql://aplicacion@192.168.100.1:6432,192.168.100.2:6432,192.168.100.3:6432/aplicacion?target_session_attrs=read-write',
-			libpqReadOnly: 'postgresql://aplicacion@192.168.100.1:6432,192.168.100.2:6432,192.168.100.3:6432/aplicacion?target_session_attrs=prefer-standby',
+			readWrite: 'postgresql://aplicacion@192.168.100.56:5000/aplicacion?sslmode=verify-full&sslrootcert=ca.crt',
+			readOnly: 'postgresql://aplicacion@192.168.100.56:5001/aplicacion?sslmode=verify-full&sslrootcert=ca.crt',
 		});
 		expect(plan.connections).toEqual(connectionStrings(seed));
+		const raw = exampleRaw('seed-topology');
+		(raw['network'] as Record<string, unknown>)['clientNetworks'] = ['10.30.0.0/16'];
+		const open = answersFrom(raw);
+		expect(buildPlan(open).connections).toEqual({
+			...connectionStrings(seed),
+			libpqReadWrite: 'postgresql://aplicacion@192.168.100.1:6432,192.168.100.2:6432,192.168.100.3:6432/aplicacion?target_session_attrs=read-write&sslmode=verify-full&sslrootcert=ca.crt',
+			libpqReadOnly: 'postgresql://aplicacion@192.168.100.1:6432,192.168.100.2:6432,192.168.100.3:6432/aplicacion?target_session_attrs=prefer-standby&sslmode=verify-full&sslrootcert=ca.crt',
+		});
+	});
+
+	it('lists the TLS files and the stats page on the balancer\'s own address, and needs no keys or stats password to do so', () => {
+		expect(seed.passwords.haproxyStats).toBeUndefined();
+		expect(host('haproxy1').files).toContainEqual({path: '/etc/haproxy/tls/stats.pem', owner: 'root', group: 'root', mode: '0600', secret: true, service: 'haproxy'});
+		expect(host('haproxy1').files).toContainEqual({path: '/etc/haproxy/haproxy.cfg', owner: 'root', group: 'root', mode: '0600', secret: true, service: 'haproxy'});
+		expect(host('etcd1').files).toContainEqual({path: '/etc/etcd/tls/etcd.key', owner: 'etcd', group: 'etcd', mode: '0600', secret: true, service: 'etcd'});
+		expect(host('postgres1').files).toContainEqual({path: '/etc/pgbouncer/hba.conf', owner: 'postgres', group: 'postgres', mode: '0640', secret: false, service: 'pgbouncer'});
+		const stats = host('haproxy1').services.find(s => s.unit === 'haproxy')!.ports.find(p => p.port === 7000)!;
+		expect(stats.addresses).toEqual(['192.168.100.5']);
+		expect(host('etcd1').services[0]!.ports.map(p => p.addresses)).toEqual([['192.168.100.4'], ['192.168.100.4']]);
 	});
 
 	it('holds no secret', () => {
-		const answers = example('compact', nastyEnv);
+		const answers = withStatsPassword(example('compact', nastyEnv), nastyEnv);
 		const json = JSON.stringify(buildPlan(answers));
+		expect(passwordsOf(answers)).toHaveLength(7);
 		for (const password of passwordsOf(answers)) expect(json).not.toContain(password);
+		expect(json).not.toContain('PRIVATE KEY');
 		expect(json).not.toContain('SCRAM-SHA-256$');
 	});
 

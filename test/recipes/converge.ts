@@ -6,10 +6,11 @@ import type {RunContext, StepContext} from '../../recipes/kit/step.js';
 import {remoteShell} from '../../recipes/kit/remote-shell.js';
 import type {PhaseName} from '../../source/phases.js';
 import type {FakeCluster} from './fake-cluster.js';
+import {clusterKeys} from '../keys/fixtures.js';
 
-/** A run's context over the fake hosts. */
-export function fakeContext(cluster: FakeCluster, answers: Answers): RunContext {
-	return {answers, facts: new Map(), identities: new Map(), connections: cluster.connections(), signal: new AbortController().signal};
+/** A run's context over the fake hosts, with the cluster's test keys. */
+export async function fakeContext(cluster: FakeCluster, answers: Answers): Promise<RunContext> {
+	return {answers, keys: await clusterKeys(answers), facts: new Map(), identities: new Map(), connections: cluster.connections(), signal: new AbortController().signal};
 }
 
 /** The install's phases up to and including `last` (all of them without it). */
@@ -23,7 +24,7 @@ export function phasesThrough(answers: Answers, last?: PhaseName): Phase[] {
 /** Runs phases on the fake hosts as install and repair do, collecting the events. */
 export async function converge(cluster: FakeCluster, answers: Answers, phases: Phase[], mode: RunMode = 'apply'): Promise<{outcome: RunOutcome; events: EngineEvent[]; context: RunContext}> {
 	const {events, sink} = collectEvents();
-	const context = fakeContext(cluster, answers);
+	const context = await fakeContext(cluster, answers);
 	const outcome = await runPhases(phases, context, sink, mode);
 	return {outcome, events, context};
 }

@@ -136,8 +136,12 @@ export class FakeCluster {
 	}
 
 	private etcdctl(host: FakeDebianHost, script: string): Answer {
-		const endpoints = script.match(/--endpoints=(\S+)/)?.[1]?.split(',') ?? [];
-		const at = endpoints.map(e => ({endpoint: e, member: e.includes('//127.0.0.1:') ? host : this.byIp(e.replace(/^http:\/\/|:\d+$/g, ''))}));
+		// etcd admits a client only with a certificate from the cluster CA, and listens only on the member's own address over https.
+		const flag = (name: string) => script.match(new RegExp(`--${name}=(\\S+)`))?.[1];
+		const tls = ['cacert', 'cert', 'key'].map(flag);
+		if (tls.some(path => !path || !host.files.has(path))) return {code: 1, stderr: `tls: certificate required (etcdctl on ${host.name} gave ${tls.join(' ')})`};
+		const endpoints = flag('endpoints')?.split(',') ?? [];
+		const at = endpoints.map(e => ({endpoint: e, member: /^https:\/\/[\d.]+:2379$/.test(e) ? this.byIp(e.replace(/^https:\/\/|:\d+$/g, '')) : undefined}));
 		const up = at.map(a => ({...a, healthy: this.active(a.member, 'etcd')}));
 		const command = script.replace(/^.*--command-timeout=\S+ /, '');
 		const allHealthy = up.length > 0 && up.every(u => u.healthy);
@@ -153,7 +157,7 @@ export class FakeCluster {
 			}
 			case 'member list -w simple':
 				if (!up.some(u => u.healthy)) return {code: 1, stderr: 'context deadline exceeded'};
-				return out([...this.etcdJoined].map(name => `${id(name).toString(16)}, started, ${name}, http://${this.host(name).ip}:2380, http://${this.host(name).ip}:2379, false\n`).join(''));
+				return out([...this.etcdJoined].map(name => `${id(name).toString(16)}, started, ${name}, https://${this.host(name).ip}:2380, https://${this.host(name).ip}:2379, false\n`).join(''));
 			default:
 				return undefined;
 		}

@@ -1,7 +1,7 @@
 import {expect} from 'vitest';
 import type {Answers} from '../../source/answers/schema.js';
 import type {PhaseName} from '../../source/phases.js';
-import {example} from '../answers/fixtures.js';
+import {example, withStatsPassword} from '../answers/fixtures.js';
 import {FakeCluster} from './fake-cluster.js';
 import {changedSteps, converge, drifts, failures, phasesThrough, stepContext} from './converge.js';
 
@@ -15,7 +15,7 @@ export type Converged = {answers: Answers; cluster: FakeCluster; firstChanged: s
  * and a check run reports no drift.
  */
 export async function provesIdempotent(phase: PhaseName, which: (step: string) => boolean = () => true): Promise<Converged> {
-	const answers = example('compact');
+	const answers = withStatsPassword(example('compact'));
 	const cluster = FakeCluster.of(answers);
 	const phases = phasesThrough(answers, phase);
 	const first = await converge(cluster, answers, phases);

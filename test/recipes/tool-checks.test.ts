@@ -1,6 +1,7 @@
 import {chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
+import {createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer} from 'node:https';
 import {createConnection, createServer, type Server} from 'node:net';
+import {checkServerIdentity, type PeerCertificate} from 'node:tls';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -8,7 +9,9 @@ import YAML from 'yaml';
 import type {Answers} from '../../source/answers/schema.js';
 import {hostFiles} from '../../recipes/index.js';
 import type {ManagedFile} from '../../recipes/kit/managed-file.js';
-import {example, nastyEnv} from '../answers/fixtures.js';
+import {example, nastyEnv, withStatsPassword} from '../answers/fixtures.js';
+import {renderFacts, testKeys} from '../keys/fixtures.js';
+import {createCa, issueCertificate, type KeyPair} from '../../source/keys/certificates.js';
 import {skipOrFail} from '../strict.js';
 import {findTool, freePort, portOpen, run, startDaemon, toLoopback, userIds, waitUntil, type Daemon} from './tool-helpers.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
@@ -18,6 +21,8 @@ import {hostsWithRole} from '../../source/answers/hosts.js';
  * passwords full of quotes and symbols. Every check runs on this machine only:
  * where a tool must bind or connect, the file's addresses are moved onto
  * loopback (a.b.c.d -> 127.b.c.d) and nothing else is changed unless said.
+ * The cluster's certificates are real (test/keys/fixtures.ts), written to
+ * temporary files whose paths replace the rendered /etc paths.
  * CI installs the tools from .ci/apt-packages.txt. A missing tool skips its
  * check, or fails it under PGHA_TEST_STRICT=1 (CI), naming the tool.
  */
@@ -56,10 +61,43 @@ function put(name: string, content: string, mode = 0o600): string {
 	return path;
 }
 
-function fileOf(answers: Answers, host: string, path: string): ManagedFile {
-	const file = hostFiles(answers, host, {interface: 'eth0'}).find(f => f.path === path);
+/** The answers of an example as an install renders them: nasty passwords, the stats password included. */
+const nasty = (name: (typeof examples)[number]) => withStatsPassword(example(name, nastyEnv), nastyEnv);
+
+async function fileOf(answers: Answers, host: string, path: string): Promise<ManagedFile> {
+	const file = hostFiles(answers, host, await renderFacts(answers)).find(f => f.path === path);
 	if (!file) throw new Error(`${host} has no ${path}`);
 	return file;
+}
+
+/**
+ * Writes every file of a host under `tlsDir` (its rendered TLS directory) to
+ * a new temporary directory and points the text at those copies.
+ */
+async function withTlsFiles(answers: Answers, host: string, tlsDir: string, text: string): Promise<{text: string; dir: string}> {
+	const local = mkdtempSync(join(dir, 'tls-'));
+	for (const file of hostFiles(answers, host, await renderFacts(answers)).filter(f => f.path.startsWith(`${tlsDir}/`)))
+		writeFileSync(join(local, file.path.slice(tlsDir.length + 1)), file.content, {mode: file.mode});
+	return {text: text.replaceAll(`${tlsDir}/`, `${local}/`), dir: local};
+}
+
+/** A certificate from the cluster's CA for a test listener, naming the loopback addresses it is reached at. */
+async function loopbackCertificate(answers: Answers, name: string, ips: string[]): Promise<KeyPair> {
+	return issueCertificate((await testKeys(answers)).ca, name, {dns: [name], ips}, 1);
+}
+
+/** One HTTPS request with the CA (and a client certificate when given); the status and body, or the error's message. */
+function httpsCall(url: string, tls: {ca: string; cert?: string; key?: string; checkServerIdentity?: typeof checkServerIdentity}, options: {method?: string; body?: string; auth?: string} = {}): Promise<{status?: number; body: string; error?: string}> {
+	return new Promise(resolve => {
+		const req = httpsRequest(url, {method: options.method ?? 'GET', agent: false, ...tls, ...(options.auth ? {auth: options.auth} : {}), timeout: 5_000}, response => {
+			let body = '';
+			response.on('data', chunk => (body += chunk));
+			response.on('end', () => resolve({status: response.statusCode, body}));
+		});
+		req.on('error', error => resolve({body: '', error: error.message}));
+		req.on('timeout', () => req.destroy(new Error('timed out')));
+		req.end(options.body);
+	});
 }
 
 
@@ -67,10 +105,11 @@ describe('haproxy -c', () => {
 	for (const name of examples) {
 		it(`accepts haproxy.cfg of ${name}`, async ctx => {
 			if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
-			const answers = example(name, nastyEnv);
+			const answers = nasty(name);
 			for (const host of hostsWithRole(answers, 'balancer')) {
-				const path = put('haproxy.cfg', fileOf(answers, host.name, '/etc/haproxy/haproxy.cfg').content);
-				const result = await run(tools.haproxy, ['-c', '-f', path]);
+				// HAProxy loads the stats page's certificate and the CA while checking, so they must be there.
+				const {text} = await withTlsFiles(answers, host.name, '/etc/haproxy/tls', (await fileOf(answers, host.name, '/etc/haproxy/haproxy.cfg')).content);
+				const result = await run(tools.haproxy, ['-c', '-f', put('haproxy.cfg', text)]);
 				expect(result.code, result.stdout + result.stderr).toBe(0);
 				expect(result.stdout).toContain('Configuration file is valid');
 				expect(result.stderr).not.toMatch(/WARNING|ALERT/);
@@ -80,35 +119,49 @@ describe('haproxy -c', () => {
 
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
 		if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
-		const answers = example('seed-topology', nastyEnv);
-		const broken = fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg').content.replace('tcp-check expect binary 4e', 'tcp-check expect nonsense 4e');
+		const answers = nasty('seed-topology');
+		const {text} = await withTlsFiles(answers, 'haproxy1', '/etc/haproxy/tls', (await fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg')).content);
+		const broken = text.replace('tcp-check expect binary 53', 'tcp-check expect nonsense 53');
+		expect(broken).not.toBe(text);
 		const result = await run(tools.haproxy, ['-c', '-f', put('broken.cfg', broken)]);
 		expect(result.code).not.toBe(0);
+	});
+
+	it('refuses a stats page whose certificate file is not there (the TLS files are checked)', async ctx => {
+		if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
+		const answers = nasty('seed-topology');
+		const result = await run(tools.haproxy, ['-c', '-f', put('no-pem.cfg', (await fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg')).content)]);
+		expect(result.code).not.toBe(0);
+		expect(result.stdout + result.stderr).toContain('/etc/haproxy/tls/stats.pem');
 	});
 });
 
 describe('haproxy health checks, run for real on loopback', () => {
 	type Node = {pgbouncer: boolean; role: 'primary' | 'replica'};
-	const servers: Array<Server | HttpServer> = [];
+	const servers: Array<Server | HttpsServer> = [];
 	let haproxy: Daemon | undefined;
 	afterAll(async () => {
 		await haproxy?.stop();
 		await Promise.all(servers.map(s => new Promise(resolve => s.close(resolve))));
 	});
 
-	/** A stand-in for a node: PgBouncer answers an SSLRequest with "N" and anything else with the node's name; Patroni answers its role. */
-	async function fakeNode(ip: string, name: string, node: Node) {
+	/**
+	 * A stand-in for a node: PgBouncer answers an SSLRequest with "S" (ready
+	 * for TLS) and anything else with the node's name; Patroni answers its role
+	 * over HTTPS with the node's certificate from the cluster CA.
+	 */
+	async function fakeNode(ip: string, name: string, node: Node, tls: KeyPair) {
 		if (node.pgbouncer) {
 			const pgbouncer = createServer(socket => {
 				socket.once('data', data => {
-					socket.end(data.toString('hex') === '0000000804d2162f' ? 'N' : name);
+					socket.end(data.toString('hex') === '0000000804d2162f' ? 'S' : name);
 				});
 				socket.on('error', () => {});
 			});
 			await new Promise<void>(resolve => pgbouncer.listen(6432, ip, resolve));
 			servers.push(pgbouncer);
 		}
-		const patroni = createHttpServer((request, response) => {
+		const patroni = createHttpsServer({cert: tls.cert, key: tls.key}, (request, response) => {
 			response.writeHead(request.method === 'OPTIONS' && request.url === `/${node.role}` ? 200 : 503).end();
 		});
 		await new Promise<void>(resolve => patroni.listen(8008, ip, resolve));
@@ -144,19 +197,23 @@ describe('haproxy health checks, run for real on loopback', () => {
 	it('sends writes to the primary, reads to replicas, and drops a node whose PgBouncer is down', async ctx => {
 		if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
 		if (!isRoot) return skipOrFail(ctx, 'needs root: the rendered config drops privileges to the haproxy user');
-		const answers = example('seed-topology', nastyEnv);
+		const answers = nasty('seed-topology');
+		const {keys} = await testKeys(answers);
 		// postgres1 is the primary; postgres2 a replica; postgres3 a replica whose PgBouncer is down.
-		await fakeNode('127.168.100.1', 'postgres1', {pgbouncer: true, role: 'primary'});
-		await fakeNode('127.168.100.2', 'postgres2', {pgbouncer: true, role: 'replica'});
-		await fakeNode('127.168.100.3', 'postgres3', {pgbouncer: false, role: 'replica'});
+		await fakeNode('127.168.100.1', 'postgres1', {pgbouncer: true, role: 'primary'}, keys.hosts['postgres1']!);
+		await fakeNode('127.168.100.2', 'postgres2', {pgbouncer: true, role: 'replica'}, keys.hosts['postgres2']!);
+		await fakeNode('127.168.100.3', 'postgres3', {pgbouncer: false, role: 'replica'}, keys.hosts['postgres3']!);
 		const socket = join(dir, 'haproxy.sock');
 		const statsPort = await freePort();
-		// Besides loopback addresses: a private stats socket and port, and faster
-		// checks (200 ms instead of 3 s) so the test takes seconds.
-		const config = toLoopback(fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg').content)
+		// Besides loopback addresses: the TLS files in a temporary directory, a
+		// private stats socket and port, and faster checks (200 ms instead of 3 s)
+		// so the test takes seconds.
+		const rendered = await withTlsFiles(answers, 'haproxy1', '/etc/haproxy/tls', (await fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg')).content);
+		const config = toLoopback(rendered.text)
 			.replace('/run/haproxy/admin.sock', socket)
-			.replace('bind *:7000', `bind 127.0.0.1:${statsPort}`)
-			.replaceAll('inter 3s fall 3 rise 2', 'inter 200ms fall 2 rise 1');
+			.replace(/bind \S+:7000 ssl/, `bind 127.0.0.1:${statsPort} ssl`)
+			.replaceAll('inter 3s fastinter 200ms fall 3 rise 2', 'inter 200ms fastinter 200ms fall 2 rise 1');
+		expect(config).toContain(`bind 127.0.0.1:${statsPort} ssl crt ${rendered.dir}/stats.pem`);
 		haproxy = startDaemon(tools.haproxy, ['-db', '-f', put('haproxy-run.cfg', config)]);
 		const want = {
 			'primary/postgres1': 'UP',
@@ -177,6 +234,16 @@ describe('haproxy health checks, run for real on loopback', () => {
 		);
 		expect(await through('127.168.100.56', 5000)).toBe('postgres1');
 		expect(await through('127.168.100.56', 5001)).toBe('postgres2');
+
+		// The stats page: HTTPS with haproxy1's certificate (checked against the CA and the balancer's own address), user admin and the password.
+		const tls = {ca: keys.caCert, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity('192.168.100.5', cert)};
+		const page = `https://127.0.0.1:${statsPort}/;csv`;
+		expect(await httpsCall(page, tls)).toMatchObject({status: 401});
+		expect(await httpsCall(page, tls, {auth: 'admin:wrong-password'})).toMatchObject({status: 401});
+		const csv = await httpsCall(page, tls, {auth: `admin:${answers.passwords.haproxyStats}`});
+		expect(csv.error).toBeUndefined();
+		expect(csv.status).toBe(200);
+		expect(csv.body).toMatch(/^primary,postgres1,.*,UP,/m);
 	});
 });
 
@@ -195,9 +262,9 @@ describe('keepalived --config-test', () => {
 	for (const name of examples) {
 		it(`accepts keepalived.conf of both balancers of ${name}`, async ctx => {
 			if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
-			const answers = example(name, nastyEnv);
+			const answers = nasty(name);
 			for (const host of hostsWithRole(answers, 'balancer')) {
-				const result = await configTest(fileOf(answers, host.name, '/etc/keepalived/keepalived.conf').content);
+				const result = await configTest((await fileOf(answers, host.name, '/etc/keepalived/keepalived.conf')).content);
 				expect(result.stderr + result.stdout, host.name).toBe('');
 				expect(result.code === 0 || result.signal === 'SIGTERM', `exit ${result.code} ${result.signal}`).toBe(true);
 			}
@@ -206,8 +273,8 @@ describe('keepalived --config-test', () => {
 
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
 		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
-		const answers = example('compact', nastyEnv);
-		const broken = fileOf(answers, 'node1', '/etc/keepalived/keepalived.conf').content.replace('virtual_router_id 52', 'virtual_router_id 256');
+		const answers = nasty('compact');
+		const broken = (await fileOf(answers, 'node1', '/etc/keepalived/keepalived.conf')).content.replace('virtual_router_id 52', 'virtual_router_id 256');
 		const result = await configTest(broken);
 		expect(result.stderr).toMatch(/VRID '256' not valid/);
 	});
@@ -229,7 +296,7 @@ describe('patroni --validate-config', () => {
 			if (!tools.patroni) return skipOrFail(ctx, missing('patroni', 'patroni'));
 			if (!tools.postgres) return skipOrFail(ctx, missing('postgres', 'postgresql-15'));
 			if (await portOpen('127.0.0.1', 5432)) return skipOrFail(ctx, 'something already listens on 127.0.0.1:5432, which the config asks Patroni to listen on');
-			const answers = example(name, nastyEnv);
+			const answers = nasty(name);
 			// The validator connects to each etcd host and refuses ports already in
 			// use, so etcd gets stand-in listeners on its loopback addresses.
 			for (const host of hostsWithRole(answers, 'etcd')) {
@@ -238,7 +305,7 @@ describe('patroni --validate-config', () => {
 				listeners.push(server);
 			}
 			for (const host of hostsWithRole(answers, 'postgres')) {
-				const path = put('config.yml', toLoopback(fileOf(answers, host.name, '/etc/patroni/config.yml').content));
+				const path = put('config.yml', toLoopback((await fileOf(answers, host.name, '/etc/patroni/config.yml')).content));
 				const result = await run(tools.patroni, ['--validate-config', path]);
 				expect(result.stdout + result.stderr, host.name).toBe('');
 				expect(result.code, host.name).toBe(0);
@@ -249,8 +316,8 @@ describe('patroni --validate-config', () => {
 
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
 		if (!tools.patroni) return skipOrFail(ctx, missing('patroni', 'patroni'));
-		const answers = example('compact', nastyEnv);
-		const broken = toLoopback(fileOf(answers, 'node1', '/etc/patroni/config.yml').content).replace('bin_dir: /usr/lib/postgresql/15/bin', 'bin_dir: /nonexistent/bin');
+		const answers = nasty('compact');
+		const broken = toLoopback((await fileOf(answers, 'node1', '/etc/patroni/config.yml')).content).replace('bin_dir: /usr/lib/postgresql/15/bin', 'bin_dir: /nonexistent/bin');
 		const result = await run(tools.patroni, ['--validate-config', put('broken.yml', broken)]);
 		expect(result.code).toBe(1);
 		expect(result.stdout + result.stderr).toMatch(/bin_dir/);
@@ -258,8 +325,8 @@ describe('patroni --validate-config', () => {
 
 	it('reads every password back unchanged with PyYAML, as Patroni does', async ctx => {
 		if (!tools.python3) return skipOrFail(ctx, missing('python3', 'python3-yaml'));
-		const answers = example('seed-topology', nastyEnv);
-		const path = put('config.yml', fileOf(answers, 'postgres1', '/etc/patroni/config.yml').content);
+		const answers = nasty('seed-topology');
+		const path = put('config.yml', (await fileOf(answers, 'postgres1', '/etc/patroni/config.yml')).content);
 		const script = 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))';
 		const result = await run(tools.python3, ['-c', script, path]);
 		expect(result.code, result.stderr).toBe(0);
@@ -268,7 +335,7 @@ describe('patroni --validate-config', () => {
 		expect(loaded['postgresql'].authentication.superuser.password).toBe(answers.passwords.superuser);
 		expect(loaded['postgresql'].authentication.replication.password).toBe(answers.passwords.replication);
 		expect(loaded['bootstrap'].dcs.postgresql.parameters.hot_standby).toBe('on');
-		expect(loaded).toEqual(YAML.parse(fileOf(answers, 'postgres1', '/etc/patroni/config.yml').content, {version: '1.1'}));
+		expect(loaded).toEqual(YAML.parse((await fileOf(answers, 'postgres1', '/etc/patroni/config.yml')).content, {version: '1.1'}));
 	});
 });
 
@@ -276,11 +343,11 @@ describe('pgbackrest reads its configuration files', () => {
 	for (const name of examples) {
 		it(`loads repo.conf and pgbackrest.conf of ${name} without complaint`, async ctx => {
 			if (!tools.pgbackrest) return skipOrFail(ctx, missing('pgbackrest', 'pgbackrest'));
-			const answers = example(name, nastyEnv);
+			const answers = nasty(name);
 			const repoHost = hostsWithRole(answers, 'backup')[0]!;
 			const repoPath = join(dir, `repo-${name}`);
 			mkdirSync(repoPath, {recursive: true});
-			const repo = fileOf(answers, repoHost.name, '/etc/pgbackrest/repo.conf').content.replace('repo1-path=/var/lib/pgbackrest', `repo1-path=${repoPath}`);
+			const repo = (await fileOf(answers, repoHost.name, '/etc/pgbackrest/repo.conf')).content.replace('repo1-path=/var/lib/pgbackrest', `repo1-path=${repoPath}`);
 			const common = ['--log-level-file=off', `--lock-path=${dir}`, `--stanza=${answers.cluster.name}`];
 			// info reads the local repository: the stanza does not exist yet, and that is the only complaint expected.
 			const info = await run(tools.pgbackrest, [`--config=${put('repo.conf', repo)}`, ...common, 'info']);
@@ -289,7 +356,7 @@ describe('pgbackrest reads its configuration files', () => {
 			expect(info.stdout).toContain(`stanza: ${answers.cluster.name}`);
 			expect(info.stdout).toContain('missing stanza path');
 
-			const node = fileOf(answers, hostsWithRole(answers, 'postgres')[0]!.name, '/etc/pgbackrest/pgbackrest.conf').content;
+			const node = (await fileOf(answers, hostsWithRole(answers, 'postgres')[0]!.name, '/etc/pgbackrest/pgbackrest.conf')).content;
 			const help = await run(tools.pgbackrest, [`--config=${put('pgbackrest.conf', node)}`, ...common, 'help', 'archive-push', 'repo-host-config']);
 			expect(help.stderr, 'warnings about the node config').toBe('');
 			expect(help.stdout).toContain('current: /etc/pgbackrest/repo.conf');
@@ -300,9 +367,9 @@ describe('pgbackrest reads its configuration files', () => {
 		if (!tools.pgbackrest) return skipOrFail(ctx, missing('pgbackrest', 'pgbackrest'));
 		// pgBackRest redacts the cipher passphrase in its output, so the same
 		// text goes through the same parser as the value of repo1-path.
-		const answers = example('compact', nastyEnv);
+		const answers = nasty('compact');
 		const value = `/${answers.passwords.backupCipher}`;
-		const repo = fileOf(answers, 'node3', '/etc/pgbackrest/repo.conf').content.replace('repo1-path=/var/lib/pgbackrest', `repo1-path=${value}`);
+		const repo = (await fileOf(answers, 'node3', '/etc/pgbackrest/repo.conf')).content.replace('repo1-path=/var/lib/pgbackrest', `repo1-path=${value}`);
 		const result = await run(tools.pgbackrest, [`--config=${put('repo.conf', repo)}`, '--stanza=compact', 'help', 'backup', 'repo1-path']);
 		expect(result.stderr).toBe('');
 		expect(result.stdout).toContain(`current: ${value}\n`);
@@ -328,43 +395,59 @@ describe('etcd forms a cluster from the rendered member files', () => {
 	}
 
 	for (const name of examples) {
-		it(`starts the ${name} members on loopback and they elect a leader`, async ctx => {
+		it(`starts the ${name} members on loopback and they elect a leader, admitting only clients with a cluster certificate`, async ctx => {
 			if (!tools.etcd) return skipOrFail(ctx, missing('etcd', 'etcd-server'));
-			const answers = example(name, nastyEnv);
+			const answers = nasty(name);
+			const {keys} = await testKeys(answers);
 			const members = hostsWithRole(answers, 'etcd');
-			// Each address:port gets a free port on its loopback address; each
-			// member's 127.0.0.1 listener gets its own, so the three can share this machine.
+			// Each address:port gets a free port on its loopback address, so the members can share this machine.
 			const mapped = new Map<string, string>();
 			for (const host of members)
 				for (const port of [2379, 2380]) mapped.set(`${host.ip}:${port}`, `${toLoopback(host.ip)}:${await freePort()}`);
 			const started: Array<{name: string; client: string; daemon: Daemon}> = [];
 			for (const host of members) {
-				const local = `127.0.0.1:${await freePort()}`;
-				const vars = environment(fileOf(answers, host.name, '/etc/default/etcd').content);
+				const vars = environment((await fileOf(answers, host.name, '/etc/default/etcd')).content);
 				const moved = Object.fromEntries(
-					Object.entries(vars).map(([key, value]) => [
-						key,
-						value.replace(/http:\/\/([\d.]+:\d+)/g, (_all, hostPort: string) => `http://${hostPort.startsWith('127.0.0.1:') ? local : mapped.get(hostPort)}`),
-					]),
+					Object.entries(vars).map(([key, value]) => [key, value.replace(/https:\/\/([\d.]+:\d+)/g, (_all, hostPort: string) => `https://${mapped.get(hostPort) ?? `unmapped-${hostPort}`}`)]),
 				);
-				const dataDir = mkdtempSync(join(dir, `etcd-${host.name}-`));
-				moved['ETCD_DATA_DIR'] = dataDir;
+				expect(JSON.stringify(moved)).not.toMatch(/unmapped|http:/);
+				// The member's certificate from the cluster CA, naming the loopback address it now serves on. etcd also
+				// checks a peer's certificate names the address the peer connects from, which on loopback is 127.0.0.1.
+				const tlsDir = mkdtempSync(join(dir, `etcd-tls-${host.name}-`));
+				const pair = await loopbackCertificate(answers, host.name, [toLoopback(host.ip), '127.0.0.1']);
+				const tls = {ca: join(tlsDir, 'ca.crt'), cert: join(tlsDir, 'etcd.crt'), key: join(tlsDir, 'etcd.key')};
+				writeFileSync(tls.ca, keys.caCert);
+				writeFileSync(tls.cert, pair.cert);
+				writeFileSync(tls.key, pair.key, {mode: 0o600});
+				for (const [key, value] of Object.entries(moved)) moved[key] = value.replace('/etc/etcd/tls/ca.crt', tls.ca).replace('/etc/etcd/tls/etcd.crt', tls.cert).replace('/etc/etcd/tls/etcd.key', tls.key);
+				expect(JSON.stringify(moved)).not.toContain('/etc/etcd');
+				moved['ETCD_DATA_DIR'] = mkdtempSync(join(dir, `etcd-${host.name}-`));
 				const daemon = startDaemon(tools.etcd, [], {env: {PATH: process.env['PATH'], ...moved}});
 				daemons.push(daemon);
 				started.push({name: host.name, client: mapped.get(`${host.ip}:2379`)!, daemon});
 			}
+			// A client as Patroni and etcdctl are: the CA and a certificate of the cluster.
+			const client = await loopbackCertificate(answers, 'patroni-client', ['127.0.0.1']);
+			const withCert = {ca: keys.caCert, cert: client.cert, key: client.key};
 			for (const member of started) {
 				await waitUntil(
 					async () => {
-						const response = await fetch(`http://${member.client}/health`);
-						return ((await response.json()) as {health?: string}).health === 'true';
+						const response = await httpsCall(`https://${member.client}/health`, withCert);
+						return (JSON.parse(response.body) as {health?: string}).health === 'true';
 					},
 					30_000,
 					() => `${member.name} not healthy; etcd said: ${member.daemon.output().slice(-2000)}`,
 				);
 			}
-			const list = (await (await fetch(`http://${started[0]!.client}/v3/cluster/member/list`, {method: 'POST', body: '{}'})).json()) as {members: Array<{name: string}>};
+			const list = JSON.parse((await httpsCall(`https://${started[0]!.client}/v3/cluster/member/list`, withCert, {method: 'POST', body: '{}'})).body) as {members: Array<{name: string; peerURLs: string[]}>};
 			expect(list.members.map(m => m.name).sort()).toEqual(members.map(m => m.name).sort());
+			expect(list.members.flatMap(m => m.peerURLs).every(url => url.startsWith('https://'))).toBe(true);
+			// Without a client certificate, or with one from another CA, etcd does not answer.
+			expect((await httpsCall(`https://${started[0]!.client}/health`, {ca: keys.caCert})).status).toBeUndefined();
+			const foreign = await issueCertificate(await createCa('elsewhere'), 'intruder', {dns: ['intruder'], ips: ['127.0.0.1']}, 1);
+			expect((await httpsCall(`https://${started[0]!.client}/health`, {ca: keys.caCert, cert: foreign.cert, key: foreign.key})).status).toBeUndefined();
+			// Nor over plain HTTP.
+			await expect(fetch(`http://${started[0]!.client}/health`)).rejects.toThrow();
 			await Promise.all(daemons.splice(0).map(d => d.stop()));
 		}, 60_000);
 	}
@@ -376,13 +459,13 @@ describe('PostgreSQL and PgBouncer accept the owner through the rendered SCRAM v
 		for (const daemon of daemons.reverse()) await daemon.stop();
 	});
 
-	it('logs in directly and through PgBouncer with the password, and refuses a wrong one', async ctx => {
+	it('logs in directly and through PgBouncer over TLS with the password, and refuses a wrong one or no TLS', async ctx => {
 		for (const tool of ['initdb', 'postgres', 'psql'] as const) if (!tools[tool]) return skipOrFail(ctx, missing(tool, 'postgresql-15'));
 		if (!tools.pgbouncer) return skipOrFail(ctx, missing('pgbouncer', 'pgbouncer'));
 		if (!isRoot) return skipOrFail(ctx, 'needs root to run PostgreSQL and PgBouncer as the postgres user');
 		const ids = await userIds('postgres');
 		if (!ids) return skipOrFail(ctx, 'there is no postgres user (postgresql-15 creates it)');
-		const answers = example('seed-topology', nastyEnv);
+		const answers = nasty('seed-topology');
 		const {owner, name: database} = answers.database;
 		const base = join(dir, 'scram');
 		// The postgres user must reach its directory inside this root-owned one.
@@ -391,15 +474,37 @@ describe('PostgreSQL and PgBouncer accept the owner through the rendered SCRAM v
 		chownSync(base, ids.uid, ids.gid);
 		const asPostgres = {uid: ids.uid, gid: ids.gid, env: {PATH: process.env['PATH'], HOME: base, LANG: 'C.UTF-8'}};
 
+		// The node's TLS files as rendered (PostgreSQL's and PgBouncer's copies), owned by postgres in the test's directory.
+		const tlsCopy = async (tlsDir: string, text: string) => {
+			const local = join(base, tlsDir.replaceAll('/', '-').slice(1));
+			mkdirSync(local);
+			chownSync(local, ids.uid, ids.gid);
+			for (const file of hostFiles(answers, 'postgres1', await renderFacts(answers)).filter(f => f.path.startsWith(`${tlsDir}/`))) {
+				const path = join(local, file.path.slice(tlsDir.length + 1));
+				writeFileSync(path, file.content, {mode: file.mode});
+				chownSync(path, ids.uid, ids.gid);
+			}
+			return {text: text.replaceAll(`${tlsDir}/`, `${local}/`), dir: local};
+		};
+
 		const data = join(base, 'data');
 		const init = await run(tools.initdb!, ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256'], {...asPostgres, timeoutMs: 120_000});
 		expect(init.code, init.stderr).toBe(0);
 		const pgPort = await freePort();
-		const postgres = startDaemon(tools.postgres!, ['-D', data, '-p', String(pgPort), '-k', base, '-c', 'listen_addresses=127.0.0.1'], {...asPostgres, stopSignal: 'SIGINT'});
+		// PostgreSQL's TLS settings as Patroni gives them, with the certificate paths in the test's directory.
+		const patroni = await tlsCopy('/etc/patroni/tls', (await fileOf(answers, 'postgres1', '/etc/patroni/config.yml')).content);
+		const parameters = (YAML.parse(patroni.text, {version: '1.1'}) as {postgresql: {parameters: Record<string, string>}}).postgresql.parameters;
+		const ssl = Object.entries(parameters).filter(([key]) => key.startsWith('ssl'));
+		expect(ssl.map(([key]) => key).sort()).toEqual(['ssl', 'ssl_ca_file', 'ssl_cert_file', 'ssl_key_file', 'ssl_min_protocol_version']);
+		const postgres = startDaemon(
+			tools.postgres!,
+			['-D', data, '-p', String(pgPort), '-k', base, '-c', 'listen_addresses=127.0.0.1', ...ssl.flatMap(([key, value]) => ['-c', `${key}=${value}`])],
+			{...asPostgres, stopSignal: 'SIGINT'},
+		);
 		daemons.push(postgres);
 		await waitUntil(() => portOpen('127.0.0.1', pgPort), 30_000, () => `PostgreSQL did not start: ${postgres.output()}`);
 
-		const userlist = fileOf(answers, 'postgres1', '/etc/pgbouncer/userlist.txt').content;
+		const userlist = (await fileOf(answers, 'postgres1', '/etc/pgbouncer/userlist.txt')).content;
 		const verifier = /^"[^"]+" "([^"]+)"\n$/.exec(userlist)![1]!;
 		// What the install does: the owner's password is set to the verifier itself.
 		const sql = `create role ${owner} login password '${verifier}'; create database ${database} owner ${owner};
@@ -408,8 +513,8 @@ select rolpassword = '${verifier}' from pg_authid where rolname = '${owner}';`;
 		expect(setup.code, setup.stderr).toBe(0);
 		expect(setup.stdout.trim(), 'PostgreSQL stored the verifier as given').toBe('t');
 
-		const login = (port: number, password: string) =>
-			run(tools.psql!, ['-X', '-A', '-t', '-c', 'select current_user', `host=127.0.0.1 port=${port} dbname=${database} user=${owner}`], {
+		const login = (port: number, password: string, connection = 'host=127.0.0.1') =>
+			run(tools.psql!, ['-X', '-A', '-t', '-c', 'select current_user', `${connection} port=${port} dbname=${database} user=${owner}`], {
 				...asPostgres,
 				env: {...asPostgres.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5'},
 			});
@@ -418,27 +523,46 @@ select rolpassword = '${verifier}' from pg_authid where rolname = '${owner}';`;
 		expect(direct.stdout.trim()).toBe(owner);
 
 		const bouncerPort = await freePort();
-		const ini = fileOf(answers, 'postgres1', '/etc/pgbouncer/pgbouncer.ini')
+		const ini = (await fileOf(answers, 'postgres1', '/etc/pgbouncer/pgbouncer.ini'))
 			.content.replace(/^listen_addr = .*$/m, 'listen_addr = 127.0.0.1')
 			.replace(/^listen_port = .*$/m, `listen_port = ${bouncerPort}`)
 			.replace(`port=5432`, `port=${pgPort}`)
 			.replace('/var/log/postgresql/pgbouncer.log', join(base, 'pgbouncer.log'))
 			.replace('/var/run/postgresql/pgbouncer.pid', join(base, 'pgbouncer.pid'))
 			.replace('unix_socket_dir = /var/run/postgresql', `unix_socket_dir = ${base}`)
-			.replace('/etc/pgbouncer/userlist.txt', join(base, 'userlist.txt'));
+			.replace('/etc/pgbouncer/userlist.txt', join(base, 'userlist.txt'))
+			.replace('/etc/pgbouncer/hba.conf', join(base, 'hba.conf'));
+		// The rendered hba file as it is: it admits the owner over TLS from loopback, as on a node.
+		const hba = (await fileOf(answers, 'postgres1', '/etc/pgbouncer/hba.conf')).content;
+		expect(hba).toContain(`hostssl ${database} ${owner} 127.0.0.1/32 scram-sha-256`);
+		writeFileSync(join(base, 'hba.conf'), hba, {mode: 0o640});
+		chownSync(join(base, 'hba.conf'), ids.uid, ids.gid);
+		const bouncerTls = await tlsCopy('/etc/pgbouncer/tls', '');
 		writeFileSync(join(base, 'userlist.txt'), userlist, {mode: 0o600});
-		writeFileSync(join(base, 'pgbouncer.ini'), ini, {mode: 0o600});
+		const iniWithTls = ini.replaceAll('/etc/pgbouncer/tls/', `${bouncerTls.dir}/`);
+		expect(iniWithTls).not.toMatch(/\/etc\/|\/var\//);
+		writeFileSync(join(base, 'pgbouncer.ini'), iniWithTls, {mode: 0o600});
 		chownSync(join(base, 'userlist.txt'), ids.uid, ids.gid);
 		chownSync(join(base, 'pgbouncer.ini'), ids.uid, ids.gid);
 		const pgbouncer = startDaemon(tools.pgbouncer, [join(base, 'pgbouncer.ini')], asPostgres);
 		daemons.push(pgbouncer);
 		await waitUntil(() => portOpen('127.0.0.1', bouncerPort), 15_000, () => `PgBouncer did not start: ${pgbouncer.output()}`);
 
-		const pooled = await login(bouncerPort, answers.passwords.app);
+		// As an application connects through the VIP: TLS, the certificate checked against the CA and the VIP's
+		// address (hostaddr only says where to reach it here; libpq checks the name against host).
+		const viaVip = `host=${answers.network.vip} hostaddr=127.0.0.1 sslmode=verify-full sslrootcert=${bouncerTls.dir}/ca.crt`;
+		const pooled = await login(bouncerPort, answers.passwords.app, viaVip);
 		expect(pooled.stderr).toBe('');
 		expect(pooled.stdout.trim()).toBe(owner);
-		const wrong = await login(bouncerPort, `${answers.passwords.app}x`);
+		const wrong = await login(bouncerPort, `${answers.passwords.app}x`, viaVip);
 		expect(wrong.code).not.toBe(0);
 		expect(wrong.stderr).toMatch(/authentication failed/);
+		const plain = await login(bouncerPort, answers.passwords.app, 'host=127.0.0.1 sslmode=disable');
+		expect(plain.code).not.toBe(0);
+		expect(plain.stderr).toMatch(/SSL required/);
+		// The certificate names the node and the VIP, not any address: verify-full against another one fails.
+		const otherName = await login(bouncerPort, answers.passwords.app, `host=127.0.0.1 sslmode=verify-full sslrootcert=${bouncerTls.dir}/ca.crt`);
+		expect(otherName.code).not.toBe(0);
+		expect(otherName.stderr).toMatch(/does not match host name|server certificate/);
 	}, 120_000);
 });

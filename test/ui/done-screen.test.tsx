@@ -12,13 +12,18 @@ describe('done screen', () => {
 		const parsed = validateAnswers(toAnswersInput(wizardAt('review')), {});
 		if (!parsed.ok) throw new Error('invalid answers');
 		let left = false;
-		const ui = drive(<DoneScreen answers={parsed.answers} logFile="/var/log/pgha/install.log" answersFile="/root/.config/pgha/produccion.yaml" onLeave={() => (left = true)} />);
+		const ui = drive(<DoneScreen answers={parsed.answers} logFile="/var/log/pgha/install.log" answersFile="/root/.config/pgha/clusters/produccion.json" onLeave={() => (left = true)} />);
 		const frame = await ui.waitFor('is installed');
-		expect(frame).toContain('postgresql://aplicacion@192.168.100.56:5000/aplicacion');
-		expect(frame).toContain('postgresql://aplicacion@192.168.100.56:5001/aplicacion');
-		expect(frame.replace(/\n\s*/g, '')).toContain('192.168.100.1:6432,192.168.100.2:6432,192.168.100.3:6432/aplicacion?target_session_attrs=read-write');
-		expect(frame.replace(/\n\s*/g, '')).toContain('target_session_attrs=prefer-standby');
-		expect(frame).toContain('/root/.config/pgha/produccion.yaml');
+		const joined = frame.replace(/\n\s*/g, '');
+		expect(joined).toContain('postgresql://aplicacion@192.168.100.56:5000/aplicacion?sslmode=verify-full&sslrootcert=/root/.config/pgha/clusters/produccion.keys/ca.crt');
+		expect(joined).toContain('postgresql://aplicacion@192.168.100.56:5001/aplicacion?sslmode=verify-full&sslrootcert=/root/.config/pgha/clusters/produccion.keys/ca.crt');
+		// No client networks in these answers: no multi-host strings through PgBouncer.
+		expect(joined).not.toContain('target_session_attrs');
+		const words = frame.replace(/\s+/g, ' ');
+		expect(words).toMatch(/Every port speaks TLS; clients check the server against the cluster CA ?\/root\/.config\/pgha\/clusters\/produccion\.keys\/ca\.crt/);
+		// The stats page is on each balancer's own address, over HTTPS, behind a password.
+		expect(words).toMatch(/HAProxy statistics \(user admin, PGHA_HAPROXY_STATS_PASSWORD\): ?https:\/\/192\.168\.100\.5:7000\/ +https:\/\/192\.168\.100\.6:7000\//);
+		expect(joined).toContain('/root/.config/pgha/clusters/produccion.secrets.json');
 		expect(frame).toContain('/var/log/pgha/install.log');
 		expect(frame).toContain('pgha verify --cluster produccion');
 		expect(frame).toContain('pgha status --cluster produccion');

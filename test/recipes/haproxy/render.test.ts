@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
-import {renderHaproxy} from '../../../recipes/haproxy/render.js';
-import {example} from '../../answers/fixtures.js';
+import {renderHaproxy, renderHaproxyTls} from '../../../recipes/haproxy/render.js';
+import {readCertificate} from '../../../source/keys/certificates.js';
+import {example, withStatsPassword} from '../../answers/fixtures.js';
+import {clusterKeys} from '../../keys/fixtures.js';
 
 /** The lines of one section, without indentation. */
 function section(content: string, title: string): string[] {
@@ -16,16 +18,37 @@ function section(content: string, title: string): string[] {
 }
 
 describe('renderHaproxy', () => {
-	const answers = example('seed-topology');
-	const file = renderHaproxy(answers);
+	const answers = withStatsPassword(example('seed-topology'));
+	const haproxy1 = answers.hosts.find(h => h.name === 'haproxy1')!;
+	const file = renderHaproxy(answers, haproxy1);
 
 	it('is the seed\'s global and defaults', () => {
-		expect(file).toMatchObject({path: '/etc/haproxy/haproxy.cfg', owner: 'root', group: 'root', mode: 0o644, secret: false, service: 'haproxy', onChange: 'reload'});
+		// Secret: the stats password is in it.
+		expect(file).toMatchObject({path: '/etc/haproxy/haproxy.cfg', owner: 'root', group: 'root', mode: 0o600, secret: true, service: 'haproxy', onChange: 'reload'});
 		expect(section(file.content, 'global')).toEqual(expect.arrayContaining(['log /dev/log local0', 'maxconn 1000', 'user haproxy', 'group haproxy', 'daemon']));
 		expect(section(file.content, 'defaults')).toEqual(
 			expect.arrayContaining(['mode tcp', 'retries 2', 'timeout client 30m', 'timeout server 30m', 'timeout connect 4s', 'timeout check 5s']),
 		);
-		expect(section(file.content, 'listen stats')).toEqual(['mode http', 'bind *:7000', 'stats enable', 'stats uri /']);
+	});
+
+	it('serves the stats page over HTTPS with a password, on the balancer\'s own address only', () => {
+		expect(section(file.content, 'listen stats')).toEqual([
+			'mode http',
+			'bind 192.168.100.5:7000 ssl crt /etc/haproxy/tls/stats.pem',
+			'stats enable',
+			'stats uri /',
+			'stats realm pgha',
+			"stats auth 'admin:Stats-Secret-Value-6'",
+		]);
+		const haproxy2 = answers.hosts.find(h => h.name === 'haproxy2')!;
+		expect(section(renderHaproxy(answers, haproxy2).content, 'listen stats')[1]).toBe(`bind ${haproxy2.ip}:7000 ssl crt /etc/haproxy/tls/stats.pem`);
+		expect(file.content).not.toContain('bind *');
+		expect(file.content).not.toContain(`${answers.network.vip}:7000`);
+	});
+
+	it('refuses to render without the stats password, which the install makes first', () => {
+		const {haproxyStats: _, ...passwords} = answers.passwords;
+		expect(() => renderHaproxy({...answers, passwords}, haproxy1)).toThrow(/stats password/);
 	});
 
 	it('routes VIP:5000 to the primary and VIP:5001 round robin to replicas', () => {
@@ -37,7 +60,8 @@ describe('renderHaproxy', () => {
 		expect(primary).toContain('tcp-check send "OPTIONS /primary HTTP/1.0\\r\\n\\r\\n"');
 		expect(replicas).toContain('tcp-check send "OPTIONS /replica HTTP/1.0\\r\\n\\r\\n"');
 		for (const body of [primary, replicas]) {
-			expect(body).toContain('default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions');
+			// Patroni's certificate is checked against the cluster CA.
+			expect(body).toContain('default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions ca-file /etc/haproxy/tls/ca.crt verify required');
 			expect(body.filter(l => l.startsWith('server '))).toEqual([
 				'server postgres1 192.168.100.1:6432 maxconn 100 check port 8008',
 				'server postgres2 192.168.100.2:6432 maxconn 100 check port 8008',
@@ -48,7 +72,25 @@ describe('renderHaproxy', () => {
 
 	it('checks PgBouncer first, then Patroni\'s role', () => {
 		const checks = section(file.content, 'listen primary').filter(l => l.startsWith('tcp-check connect') || l.startsWith('tcp-check expect'));
-		expect(checks).toEqual(['tcp-check connect port 6432', 'tcp-check expect binary 4e', 'tcp-check connect port 8008', 'tcp-check expect rstring ^HTTP/1\\.[01]\\ 200']);
+		// PgBouncer answers "S" to the SSLRequest: it speaks TLS; Patroni's API is HTTPS.
+		expect(checks).toEqual(['tcp-check connect port 6432', 'tcp-check expect binary 53', 'tcp-check connect port 8008 ssl', 'tcp-check expect rstring ^HTTP/1\\.[01]\\ 200']);
 		expect(file.content).not.toMatch(/\/master/);
+	});
+});
+
+describe('renderHaproxyTls', () => {
+	it('gives HAProxy the CA to check Patroni with and the balancer\'s certificate and key in one secret PEM', async () => {
+		const answers = withStatsPassword(example('seed-topology'));
+		const keys = await clusterKeys(answers);
+		const haproxy2 = answers.hosts.find(h => h.name === 'haproxy2')!;
+		const [ca, pem, ...rest] = renderHaproxyTls(answers, haproxy2, keys);
+		expect(rest).toEqual([]);
+		expect(ca).toMatchObject({path: '/etc/haproxy/tls/ca.crt', owner: 'root', mode: 0o644, content: keys.caCert, secret: false, service: 'haproxy', onChange: 'reload'});
+		expect(pem).toMatchObject({path: '/etc/haproxy/tls/stats.pem', owner: 'root', mode: 0o600, secret: true, service: 'haproxy', onChange: 'reload'});
+		expect(pem!.content).toBe(`${keys.hosts['haproxy2']!.cert}${keys.hosts['haproxy2']!.key}`);
+		// One PEM block after the other, each on its own lines, as HAProxy reads them.
+		expect(pem!.content).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+		expect(pem!.certificate).toEqual({caCert: keys.caCert, names: {dns: ['haproxy2'], ips: ['192.168.100.6']}});
+		expect(readCertificate(pem!.content).names).toEqual({dns: ['haproxy2'], ips: ['192.168.100.6']});
 	});
 });

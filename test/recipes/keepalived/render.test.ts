@@ -2,15 +2,17 @@ import {describe, expect, it} from 'vitest';
 import {renderKeepalived} from '../../../recipes/keepalived/render.js';
 import {renderSysctl} from '../../../recipes/haproxy/sysctl.js';
 import {example, nastyEnv} from '../../answers/fixtures.js';
+import {renderFacts} from '../../keys/fixtures.js';
 
 const compact = example('compact', nastyEnv);
+const keys = (await renderFacts(compact)).keys;
 const [node1, node2] = compact.hosts;
 
 const value = (content: string, key: string) => content.split('\n').map(l => l.trim()).find(l => l.startsWith(`${key} `))?.slice(key.length + 1);
 
 describe('renderKeepalived', () => {
-	const master = renderKeepalived(compact, node1!, {interface: 'ens18'}).content;
-	const backup = renderKeepalived(compact, node2!, {interface: 'eth1'}).content;
+	const master = renderKeepalived(compact, node1!, {interface: 'ens18', keys}).content;
+	const backup = renderKeepalived(compact, node2!, {interface: 'eth1', keys}).content;
 
 	it('makes the first balancer MASTER 101 and the second BACKUP 100', () => {
 		expect(value(master, 'state')).toBe('MASTER');
@@ -46,7 +48,7 @@ describe('renderKeepalived', () => {
 	it('authenticates VRRP with the password and keeps the file secret', () => {
 		expect(value(master, 'auth_type')).toBe('PASS');
 		expect(value(master, 'auth_pass')).toBe(nastyEnv['PGHA_VRRP_PASSWORD']);
-		expect(renderKeepalived(compact, node1!, {interface: 'eth0'})).toMatchObject({path: '/etc/keepalived/keepalived.conf', owner: 'root', mode: 0o600, secret: true, service: 'keepalived'});
+		expect(renderKeepalived(compact, node1!, {interface: 'eth0', keys})).toMatchObject({path: '/etc/keepalived/keepalived.conf', owner: 'root', mode: 0o600, secret: true, service: 'keepalived'});
 	});
 
 	it('has balanced braces', () => {

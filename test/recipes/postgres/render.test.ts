@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import YAML from 'yaml';
-import {pgHbaRules, renderPatroni} from '../../../recipes/postgres/render.js';
+import {pgHbaRules, renderPatroni, renderPatroniProfile} from '../../../recipes/postgres/render.js';
 import {answersFrom, example, exampleRaw, nastyEnv} from '../../answers/fixtures.js';
 
 type Config = Record<string, any>;
@@ -22,8 +22,20 @@ describe('renderPatroni', () => {
 			listen: '192.168.100.2:8008',
 			connect_address: '192.168.100.2:8008',
 			authentication: {username: 'patroni', password: answers.passwords.patroniApi},
+			certfile: '/etc/patroni/tls/server.crt',
+			keyfile: '/etc/patroni/tls/server.key',
+			cafile: '/etc/patroni/tls/ca.crt',
 		});
-		expect(config['etcd3']).toEqual({hosts: ['192.168.100.4:2379', '192.168.100.7:2379', '192.168.100.8:2379']});
+		// patronictl and calls to other members check certificates against the cluster CA.
+		expect(config['ctl']).toEqual({insecure: false, cacert: '/etc/patroni/tls/ca.crt'});
+		// etcd admits Patroni by the node's certificate, over https.
+		expect(config['etcd3']).toEqual({
+			hosts: ['192.168.100.4:2379', '192.168.100.7:2379', '192.168.100.8:2379'],
+			protocol: 'https',
+			cacert: '/etc/patroni/tls/ca.crt',
+			cert: '/etc/patroni/tls/server.crt',
+			key: '/etc/patroni/tls/server.key',
+		});
 		expect(config['etcd']).toBeUndefined();
 	});
 
@@ -55,31 +67,60 @@ describe('renderPatroni', () => {
 			bin_dir: '/usr/lib/postgresql/15/bin',
 			pgpass: '/var/lib/postgresql/.pgpass_patroni',
 			use_unix_socket: true,
-			parameters: {unix_socket_directories: '/var/run/postgresql', password_encryption: 'scram-sha-256'},
+			parameters: {
+				unix_socket_directories: '/var/run/postgresql',
+				password_encryption: 'scram-sha-256',
+				ssl: 'on',
+				ssl_cert_file: '/etc/patroni/tls/server.crt',
+				ssl_key_file: '/etc/patroni/tls/server.key',
+				ssl_ca_file: '/etc/patroni/tls/ca.crt',
+				ssl_min_protocol_version: 'TLSv1.2',
+				// Locally too: whoever could write the DCS cannot choose the command a primary runs.
+				archive_mode: 'on',
+				archive_command: 'pgbackrest --stanza=produccion archive-push %p',
+			},
 			recovery_conf: {restore_command: 'pgbackrest --stanza=produccion archive-get %f "%p"'},
 			create_replica_methods: ['pgbackrest', 'basebackup'],
 			pgbackrest: {command: 'pgbackrest --stanza=produccion --delta restore', keep_data: true, no_params: true},
 			basebackup: {checkpoint: 'fast'},
 		});
-		expect(pg.authentication.replication).toEqual({username: 'replicator', password: answers.passwords.replication});
+		// Streaming and pg_rewind check the other node's certificate names its address.
+		const verified = {sslmode: 'verify-full', sslrootcert: '/etc/patroni/tls/ca.crt'};
+		expect(pg.authentication.replication).toEqual({username: 'replicator', password: answers.passwords.replication, ...verified});
 		expect(pg.authentication.superuser).toEqual({username: 'postgres', password: answers.passwords.superuser});
+		expect(pg.authentication.rewind).toEqual({username: 'postgres', password: answers.passwords.superuser, ...verified});
 		expect(config['tags']).toEqual({nofailover: false, noloadbalance: false, clonefrom: false, nosync: false});
 	});
 
-	it('admits only the cluster\'s own addresses, never /0 or md5', () => {
+	it('admits from the network only the PostgreSQL nodes, over TLS, never /0 or md5', () => {
 		const rules = pgHbaRules(answers);
 		expect(config['postgresql'].pg_hba).toEqual(rules);
 		expect(config['bootstrap'].pg_hba).toEqual(rules);
-		expect(rules.slice(0, 3)).toEqual(['local all postgres peer', 'local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256']);
-		for (const host of answers.hosts) expect(rules).toContain(`host all all ${host.ip}/32 scram-sha-256`);
-		for (const host of answers.hosts.filter(h => h.roles.includes('postgres'))) expect(rules).toContain(`host replication replicator ${host.ip}/32 scram-sha-256`);
-		// One per node, and loopback: Patroni reads a rejoining node's own timeline over it.
-		expect(rules.filter(r => r.startsWith('host replication'))).toHaveLength(4);
-		expect(rules).toContain('host replication replicator 127.0.0.1/32 scram-sha-256');
+		const nodes = answers.hosts.filter(h => h.roles.includes('postgres'));
+		expect(rules).toEqual([
+			'local all postgres peer',
+			'local all all scram-sha-256',
+			// PgBouncer on the same node.
+			'host all all 127.0.0.1/32 scram-sha-256',
+			// Patroni reads a rejoining node's own timeline over it.
+			'host replication replicator 127.0.0.1/32 scram-sha-256',
+			...nodes.map(h => `hostssl replication replicator ${h.ip}/32 scram-sha-256`),
+			// pg_rewind from another node, as the superuser.
+			...nodes.map(h => `hostssl postgres postgres ${h.ip}/32 scram-sha-256`),
+		]);
+		// The balancers, etcd and the repository reach no PostgreSQL port.
+		for (const host of answers.hosts.filter(h => !h.roles.includes('postgres'))) expect(rules.join('\n')).not.toContain(host.ip);
 		for (const rule of rules) {
 			expect(rule).not.toMatch(/\/0\b|0\.0\.0\.0|md5|trust|password$/);
 			if (rule.startsWith('host')) expect(rule).toMatch(/\/32 scram-sha-256$/);
+			if (rule.startsWith('host') && !rule.includes('127.0.0.1')) expect(rule).toMatch(/^hostssl /);
 		}
+	});
+
+	it('gives a root shell patronictl with this node\'s configuration', () => {
+		const profile = renderPatroniProfile(answers);
+		expect(profile).toMatchObject({path: '/etc/profile.d/pgha-patroni.sh', owner: 'root', mode: 0o644, secret: false, onChange: 'none'});
+		expect(profile.content).toContain('\nexport PATRONICTL_CONFIG_FILE=/etc/patroni/config.yml\n');
 	});
 
 	it('turns archiving off and clones by basebackup when there is no backup host', () => {
@@ -89,6 +130,8 @@ describe('renderPatroni', () => {
 		const pg = parse(renderPatroni(noBackup, noBackup.hosts[0]!).content);
 		expect(pg['bootstrap'].dcs.postgresql.parameters.archive_mode).toBe('off');
 		expect(pg['bootstrap'].dcs.postgresql.parameters.archive_command).toBeUndefined();
+		expect(pg['postgresql'].parameters.archive_mode).toBe('off');
+		expect(pg['postgresql'].parameters.archive_command).toBeUndefined();
 		expect(pg['postgresql'].create_replica_methods).toEqual(['basebackup']);
 		expect(pg['postgresql'].recovery_conf).toBeUndefined();
 		expect(pg['postgresql'].pgbackrest).toBeUndefined();

@@ -1,7 +1,12 @@
 import {createHash, createHmac} from 'node:crypto';
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {databaseOwnerVerifier, deterministicSalt, scramSha256Verifier} from '../../../recipes/postgres/scram.js';
-import {example} from '../../answers/fixtures.js';
+import {databaseOwnerVerifier, scramSha256Verifier} from '../../../recipes/postgres/scram.js';
+import {prepareKeys} from '../../../source/keys/store.js';
+import {answersFrom, example, exampleRaw} from '../../answers/fixtures.js';
+import {clusterKeys} from '../../keys/fixtures.js';
 
 const hmac = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
@@ -28,23 +33,50 @@ describe('scramSha256Verifier', () => {
 		const clientKey = Buffer.from(proof.map((byte, i) => byte ^ clientSignature[i]!));
 		expect(createHash('sha256').update(clientKey).digest('base64')).toBe(storedB64);
 	});
-
-	it('uses 16 bytes of salt that depend on password, cluster and user', () => {
-		const salt = deterministicSalt('Some-Password-1', 'produccion', 'aplicacion');
-		expect(salt).toHaveLength(16);
-		expect(deterministicSalt('Some-Password-1', 'produccion', 'aplicacion').equals(salt)).toBe(true);
-		expect(deterministicSalt('Some-Password-1', 'other', 'aplicacion').equals(salt)).toBe(false);
-		expect(deterministicSalt('Some-Password-1', 'produccion', 'other').equals(salt)).toBe(false);
-		expect(deterministicSalt('Some-Password-2', 'produccion', 'aplicacion').equals(salt)).toBe(false);
-	});
 });
 
 describe('databaseOwnerVerifier', () => {
-	it('is stable for the same answers and never contains the password', () => {
+	it('is stable for the same answers and keys and never contains the password', async () => {
 		const answers = example('seed-topology');
-		const verifier = databaseOwnerVerifier(answers);
-		expect(verifier).toBe(databaseOwnerVerifier(example('seed-topology')));
+		const keys = await clusterKeys(answers);
+		const verifier = databaseOwnerVerifier(answers, keys);
+		expect(verifier).toBe(databaseOwnerVerifier(example('seed-topology'), keys));
 		expect(verifier).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}$/);
 		expect(verifier).not.toContain(answers.passwords.app);
+	});
+
+	it('salts with the 16 random bytes kept for the owner', async () => {
+		const answers = example('seed-topology');
+		const keys = await clusterKeys(answers);
+		const salt = keys.scramSalts['aplicacion']!;
+		expect(Buffer.from(salt, 'base64')).toHaveLength(16);
+		expect(databaseOwnerVerifier(answers, keys)).toBe(scramSha256Verifier(answers.passwords.app, Buffer.from(salt, 'base64')));
+		const other = {...keys, scramSalts: {aplicacion: Buffer.alloc(16, 7).toString('base64')}};
+		expect(databaseOwnerVerifier(answers, other)).not.toBe(databaseOwnerVerifier(answers, keys));
+	});
+
+	it('refuses to make a verifier without a salt for the owner', async () => {
+		const answers = example('seed-topology');
+		const keys = await clusterKeys(answers);
+		expect(() => databaseOwnerVerifier(answers, {...keys, scramSalts: {someone_else: keys.scramSalts['aplicacion']!}})).toThrow(/no SCRAM salt was prepared for aplicacion/);
+	});
+
+	it('gives two clusters with the same owner and password different verifiers', async () => {
+		const home = mkdtempSync(join(tmpdir(), 'pgha-scram-'));
+		try {
+			const env = {PGHA_HOME: home};
+			const first = example('compact');
+			const raw = exampleRaw('compact');
+			raw['cluster'] = {name: 'compact-two', postgresVersion: 15};
+			const second = answersFrom(raw);
+			expect(second.passwords.app).toBe(first.passwords.app);
+			const a = await prepareKeys(first, env, {persist: false});
+			const b = await prepareKeys(second, env, {persist: false});
+			expect(a.keys.scramSalts['aplicacion']).not.toBe(b.keys.scramSalts['aplicacion']);
+			expect(databaseOwnerVerifier(first, a.keys)).not.toBe(databaseOwnerVerifier(second, b.keys));
+			expect(readdirSync(home)).toEqual([]);
+		} finally {
+			rmSync(home, {recursive: true, force: true});
+		}
 	});
 });

@@ -4,7 +4,18 @@ import {provesIdempotent} from '../idempotency.js';
 describe('Patroni steps', () => {
 	test('the first node bootstraps and leads; a re-run changes nothing', async () => {
 		const {firstChanged, cluster} = await provesIdempotent('postgres-leader');
-		expect(firstChanged).toEqual(expect.arrayContaining(['node1: file /etc/patroni/config.yml', 'node1: data directory /data/patroni', 'node1: service patroni']));
+		expect(firstChanged).toEqual(
+			expect.arrayContaining([
+				'node1: file /etc/patroni/tls/ca.crt',
+				'node1: file /etc/patroni/tls/server.crt',
+				'node1: file /etc/patroni/tls/server.key',
+				'node1: file /etc/patroni/config.yml',
+				'node1: file /etc/profile.d/pgha-patroni.sh',
+				'node1: data directory /data/patroni',
+				'node1: service patroni',
+			]),
+		);
+		expect(cluster.host('node1').files.get('/etc/patroni/tls/server.key')).toMatchObject({owner: 'postgres', group: 'postgres', mode: 0o600});
 		expect(cluster.leader).toBe('node1');
 		expect(cluster.host('node2').unit('patroni')?.active).toBe(false);
 	});
