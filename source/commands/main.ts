@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	status: async () => (await import('./status.js')).status,
 	repair: async () => (await import('./repair.js')).repair,
 	'add-replica': async () => (await import('./add-replica.js')).addReplica,
+	rotate: async () => (await import('./rotate.js')).rotate,
 	answers: async () => (await import('./answers.js')).answers,
 };
 

@@ -39,8 +39,12 @@ const readIfThere = (path: string) => (existsSync(path) && !lstatSync(path).isSy
 /** What preparing the key material did, for the run's log (never a key). */
 export type KeyChanges = string[];
 
-/** Options of one preparation: when it is (tests move the clock) and whether it may keep what it made. */
-export type PrepareOptions = {now?: Date; persist: boolean};
+/**
+ * Options of one preparation: when it is (tests move the clock), whether it
+ * may keep what it made, and whether every host certificate is issued anew
+ * from the same CA even where the kept one still fits (`pgha rotate certificates`).
+ */
+export type PrepareOptions = {now?: Date; persist: boolean; reissue?: boolean};
 
 async function loadCa(answers: Answers, dir: string, changes: KeyChanges, options: PrepareOptions): Promise<KeyPair> {
 	if (answers.tls) {
@@ -69,7 +73,8 @@ async function loadCa(answers: Answers, dir: string, changes: KeyChanges, option
  * The cluster's key material, made where missing and renewed where it no
  * longer fits: a host certificate is issued again when it is missing, was not
  * signed by the CA, does not name the host's current names, or expires within
- * 30 days. With persist false (a dry run, a drift check) nothing is written:
+ * 30 days; with reissue, every one is issued again from the same CA (rotation).
+ * With persist false (a dry run, a drift check, a rotation's plan) nothing is written:
  * what would be renewed is renewed in memory only, so the run reports it.
  */
 export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, options: PrepareOptions): Promise<{keys: ClusterKeys; changes: KeyChanges}> {
@@ -84,12 +89,13 @@ export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, opti
 		const cert = readIfThere(certFile);
 		const key = readIfThere(keyFile);
 		const problems = cert && key ? await certificateProblems(cert, ca.cert, names, renewWithinDays, options.now) : ['is missing'];
-		if (cert && key && problems.length === 0 && (await keyMatches(cert, key))) {
+		if (!options.reissue && cert && key && problems.length === 0 && (await keyMatches(cert, key))) {
 			hosts[host.name] = {cert, key};
 			continue;
 		}
 		hosts[host.name] = await issueCertificate(ca, host.name, names, hostCertificateDays, options.now);
-		changes.push(`issued a certificate for ${host.name} (the kept one ${problems.join('; ') || 'did not match its key'})`);
+		const why = options.reissue ? 'rotated' : `the kept one ${problems.join('; ') || 'did not match its key'}`;
+		changes.push(`issued a certificate for ${host.name} (${why})`);
 		if (options.persist) {
 			writePrivateFile(keyFile, hosts[host.name]!.key);
 			writePrivateFile(certFile, hosts[host.name]!.cert, 0o644);
