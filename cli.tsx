@@ -14,6 +14,9 @@ const cli = meow(
 	  $ pgha status [--cluster NAME] [--json]
 	  $ pgha repair [--cluster NAME] [--check]
 	  $ pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]
+	  $ pgha rotate password NAME [--cluster NAME] [--stdin] [--yes]
+	                                           NAME: superuser, replication, app, patroniApi, haproxyStats
+	  $ pgha rotate certificates [--cluster NAME] [--yes]
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
 	  $ pgha lab up [--topology seed|compact] [--write-answers FILE]
 	  $ pgha lab status [--json] | lab down [--purge]
@@ -26,6 +29,7 @@ const cli = meow(
 	  --json          machine-readable output
 	  --check         repair: report drift only (exit 3 if any)
 	  --dry-run       install: show the plan, change nothing
+	  --stdin         rotate password: read the new password from standard input (one line)
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
@@ -49,6 +53,7 @@ const cli = meow(
 			topology: {type: 'string', default: 'seed'},
 			writeAnswers: {type: 'string'},
 			purge: {type: 'boolean', default: false},
+			stdin: {type: 'boolean', default: false},
 		},
 	},
 );

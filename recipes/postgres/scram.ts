@@ -1,4 +1,4 @@
-import {createHash, createHmac, pbkdf2Sync} from 'node:crypto';
+import {createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual} from 'node:crypto';
 import type {Answers} from '../../source/answers/schema.js';
 import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
 
@@ -20,6 +20,35 @@ export function scramSha256Verifier(password: string, salt: Buffer, iterations =
 	const storedKey = createHash('sha256').update(hmac(salted, 'Client Key')).digest();
 	const serverKey = hmac(salted, 'Server Key');
 	return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}
+
+/** The parts of a stored SCRAM-SHA-256 verifier. */
+export type ScramVerifier = {iterations: number; salt: Buffer; storedKey: Buffer; serverKey: Buffer};
+
+/** Reads `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`; undefined for anything else (an md5 hash, no password). */
+export function parseScramVerifier(text: string): ScramVerifier | undefined {
+	const match = /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(text.trim());
+	if (!match) return undefined;
+	const iterations = Number(match[1]);
+	const [salt, storedKey, serverKey] = [match[2]!, match[3]!, match[4]!].map(part => Buffer.from(part, 'base64'));
+	if (!(iterations > 0) || storedKey!.length !== 32 || serverKey!.length !== 32) return undefined;
+	return {iterations, salt: salt!, storedKey: storedKey!, serverKey: serverKey!};
+}
+
+/**
+ * True when a stored verifier was made from this password: its own salt and
+ * iteration count are used again, so no salt needs to be known beforehand.
+ */
+export function verifierMatches(stored: string, password: string): boolean {
+	const parsed = parseScramVerifier(stored);
+	if (!parsed) return false;
+	const again = parseScramVerifier(scramSha256Verifier(password, parsed.salt, parsed.iterations))!;
+	return timingSafeEqual(again.storedKey, parsed.storedKey) && timingSafeEqual(again.serverKey, parsed.serverKey);
+}
+
+/** A verifier with a fresh random salt, as PostgreSQL makes when it is given the password itself. */
+export function freshVerifier(password: string): string {
+	return scramSha256Verifier(password, randomBytes(16));
 }
 
 /**

@@ -7,8 +7,9 @@ import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
 import {waitFor} from '../kit/wait-for.js';
 import {isPrimary, patroniMembers, psql} from './probes.js';
-import {databaseOwnerVerifier} from './scram.js';
+import {databaseOwnerVerifier, freshVerifier, verifierMatches} from './scram.js';
 import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
+import {RemoteCommandError} from '../../source/transport/ssh.js';
 
 /** Debian's postgresql package would otherwise create and start a `main` cluster beside Patroni's; written before the packages install. */
 export const noMainCluster: ManagedFile = {path: locations.pgCreateClusterConf, owner: 'root', group: 'root', mode: 0o644, secret: false, content: 'create_main_cluster = false\n'};
@@ -59,6 +60,52 @@ alter role ${owner} with login password '${verifier}';
 select 'create database ${name} owner ${owner}' where not exists (select from pg_database where datname = '${name}')\\gexec
 alter database ${name} owner to ${owner};`,
 			);
+		},
+	};
+}
+
+/** The roles Patroni makes at bootstrap (render.ts's authentication section), with the answer that holds each one's password. */
+export function clusterRoles(answers: Answers): Array<{role: string; password: string}> {
+	return [
+		{role: 'postgres', password: answers.passwords.superuser},
+		{role: 'replicator', password: answers.passwords.replication},
+	];
+}
+
+// A verifier is not the password, but it lets whoever holds it try passwords offline: it never reaches an event or an error.
+const hideVerifiers = (text: string) => text.replace(/SCRAM-SHA-256\$\S+/g, '[verifier]').replace(/'[^']*'/g, "'…'");
+
+/**
+ * The superuser's and the replication role's passwords are the answers' ones,
+ * checked on the primary without knowing the salt: each stored SCRAM verifier
+ * is recomputed from the answer with its own salt and iterations. Patroni sets
+ * them only at bootstrap, so this step is what makes a changed password reach
+ * the roles. The new verifier gets a fresh random salt and travels on stdin.
+ */
+export function rolePasswordsStep(answers: Answers): Step {
+	const roles = clusterRoles(answers);
+	const names = roles.map(r => `'${r.role}'`).join(', ');
+	const stale = async (ctx: StepContext) => {
+		const out = (await psql(ctx.run, `select rolname, coalesce(rolpassword, '') from pg_authid where rolname in (${names}) order by 1;`)).stdout;
+		const stored = new Map(out.split('\n').filter(Boolean).map(line => [line.slice(0, line.indexOf('|')), line.slice(line.indexOf('|') + 1)] as const));
+		return roles.filter(({role, password}) => !verifierMatches(stored.get(role) ?? '', password));
+	};
+	return {
+		name: `passwords of roles ${roles.map(r => r.role).join(' and ')}`,
+		async check(ctx) {
+			if (!(await isPrimary(ctx.run))) return true;
+			return (await stale(ctx)).length === 0;
+		},
+		explain: async ctx => (await stale(ctx)).map(({role}) => `role ${role} does not have the saved password`),
+		async apply(ctx) {
+			const changes = (await stale(ctx)).map(({role, password}) => `alter role ${role} with password '${freshVerifier(password)}';`);
+			try {
+				await psql(ctx.run, changes.join('\n'));
+			} catch (error) {
+				// psql may echo the statement (LINE 1: alter role ...): only the first line of its message, without quotes, goes on.
+				const message = error instanceof RemoteCommandError ? error.result.stderr.split('\n')[0] || error.message : error instanceof Error ? error.message : String(error);
+				throw new Error(`setting the role passwords failed: ${hideVerifiers(message)}`);
+			}
 		},
 	};
 }

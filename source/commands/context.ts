@@ -15,6 +15,8 @@ export type Flags = {
 	topology: string;
 	writeAnswers?: string;
 	purge: boolean;
+	/** rotate password: read the new password from standard input (one line) instead of generating one. */
+	stdin?: boolean;
 };
 
 /** Where a command writes; tests pass their own. */
@@ -26,6 +28,8 @@ export type Io = {
 	env: NodeJS.ProcessEnv;
 	/** How the command reaches the hosts; SSH (with the answers' settings) when absent. */
 	connect?: Connector;
+	/** All of standard input; the process's own when absent. */
+	readStdin?: () => Promise<string>;
 };
 
 /** A command: arguments after its name, the flags, and where to write. Returns the exit code. */

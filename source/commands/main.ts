@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	status: async () => (await import('./status.js')).status,
 	repair: async () => (await import('./repair.js')).repair,
 	'add-replica': async () => (await import('./add-replica.js')).addReplica,
+	rotate: async () => (await import('./rotate.js')).rotate,
 	answers: async () => (await import('./answers.js')).answers,
 };
 
@@ -52,6 +53,8 @@ async function run(name: string, args: string[], flags: Flags, io: Io): Promise<
 }
 
 async function runChosen(command: SavedClusterCommand, flags: Flags, io: Io): Promise<number> {
+	// The plan is shown and confirmed by the command itself, as on the command line.
+	if (command === 'rotate-certificates') return run('rotate', ['certificates'], flags, io);
 	if (command !== 'repair') return run(command, [], flags, io);
 	// Check and repair: show the drift first, and change nothing unless asked.
 	const found = await run('repair', [], {...flags, check: true}, io);

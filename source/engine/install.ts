@@ -39,6 +39,8 @@ export type RunRequest = {
 	 * (repair): at once, or waiting up to `settleMs` for it to settle.
 	 */
 	judge?: {settleMs: number};
+	/** More values the run's events and log must hide: a rotated password's old value, which the answers no longer hold. */
+	redact?: string[];
 };
 
 export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]; findings?: Finding[]};
@@ -69,7 +71,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	const {answers, raw} = completeAnswers(request.answers, request.raw, env);
 	// Refused before the run starts (exit 2): an answer file's key that contradicts the saved cluster's.
 	const hostKeys = expectedHostKeys(answers, env);
-	const {emit, log, redact} = loggedSink(answers.cluster.name, secretValues(answers), env, request.emit);
+	const {emit, log, redact} = loggedSink(answers.cluster.name, [...secretValues(answers), ...(request.redact ?? [])], env, request.emit);
 	const started = (phases: PhaseName[]) =>
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
 	const wantVerify = request.verify ?? mode === 'apply';

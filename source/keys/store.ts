@@ -39,8 +39,12 @@ const readIfThere = (path: string) => (existsSync(path) && !lstatSync(path).isSy
 /** What preparing the key material did, for the run's log (never a key). */
 export type KeyChanges = string[];
 
-/** Options of one preparation: when it is (tests move the clock). */
-export type PrepareOptions = {now?: Date};
+/**
+ * Options of one preparation: when it is (tests move the clock), and whether
+ * every host certificate is issued anew from the same CA even where the kept
+ * one still fits (`pgha rotate certificates`).
+ */
+export type PrepareOptions = {now?: Date; reissue?: boolean};
 
 /**
  * The material a run uses, and what it made that is not kept yet: `save`
@@ -76,7 +80,9 @@ async function loadCa(answers: Answers, dir: string, changes: KeyChanges, pendin
  * The cluster's key material, made where missing and renewed where it no
  * longer fits: a host certificate is issued again when it is missing, was not
  * signed by the CA, does not name the host's current names, or expires within
- * 30 days. Nothing is written until the caller saves.
+ * 30 days; with reissue, every one is issued again from the same CA (rotation).
+ * Nothing is written until the caller saves: a dry run, a drift check or a
+ * rotation's plan renews in memory only, so the run reports it.
  */
 export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, options: PrepareOptions): Promise<PreparedKeys> {
 	const dir = keysDir(answers.cluster.name, env);
@@ -91,13 +97,14 @@ export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, opti
 		const cert = readIfThere(certFile);
 		const key = readIfThere(keyFile);
 		const problems = cert && key ? await certificateProblems(cert, ca.cert, names, renewWithinDays, options.now) : ['is missing'];
-		if (cert && key && problems.length === 0 && (await keyMatches(cert, key))) {
+		if (!options.reissue && cert && key && problems.length === 0 && (await keyMatches(cert, key))) {
 			hosts[host.name] = {cert, key};
 			continue;
 		}
 		const pair = await issueCertificate(ca, host.name, names, hostCertificateDays, options.now);
 		hosts[host.name] = pair;
-		changes.push(`issued a certificate for ${host.name} (the kept one ${problems.join('; ') || 'did not match its key'})`);
+		const why = options.reissue ? 'rotated' : `the kept one ${problems.join('; ') || 'did not match its key'}`;
+		changes.push(`issued a certificate for ${host.name} (${why})`);
 		pending.push(() => {
 			writePrivateFile(keyFile, pair.key);
 			writePrivateFile(certFile, pair.cert, 0o644);

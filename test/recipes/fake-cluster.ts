@@ -4,6 +4,8 @@ import type {HostConnection, RunResult} from '../../source/transport/ssh.js';
 import {locations, ports} from '../../recipes/kit/locations.js';
 import {FakeDebianHost} from './fake-debian.js';
 import {words} from './fake-shell.js';
+import YAML from 'yaml';
+import {freshVerifier} from '../../recipes/postgres/scram.js';
 
 type Answer = Partial<RunResult> | undefined;
 
@@ -75,8 +77,20 @@ export class FakeCluster {
 		}
 		if (unit === 'patroni') {
 			if (!this.host(host.name).files.has(locations.patroniConfig)) throw new Error(`patroni on ${host.name} started without ${locations.patroniConfig}`);
-			if (!this.leaderNow()) this.leader = host.name;
+			if (!this.leaderNow()) {
+				this.leader = host.name;
+				if (!this.roles.has('postgres')) this.bootstrapRoles(host);
+			}
 			host.files.set(`${locations.pgDataDir}/PG_VERSION`, {content: '15\n', owner: 'postgres', group: 'postgres', mode: 0o600});
+		}
+	}
+
+	/** What Patroni's bootstrap does to the roles: the superuser and the replication role get the configuration's passwords. */
+	private bootstrapRoles(host: FakeDebianHost): void {
+		const config = YAML.parse(host.files.get(locations.patroniConfig)!.content) as {postgresql: {authentication: Record<string, {username: string; password: string}>}};
+		for (const kind of ['superuser', 'replication']) {
+			const user = config.postgresql.authentication[kind]!;
+			this.roles.set(user.username, freshVerifier(user.password));
 		}
 	}
 
@@ -178,6 +192,19 @@ export class FakeCluster {
 			if (!primary) return {code: 1, stderr: 'ERROR:  cannot execute ALTER ROLE in a read-only transaction'};
 			this.roles.set(m[1]!, m[2]!);
 			this.databases.set(m[3]!, m[1]!);
+			return out('');
+		}
+		m = sql.match(/^select rolname, coalesce\(rolpassword, ''\) from pg_authid where rolname in \(([^)]*)\) order by 1;$/);
+		if (m) {
+			const names = [...m[1]!.matchAll(/'(\w+)'/g)].map(n => n[1]!).sort();
+			return out(names.flatMap(name => (this.roles.has(name) ? [`${name}|${this.roles.get(name)}\n`] : [])).join(''));
+		}
+		const alters = [...sql.matchAll(/^alter role (\w+) with password '([^']+)';$/gm)];
+		if (alters.length > 0 && alters.length === sql.trim().split('\n').length) {
+			if (!primary) return {code: 1, stderr: 'ERROR:  cannot execute ALTER ROLE in a read-only transaction'};
+			const missing = alters.find(a => !this.roles.has(a[1]!));
+			if (missing) return {code: 1, stderr: `ERROR:  role "${missing[1]}" does not exist\nLINE 1: ${missing[0]}`};
+			for (const a of alters) this.roles.set(a[1]!, a[2]!);
 			return out('');
 		}
 		host.unknown.push(`${script} <<< ${sql}`);

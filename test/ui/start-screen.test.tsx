@@ -22,7 +22,7 @@ describe('start screen', () => {
 		expect(choices[0]).toEqual({kind: 'new'});
 	});
 
-	it('offers install again, add a replica, check and repair, and status for a saved cluster', async () => {
+	it('offers install again, add a replica, check and repair, status and certificate rotation for a saved cluster', async () => {
 		const {ui, choices} = start(['produccion']);
 		await ui.waitFor('New cluster');
 		await ui.press('down', 'enter');
@@ -31,6 +31,7 @@ describe('start screen', () => {
 		expect(frame).toContain('Add a replica');
 		expect(frame).toContain('Check for drift and repair it');
 		expect(frame).toContain('Status');
+		expect(frame).toContain('Rotate the certificates');
 		await ui.press('down', 'enter');
 		await ui.waitFor(() => choices.length === 1);
 		expect(choices[0]).toEqual({kind: 'command', command: 'add-replica', cluster: 'produccion'});

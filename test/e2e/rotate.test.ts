@@ -1,0 +1,119 @@
+import {spawn, spawnSync} from 'node:child_process';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {beforeAll, describe, expect, test} from 'vitest';
+import {cliPath, labUnavailable, onHost, pgha, readAnswers, until, type CliResult} from './helpers.js';
+import {secretsOf, watched} from './process-watch.js';
+import {seedEnv as env, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
+
+// Day two on the installed seed lab: the application password and then every
+// certificate are rotated while pgbench writes through VIP:5000 on connections
+// it opened before. Services only reload: no transaction fails, the leader and
+// the VIP stay where they were, and afterwards only the new password logs in.
+const skip = labUnavailable();
+let answers: ReturnType<typeof readAnswers>;
+const cluster = () => answers.cluster.name;
+const pgbench = '/usr/lib/postgresql/15/bin/pgbench';
+// Long enough to span both rotations: pgbench opens its connections once, so the load crosses every reload.
+const loadSeconds = 420;
+
+type Member = {Member: string; Role: string};
+const leaderName = () => (JSON.parse(onHost(answers, 'postgres3', 'patronictl -c /etc/patroni/config.yml list -f json')) as Member[]).find(m => m.Role === 'Leader')!.Member;
+const vipHolder = () => answers.hosts.filter(h => h.roles.includes('balancer')).find(h => onHost(answers, h.name, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`))?.name;
+const savedSecret = (variable: string) => (JSON.parse(readFileSync(join(env.PGHA_HOME, 'clusters', `${cluster()}.secrets.json`), 'utf8')) as Record<string, string>)[variable]!;
+
+/** One login through VIP:5000 over TLS as the database owner with this password; true when it got in. */
+function logsIn(password: string): boolean {
+	const file = join(seedWork, 'rotate-pgpass');
+	writeFileSync(file, `*:*:*:aplicacion:${password}\n`, {mode: 0o600});
+	try {
+		const result = spawnSync('psql', ['-X', '-A', '-t', `host=${answers.network.vip} port=5000 user=aplicacion dbname=aplicacion sslmode=require connect_timeout=5`, '-c', 'select 1'], {
+			encoding: 'utf8',
+			env: {...process.env, PGPASSFILE: file},
+			timeout: 30_000,
+		});
+		return result.status === 0 && result.stdout.trim() === '1';
+	} finally {
+		rmSync(file, {force: true});
+	}
+}
+
+/** pgha with one line on standard input (the --stdin password), like `printf ... | pgha ...`. */
+function pghaWithStdin(args: string[], line: string): Promise<CliResult> {
+	return new Promise(resolve => {
+		const child = spawn(process.execPath, [cliPath, ...args], {env: {...process.env, CI: 'true', ...env}, stdio: ['pipe', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.on('close', code => resolve({code: code ?? 1, stdout, stderr}));
+		child.stdin.end(`${line}\n`);
+	});
+}
+
+describe.skipIf(skip)('rotation on the seed topology', () => {
+	beforeAll(async () => {
+		answers = await seedLab({installed: true});
+	});
+
+	test('rotate password app, then rotate certificates, under pgbench load: reloads only, no failed transaction, the old password no longer logs in', async () => {
+		const oldApp = answers.passwords['app']!;
+		const init = spawn(pgbench, ['-i', '-s', '2', '-h', answers.network.vip, '-p', '5000', '-U', 'aplicacion', 'aplicacion'], {env: {...process.env, PGPASSFILE: pgpass, PGSSLMODE: 'require'}});
+		expect(await new Promise(resolve => init.on('close', resolve))).toBe(0);
+		const leader = leaderName();
+		const holder = vipHolder();
+		expect(holder).toBeDefined();
+
+		let out = '';
+		const bench = spawn(pgbench, ['-h', answers.network.vip, '-p', '5000', '-U', 'aplicacion', '-c', '4', '-T', String(loadSeconds), '-n', 'aplicacion'], {
+			env: {...process.env, PGPASSFILE: pgpass, PGSSLMODE: 'require'},
+		});
+		bench.stdout.on('data', chunk => (out += String(chunk)));
+		bench.stderr.on('data', chunk => (out += String(chunk)));
+		const benchDone = new Promise<number | null>(resolve => bench.on('close', resolve));
+		let benchEnded = false;
+		void benchDone.then(() => (benchEnded = true));
+		try {
+			// Every client has connected (with the old password) before the first rotation starts.
+			await until('pgbench to be writing', () => onHost(answers, leader, `cd / && runuser -u postgres -- psql -XAtc "select count(*) from pgbench_history"`).trim() !== '0', 30_000, 500);
+
+			const started = Date.now();
+			const password = await watched(answers, secretsOf(answers), () => pgha(['rotate', 'password', 'app', '--cluster', cluster(), '--yes'], env));
+			console.log(`rotate password app: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+			expect(password.code, password.stdout + password.stderr).toBe(0);
+			expect(password.stdout).toMatch(/pgha: pgbouncer reloaded on [^;]+; nothing was restarted\./);
+			const newApp = savedSecret('PGHA_APP_PASSWORD');
+			expect(newApp).not.toBe(oldApp);
+			expect(password.stdout + password.stderr).not.toContain(newApp);
+
+			const again = Date.now();
+			const certificates = await watched(answers, secretsOf(answers, {'passwords.app (new)': newApp}), () => pgha(['rotate', 'certificates', '--cluster', cluster(), '--yes'], env));
+			console.log(`rotate certificates: ${((Date.now() - again) / 1000).toFixed(1)} s`);
+			expect(certificates.code, certificates.stdout + certificates.stderr).toBe(0);
+			expect(certificates.stdout).toMatch(new RegExp(`issued ${answers.hosts.length} certificate\\(s\\) from the cluster CA; the earliest expires on \\d{4}-\\d\\d-\\d\\d`));
+			expect(certificates.stdout).toContain('nothing was restarted');
+			expect(benchEnded, `pgbench (${loadSeconds} s) ended before the rotations did: the load did not cover them`).toBe(false);
+
+			expect(await benchDone, out).toBe(0);
+			expect(out).toMatch(/number of failed transactions: 0 /);
+			expect(leaderName()).toBe(leader);
+			expect(vipHolder()).toBe(holder);
+
+			expect(logsIn(oldApp)).toBe(false);
+			expect(logsIn(newApp)).toBe(true);
+			const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
+			expect(check.code, check.stdout + check.stderr).toBe(0);
+			expect(check.stdout).toContain('pgha: no drift.');
+		} finally {
+			bench.kill('SIGINT');
+			await benchDone;
+			// The files after this one log in with the answer file's password: it is put back, through --stdin.
+			if (savedSecret('PGHA_APP_PASSWORD') !== oldApp) {
+				const back = await pghaWithStdin(['rotate', 'password', 'app', '--stdin', '--cluster', cluster(), '--yes'], oldApp);
+				expect(back.code, back.stdout + back.stderr).toBe(0);
+				expect(back.stdout + back.stderr).not.toContain(oldApp);
+				expect(logsIn(oldApp)).toBe(true);
+			}
+		}
+	});
+});
