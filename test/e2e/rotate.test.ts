@@ -15,7 +15,7 @@ let answers: ReturnType<typeof readAnswers>;
 const cluster = () => answers.cluster.name;
 const pgbench = '/usr/lib/postgresql/15/bin/pgbench';
 // Long enough to span both rotations: pgbench opens its connections once, so the load crosses every reload.
-const loadSeconds = 420;
+const loadSeconds = 180;
 
 type Member = {Member: string; Role: string};
 const leaderName = () => (JSON.parse(onHost(answers, 'postgres3', 'patronictl -c /etc/patroni/config.yml list -f json')) as Member[]).find(m => m.Role === 'Leader')!.Member;
