@@ -75,7 +75,7 @@ describe.skipIf(skip)('rotation on the seed topology', () => {
 		void benchDone.then(() => (benchEnded = true));
 		try {
 			// Every client has connected (with the old password) before the first rotation starts.
-			await until('pgbench to be writing', () => onHost(answers, leader, `cd / && runuser -u postgres -- psql -XAtc "select count(*) from pgbench_history"`).trim() !== '0', 30_000, 500);
+			await until('pgbench to be writing', () => onHost(answers, leader, `cd / && runuser -u postgres -- psql -d aplicacion -XAtc "select count(*) from pgbench_history"`).trim() !== '0', 30_000, 500);
 
 			const started = Date.now();
 			const password = await watched(answers, secretsOf(answers), () => pgha(['rotate', 'password', 'app', '--cluster', cluster(), '--yes'], env));
