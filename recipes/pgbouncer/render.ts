@@ -42,6 +42,9 @@ export function renderPgbouncerIni(answers: Answers, host: HostAnswers): Managed
 		`default_pool_size = ${pool.defaultPoolSize}`,
 		// JDBC sends this at start-up; without it PgBouncer refuses such clients.
 		'ignore_startup_parameters = extra_float_digits',
+		// After a failed login to PostgreSQL (a failover, a rotated password) PgBouncer holds every login
+		// back this long; Debian's 15 s would outlast the failover itself.
+		'server_login_retry = 2',
 		'',
 	].join('\n');
 	return {

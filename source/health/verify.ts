@@ -59,7 +59,17 @@ export async function verifyCluster(answers: Answers, connections: ReadonlyMap<s
 				// As an application connects: TLS, the certificate checked against the cluster CA and the VIP's name.
 				const tls = `sslmode=verify-full sslrootcert=${postgresTls.ca}`;
 				const primary = `host=${vip} port=${ports.readWrite} ${tls}`;
-				await asOwner(node, answers, primary, `create table if not exists pgha_verify (id bigserial primary key, note text not null, at timestamptz not null default now())`);
+				// Right after a reload (a new password, new certificates) PgBouncer may turn the first logins away for a moment.
+				let created: unknown;
+				await waitFor('a login through the VIP', async () => {
+					created = await asOwner(node, answers, primary, `create table if not exists pgha_verify (id bigserial primary key, note text not null, at timestamptz not null default now())`).then(
+						() => undefined,
+						(error: unknown) => error,
+					);
+					return created === undefined;
+				}, 20_000, 1_000).catch(() => {
+					throw created;
+				});
 				const id = await asOwner(node, answers, primary, `insert into pgha_verify (note) values ('${marker}') returning id`);
 				let seen = '';
 				await waitFor('the row to reach a replica', async () => {
