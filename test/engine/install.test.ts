@@ -7,9 +7,10 @@ import {applyCluster} from '../../source/engine/install.js';
 import {collectEvents} from '../../source/engine/runner.js';
 import type {RunMode} from '../../source/engine/runner.js';
 import {example, exampleRaw, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
-import {keepKeys} from '../keys/fixtures.js';
+import {clusterKeys, keepKeys} from '../keys/fixtures.js';
 import {snapshot} from '../commands/saved-cluster.js';
 import {createCa} from '../../source/keys/certificates.js';
+import {trustedCaPaths} from '../../recipes/index.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {changedSteps, converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
 
@@ -168,13 +169,67 @@ describe('applyCluster and the cluster keys', () => {
 		expect(saved()).toEqual(kept);
 	});
 
-	test('without kept keys, a check run makes new ones in memory only: the certificates drift and nothing of the cluster is written', async () => {
+	/** Removes every CA file a service trusts from a host, as on a host pgha never installed. */
+	const forgetCa = (host: string) => {
+		for (const path of trustedCaPaths) cluster.host(host).files.delete(path);
+	};
+
+	test('without kept keys, on hosts that trust no CA yet, a check run makes new ones in memory only: the certificates drift and nothing of the cluster is written', async () => {
 		rmSync(join(home, 'clusters'), {recursive: true, force: true});
+		for (const host of answers.hosts) forgetCa(host.name);
 		const {result, events} = await repair('check');
+		expect(failures(events)).toEqual([]);
 		expect(result.ok).toBe(true);
 		const certificates = drifts(events).filter(d => /\.crt$|stats\.pem$/.test(d.step));
 		expect(certificates.map(d => `${d.host}: ${d.step}`)).toEqual(expect.arrayContaining(['node1: file /etc/etcd/tls/ca.crt', 'node3: file /etc/patroni/tls/server.crt', 'node1: file /etc/haproxy/tls/stats.pem']));
 		expect(certificates.find(d => d.step === 'file /etc/patroni/tls/server.crt')!.detail[0]).toMatch(/^the certificate \/etc\/patroni\/tls\/server\.crt was not signed by the cluster CA/);
 		expect(saved()).toEqual({});
+	});
+
+	test('a host that already trusts another CA and no kept keys: check and apply are refused, naming the host and the keys directory, and nothing is written but the run log', async () => {
+		rmSync(join(home, 'clusters'), {recursive: true, force: true});
+		// Only node2 still holds the CA the cluster was installed with.
+		forgetCa('node1');
+		forgetCa('node3');
+		const files = () => Object.fromEntries([...cluster.hosts].map(([name, host]) => [name, JSON.stringify([...host.files])]));
+		const before = {files: files(), services: cluster.serviceActions()};
+		for (const mode of ['check', 'apply'] as const) {
+			const {result, events} = await repair(mode);
+			expect(result).toMatchObject({ok: false, changed: 0, failed: {host: 'pgha', phase: 'preflight', step: 'cluster CA'}});
+			const failed = events.filter(e => e.type === 'step-failed');
+			expect(failed).toHaveLength(1);
+			expect(failed[0]).toMatchObject({host: 'pgha', step: 'cluster CA'});
+			const error = (failed[0] as {error: string}).error;
+			expect(error).toMatch(/^node2 already trusts a cluster CA that this machine does not hold; nothing was changed\. /);
+			expect(error).toContain(`Copy ${join(home, 'clusters', 'compact.keys')} from the machine that installed the cluster`);
+			expect(error).toContain('tls.caCert and tls.caKey');
+			expect(events.some(e => e.type === 'step-started' || e.type === 'step-finished')).toBe(false);
+		}
+		expect(files()).toEqual(before.files);
+		expect(cluster.serviceActions()).toEqual(before.services);
+		expect(Object.keys(snapshot(home)).filter(path => !path.startsWith('/logs/'))).toEqual([]);
+		expect(cluster.unknown()).toEqual([]);
+	});
+
+	test('every host trusting another CA is named', async () => {
+		rmSync(join(home, 'clusters'), {recursive: true, force: true});
+		const {result, events} = await repair('check');
+		expect(result.failed).toMatchObject({step: 'cluster CA'});
+		const failed = events.find(e => e.type === 'step-failed') as {error: string};
+		expect(failed.error).toMatch(/^node1, node2, node3 already trust a cluster CA that this machine does not hold/);
+	});
+
+	test('with the kept keys, the same hosts are the cluster\'s own: the run goes on and puts back the CA files that were removed', async () => {
+		forgetCa('node1');
+		forgetCa('node3');
+		const {check, apply} = await checkThenApply();
+		expect(check.result.ok).toBe(true);
+		expect(check.drifts.map(d => `${d.host}: ${d.step}`)).toEqual(expect.arrayContaining(['node1: file /etc/etcd/tls/ca.crt', 'node3: file /etc/pgbouncer/tls/ca.crt']));
+		expect(check.drifts.every(d => d.host !== 'node2')).toBe(true);
+		expect(apply.changed).toEqual(expect.arrayContaining(['node1: file /etc/haproxy/tls/ca.crt', 'node3: file /etc/patroni/tls/ca.crt']));
+		const {caCert} = await clusterKeys(answers);
+		for (const path of trustedCaPaths) expect(cluster.host('node1').files.get(path)?.content, path).toBe(caCert);
+		// node3 is no balancer: it has no HAProxy CA file.
+		for (const path of trustedCaPaths) expect(cluster.host('node3').files.get(path)?.content, path).toBe(path.startsWith('/etc/haproxy/') ? undefined : caCert);
 	});
 });
