@@ -7,9 +7,10 @@ import {applyCluster} from '../../source/engine/install.js';
 import {collectEvents} from '../../source/engine/runner.js';
 import type {RunMode} from '../../source/engine/runner.js';
 import {example, exampleRaw, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
-import {clusterKeys, keepKeys} from '../keys/fixtures.js';
+import {clusterKeys, keepKeys, testKeys} from '../keys/fixtures.js';
 import {snapshot} from '../commands/saved-cluster.js';
-import {createCa} from '../../source/keys/certificates.js';
+import {createCa, issueCertificate} from '../../source/keys/certificates.js';
+import {certificateNames} from '../../source/keys/cluster-keys.js';
 import {trustedCaPaths} from '../../recipes/index.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {changedSteps, converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
@@ -151,10 +152,31 @@ describe('applyCluster and the cluster keys', () => {
 		cert.content = (await createCa('elsewhere')).cert;
 		const {check, apply, before} = await checkThenApply();
 		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'pgbouncer', step: 'file /etc/pgbouncer/tls/pgbouncer.crt'}]);
-		expect(check.drifts[0]!.detail[0]).toBe('the certificate /etc/pgbouncer/tls/pgbouncer.crt is self-signed, not signed by the cluster CA');
+		// Its problems, and no diff of the base64.
+		expect(check.drifts[0]!.detail).toEqual([
+			'the certificate /etc/pgbouncer/tls/pgbouncer.crt is self-signed, not signed by the cluster CA',
+			'the certificate /etc/pgbouncer/tls/pgbouncer.crt does not name node2, localhost, 10.20.0.12, 10.20.0.100, 127.0.0.1 (it names nothing)',
+		]);
 		expect(apply.changed).toEqual(['node2: file /etc/pgbouncer/tls/pgbouncer.crt', 'node2: service pgbouncer']);
 		expect(cluster.host('node2').files.get('/etc/pgbouncer/tls/pgbouncer.crt')?.content).toBe(rendered);
 		expect(serviceChanges(before)).toEqual(['node2 pgbouncer: starts 1 restarts 0 reloads 1']);
+	});
+
+	test('another good certificate of the cluster CA on a host is named as such, without a diff; with its mode changed too, both are said', async () => {
+		const {ca} = await testKeys(answers);
+		const cert = cluster.host('node3').files.get('/etc/patroni/tls/server.crt')!;
+		const rendered = cert.content;
+		cert.content = (await issueCertificate(ca, 'node3', certificateNames(answers, answers.hosts[2]!), 700)).cert;
+		let {check, apply} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node3', step: 'file /etc/patroni/tls/server.crt', detail: ["/etc/patroni/tls/server.crt is another certificate than the cluster's own"]}]);
+		expect(apply.changed).toEqual(['node3: file /etc/patroni/tls/server.crt', 'node3: service patroni']);
+		expect(cluster.host('node3').files.get('/etc/patroni/tls/server.crt')?.content).toBe(rendered);
+		const replaced = cluster.host('node3').files.get('/etc/patroni/tls/server.crt')!;
+		replaced.content = (await issueCertificate(ca, 'node3', certificateNames(answers, answers.hosts[2]!), 700)).cert;
+		replaced.mode = 0o600;
+		({check, apply} = await checkThenApply());
+		expect(check.drifts[0]!.detail).toEqual(['owner and mode are postgres:postgres:600, should be postgres:postgres:644', "/etc/patroni/tls/server.crt is another certificate than the cluster's own"]);
+		expect(cluster.host('node3').files.get('/etc/patroni/tls/server.crt')).toMatchObject({content: rendered, mode: 0o644});
 	});
 
 	/** What PGHA_HOME keeps of the cluster (run logs left out). */
