@@ -27,10 +27,11 @@ export async function explainFile(ctx: StepContext, file: ManagedFile): Promise<
 	if (meta === 'missing') return [`${file.path} is missing`];
 	if (meta === 'link') return [`${file.path} is a symbolic link, not the file (pgha replaces it and never reads through it)`];
 	const live = await ctx.conn.readFile(file.path);
-	const lines = [...(meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`]), ...(await certificateDrift(file, live))];
+	const problems = await certificateDrift(file, live);
+	const lines = [...(meta === want ? [] : [`owner and mode are ${meta}, should be ${want}`]), ...problems];
 	if (file.secret) return [...lines, `${file.path} differs (it holds secrets, so no diff is shown)`];
-	// A certificate's base64 says nothing to a reader; its problems above do.
-	if (file.certificate) return lines.length > 0 ? lines : [`${file.path} is another certificate than the cluster's own`];
+	// A certificate's base64 says nothing to a reader; its problems above do, else that it is another one.
+	if (file.certificate) return problems.length > 0 || live === file.content ? lines : [...lines, `${file.path} is another certificate than the cluster's own`];
 	if (live === undefined) return [...lines, `${file.path} differs (it cannot be read without following a link, so no diff is shown)`];
 	if (live === file.content) return lines;
 	const patch = createTwoFilesPatch(`${file.path} (on host)`, `${file.path} (from answers)`, live, file.content, '', '', {context: 1});

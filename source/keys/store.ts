@@ -53,7 +53,7 @@ export type PrepareOptions = {now?: Date; reissue?: boolean};
  */
 export type PreparedKeys = {keys: ClusterKeys; changes: KeyChanges; caIsNew: boolean; save: () => void};
 
-async function loadCa(answers: Answers, dir: string, changes: KeyChanges, pending: Array<() => void>): Promise<KeyPair> {
+async function loadCa(answers: Answers, dir: string, changes: KeyChanges, pending: Array<() => void>, now?: Date): Promise<KeyPair> {
 	if (answers.tls) {
 		const read = (path: string, field: string) => {
 			try {
@@ -67,7 +67,7 @@ async function loadCa(answers: Answers, dir: string, changes: KeyChanges, pendin
 	const cert = readIfThere(join(dir, 'ca.crt'));
 	const key = readIfThere(join(dir, 'ca.key'));
 	if (cert && key) return {cert, key};
-	const ca = await createCa(answers.cluster.name);
+	const ca = await createCa(answers.cluster.name, now);
 	changes.push(`made the cluster CA ${join(dir, 'ca.crt')}`);
 	pending.push(() => {
 		writePrivateFile(join(dir, 'ca.key'), ca.key);
@@ -88,7 +88,7 @@ export async function prepareKeys(answers: Answers, env: NodeJS.ProcessEnv, opti
 	const dir = keysDir(answers.cluster.name, env);
 	const changes: KeyChanges = [];
 	const pending: Array<() => void> = [];
-	const ca = await loadCa(answers, dir, changes, pending);
+	const ca = await loadCa(answers, dir, changes, pending, options.now);
 	const hosts: ClusterKeys['hosts'] = {};
 	for (const host of answers.hosts) {
 		const names = certificateNames(answers, host);

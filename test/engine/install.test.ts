@@ -7,9 +7,11 @@ import {applyCluster} from '../../source/engine/install.js';
 import {collectEvents} from '../../source/engine/runner.js';
 import type {RunMode} from '../../source/engine/runner.js';
 import {example, exampleRaw, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
-import {keepKeys} from '../keys/fixtures.js';
+import {clusterKeys, keepKeys, testKeys} from '../keys/fixtures.js';
 import {snapshot} from '../commands/saved-cluster.js';
-import {createCa} from '../../source/keys/certificates.js';
+import {createCa, issueCertificate} from '../../source/keys/certificates.js';
+import {certificateNames} from '../../source/keys/cluster-keys.js';
+import {trustedCaPaths} from '../../recipes/index.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {changedSteps, converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
 
@@ -150,10 +152,31 @@ describe('applyCluster and the cluster keys', () => {
 		cert.content = (await createCa('elsewhere')).cert;
 		const {check, apply, before} = await checkThenApply();
 		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'pgbouncer', step: 'file /etc/pgbouncer/tls/pgbouncer.crt'}]);
-		expect(check.drifts[0]!.detail[0]).toBe('the certificate /etc/pgbouncer/tls/pgbouncer.crt is self-signed, not signed by the cluster CA');
+		// Its problems, and no diff of the base64.
+		expect(check.drifts[0]!.detail).toEqual([
+			'the certificate /etc/pgbouncer/tls/pgbouncer.crt is self-signed, not signed by the cluster CA',
+			'the certificate /etc/pgbouncer/tls/pgbouncer.crt does not name node2, localhost, 10.20.0.12, 10.20.0.100, 127.0.0.1 (it names nothing)',
+		]);
 		expect(apply.changed).toEqual(['node2: file /etc/pgbouncer/tls/pgbouncer.crt', 'node2: service pgbouncer']);
 		expect(cluster.host('node2').files.get('/etc/pgbouncer/tls/pgbouncer.crt')?.content).toBe(rendered);
 		expect(serviceChanges(before)).toEqual(['node2 pgbouncer: starts 1 restarts 0 reloads 1']);
+	});
+
+	test('another good certificate of the cluster CA on a host is named as such, without a diff; with its mode changed too, both are said', async () => {
+		const {ca} = await testKeys(answers);
+		const cert = cluster.host('node3').files.get('/etc/patroni/tls/server.crt')!;
+		const rendered = cert.content;
+		cert.content = (await issueCertificate(ca, 'node3', certificateNames(answers, answers.hosts[2]!), 700)).cert;
+		let {check, apply} = await checkThenApply();
+		expect(check.drifts).toMatchObject([{host: 'node3', step: 'file /etc/patroni/tls/server.crt', detail: ["/etc/patroni/tls/server.crt is another certificate than the cluster's own"]}]);
+		expect(apply.changed).toEqual(['node3: file /etc/patroni/tls/server.crt', 'node3: service patroni']);
+		expect(cluster.host('node3').files.get('/etc/patroni/tls/server.crt')?.content).toBe(rendered);
+		const replaced = cluster.host('node3').files.get('/etc/patroni/tls/server.crt')!;
+		replaced.content = (await issueCertificate(ca, 'node3', certificateNames(answers, answers.hosts[2]!), 700)).cert;
+		replaced.mode = 0o600;
+		({check, apply} = await checkThenApply());
+		expect(check.drifts[0]!.detail).toEqual(['owner and mode are postgres:postgres:600, should be postgres:postgres:644', "/etc/patroni/tls/server.crt is another certificate than the cluster's own"]);
+		expect(cluster.host('node3').files.get('/etc/patroni/tls/server.crt')).toMatchObject({content: rendered, mode: 0o644});
 	});
 
 	/** What PGHA_HOME keeps of the cluster (run logs left out). */
@@ -168,13 +191,67 @@ describe('applyCluster and the cluster keys', () => {
 		expect(saved()).toEqual(kept);
 	});
 
-	test('without kept keys, a check run makes new ones in memory only: the certificates drift and nothing of the cluster is written', async () => {
+	/** Removes every CA file a service trusts from a host, as on a host pgha never installed. */
+	const forgetCa = (host: string) => {
+		for (const path of trustedCaPaths) cluster.host(host).files.delete(path);
+	};
+
+	test('without kept keys, on hosts that trust no CA yet, a check run makes new ones in memory only: the certificates drift and nothing of the cluster is written', async () => {
 		rmSync(join(home, 'clusters'), {recursive: true, force: true});
+		for (const host of answers.hosts) forgetCa(host.name);
 		const {result, events} = await repair('check');
+		expect(failures(events)).toEqual([]);
 		expect(result.ok).toBe(true);
 		const certificates = drifts(events).filter(d => /\.crt$|stats\.pem$/.test(d.step));
 		expect(certificates.map(d => `${d.host}: ${d.step}`)).toEqual(expect.arrayContaining(['node1: file /etc/etcd/tls/ca.crt', 'node3: file /etc/patroni/tls/server.crt', 'node1: file /etc/haproxy/tls/stats.pem']));
 		expect(certificates.find(d => d.step === 'file /etc/patroni/tls/server.crt')!.detail[0]).toMatch(/^the certificate \/etc\/patroni\/tls\/server\.crt was not signed by the cluster CA/);
 		expect(saved()).toEqual({});
+	});
+
+	test('a host that already trusts another CA and no kept keys: check and apply are refused, naming the host and the keys directory, and nothing is written but the run log', async () => {
+		rmSync(join(home, 'clusters'), {recursive: true, force: true});
+		// Only node2 still holds the CA the cluster was installed with.
+		forgetCa('node1');
+		forgetCa('node3');
+		const files = () => Object.fromEntries([...cluster.hosts].map(([name, host]) => [name, JSON.stringify([...host.files])]));
+		const before = {files: files(), services: cluster.serviceActions()};
+		for (const mode of ['check', 'apply'] as const) {
+			const {result, events} = await repair(mode);
+			expect(result).toMatchObject({ok: false, changed: 0, failed: {host: 'pgha', phase: 'preflight', step: 'cluster CA'}});
+			const failed = events.filter(e => e.type === 'step-failed');
+			expect(failed).toHaveLength(1);
+			expect(failed[0]).toMatchObject({host: 'pgha', step: 'cluster CA'});
+			const error = (failed[0] as {error: string}).error;
+			expect(error).toMatch(/^node2 already trusts a cluster CA that this machine does not hold; nothing was changed\. /);
+			expect(error).toContain(`Copy ${join(home, 'clusters', 'compact.keys')} from the machine that installed the cluster`);
+			expect(error).toContain('tls.caCert and tls.caKey');
+			expect(events.some(e => e.type === 'step-started' || e.type === 'step-finished')).toBe(false);
+		}
+		expect(files()).toEqual(before.files);
+		expect(cluster.serviceActions()).toEqual(before.services);
+		expect(Object.keys(snapshot(home)).filter(path => !path.startsWith('/logs/'))).toEqual([]);
+		expect(cluster.unknown()).toEqual([]);
+	});
+
+	test('every host trusting another CA is named', async () => {
+		rmSync(join(home, 'clusters'), {recursive: true, force: true});
+		const {result, events} = await repair('check');
+		expect(result.failed).toMatchObject({step: 'cluster CA'});
+		const failed = events.find(e => e.type === 'step-failed') as {error: string};
+		expect(failed.error).toMatch(/^node1, node2, node3 already trust a cluster CA that this machine does not hold/);
+	});
+
+	test('with the kept keys, the same hosts are the cluster\'s own: the run goes on and puts back the CA files that were removed', async () => {
+		forgetCa('node1');
+		forgetCa('node3');
+		const {check, apply} = await checkThenApply();
+		expect(check.result.ok).toBe(true);
+		expect(check.drifts.map(d => `${d.host}: ${d.step}`)).toEqual(expect.arrayContaining(['node1: file /etc/etcd/tls/ca.crt', 'node3: file /etc/pgbouncer/tls/ca.crt']));
+		expect(check.drifts.every(d => d.host !== 'node2')).toBe(true);
+		expect(apply.changed).toEqual(expect.arrayContaining(['node1: file /etc/haproxy/tls/ca.crt', 'node3: file /etc/patroni/tls/ca.crt']));
+		const {caCert} = await clusterKeys(answers);
+		for (const path of trustedCaPaths) expect(cluster.host('node1').files.get(path)?.content, path).toBe(caCert);
+		// node3 is no balancer: it has no HAProxy CA file.
+		for (const path of trustedCaPaths) expect(cluster.host('node3').files.get(path)?.content, path).toBe(path.startsWith('/etc/haproxy/') ? undefined : caCert);
 	});
 });

@@ -11,6 +11,13 @@ test('the status text shows members, etcd, the VIP holder, backends and backups'
 	expect(text).toMatch(/haproxy1 +5001 +postgres3 +UP 1\/2/);
 	expect(text).toMatch(/full +20261122-010000F +22\.8 h ago +28\.6 MiB/);
 	expect(text).toMatch(/differential +none/);
+	expect(text).toContain('\ncertificates (11): earliest expiry 2028-06-01\n');
+});
+
+test('the status text says when no certificate could be read', () => {
+	const status = healthyStatus();
+	status.certificates = status.certificates.map(({host, path}) => ({host, path}));
+	expect(formatStatus(status)).toContain('\ncertificates (11): none readable\n');
 });
 
 test('the status text ends with the health model: all well, or each failing judgement', () => {

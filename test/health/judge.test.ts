@@ -32,6 +32,15 @@ export function healthyStatus(): ClusterStatus {
 		],
 		backups: {count: 2, status: 'ok', full: {label: '20261122-010000F', finishedAt: '2026-11-22T01:02:00.000Z', ageSeconds: 82_000, sizeBytes: 30_000_000}},
 		schedule: {path: '/etc/cron.d/pgha-produccion', state: 'installed', cronActive: true},
+		certificates: [
+			...['etcd1', 'etcd2', 'etcd3'].map(host => ({host, path: '/etc/etcd/tls/etcd.crt', notAfter: '2028-11-22T12:00:00.000Z'})),
+			...['postgres1', 'postgres2', 'postgres3'].flatMap(host => [
+				{host, path: '/etc/patroni/tls/server.crt', notAfter: '2028-11-22T12:00:00.000Z'},
+				{host, path: '/etc/pgbouncer/tls/pgbouncer.crt', notAfter: '2028-11-22T12:00:00.000Z'},
+			]),
+			{host: 'haproxy1', path: '/etc/haproxy/tls/stats.pem', notAfter: '2028-06-01T12:00:00.000Z'},
+			{host: 'haproxy2', path: '/etc/haproxy/tls/stats.pem', notAfter: '2028-11-22T12:00:00.000Z'},
+		],
 	};
 }
 
@@ -45,6 +54,7 @@ test('a healthy cluster passes every judgement, each with its evidence', () => {
 		'PgBouncer pool mode transaction',
 		'VIP 192.168.100.56 held by one balancer',
 		'HAProxy: leader up on 5000, replicas up on 5001',
+		'certificates valid for 30 days or more',
 		'pgBackRest lists a full backup',
 		'the newest backup is recent',
 		'backup schedule installed on the repository',
@@ -52,6 +62,29 @@ test('a healthy cluster passes every judgement, each with its evidence', () => {
 	expect(findings.filter(f => !f.ok)).toEqual([]);
 	expect(findings[1]!.evidence).toBe('postgres1 leader; postgres2 streaming lag 0 bytes; postgres3 streaming lag 0 bytes');
 	expect(findings[4]!.evidence).toBe('haproxy1 holds the VIP; 5000 -> postgres1; 5001 -> postgres2,postgres3 (expected 2 replicas)');
+	expect(findings[5]!.evidence).toBe('earliest expiry 2028-06-01 (556 days, haproxy1 /etc/haproxy/tls/stats.pem)');
+});
+
+test('a certificate that expires within 30 days is named with its host, file and date', () => {
+	const status = healthyStatus();
+	// Ten days after the status was taken.
+	status.certificates[5]!.notAfter = '2026-12-03T00:00:00.000Z';
+	expect(failing(status)).toEqual([
+		'certificates valid for 30 days or more: postgres2: /etc/patroni/tls/server.crt expires 2026-12-03; earliest expiry 2026-12-03 (10 days, postgres2 /etc/patroni/tls/server.crt)',
+	]);
+	// Thirty days left still holds.
+	status.certificates[5]!.notAfter = '2026-12-23T00:00:00.000Z';
+	expect(failing(status)).toEqual([]);
+});
+
+test('a certificate that cannot be read is named; with none read at all the judgement fails too', () => {
+	const status = healthyStatus();
+	delete status.certificates[0]!.notAfter;
+	expect(failing(status)).toEqual([
+		'certificates valid for 30 days or more: etcd1: /etc/etcd/tls/etcd.crt is missing or not a certificate; earliest expiry 2028-06-01 (556 days, haproxy1 /etc/haproxy/tls/stats.pem)',
+	]);
+	status.certificates = [];
+	expect(failing(status)).toEqual(['certificates valid for 30 days or more: no certificate could be read']);
 });
 
 test('each broken part of the live state is named', () => {

@@ -36,10 +36,17 @@ function files(dir: string): Record<string, {content: string; mode: number}> {
 	return out;
 }
 
+/** prepareKeys as an apply uses it: prepared, then saved. */
+async function saved(answers: Parameters<typeof prepareKeys>[0], options: Parameters<typeof prepareKeys>[2] = {}) {
+	const prepared = await prepareKeys(answers, env, options);
+	prepared.save();
+	return prepared;
+}
+
 describe('prepareKeys', () => {
 	it('makes the CA, a certificate per host and the owner\'s salt, keys readable by the owner only', async () => {
 		const answers = example('compact');
-		const {keys, changes} = await prepareKeys(answers, env, {persist: true});
+		const {keys, changes} = await saved(answers);
 		const dir = keysDir('compact', env);
 		expect(dir).toBe(join(home, 'clusters', 'compact.keys'));
 		const kept = files(dir);
@@ -66,22 +73,22 @@ describe('prepareKeys', () => {
 
 	it('reuses what it kept, byte for byte, on a second run', async () => {
 		const answers = example('compact');
-		const first = await prepareKeys(answers, env, {persist: true});
+		const first = await saved(answers);
 		const before = files(keysDir('compact', env));
-		const second = await prepareKeys(answers, env, {persist: true});
+		const second = await saved(answers);
 		expect(second.changes).toEqual([]);
 		expect(second.keys).toEqual(first.keys);
 		expect(files(keysDir('compact', env))).toEqual(before);
 	});
 
 	it('issues a new certificate for a host whose address changed, and only for it', async () => {
-		const first = await prepareKeys(example('compact'), env, {persist: true});
+		const first = await saved(example('compact'));
 		const raw = exampleRaw('compact');
 		(raw['hosts'] as Array<{name: string; ip: string}>)[1]!.ip = '10.20.0.22';
 		const moved = answersFrom(raw);
-		const second = await prepareKeys(moved, env, {persist: true});
-		expect(second.changes).toEqual(['issued a certificate for node2 (the kept one does not name 10.20.0.22 (it names node2, 10.20.0.12, 10.20.0.100))']);
-		expect(readCertificate(second.keys.hosts['node2']!.cert).names.ips).toEqual(['10.20.0.22', '10.20.0.100']);
+		const second = await saved(moved);
+		expect(second.changes).toEqual(['issued a certificate for node2 (the kept one does not name 10.20.0.22 (it names node2, localhost, 10.20.0.12, 10.20.0.100, 127.0.0.1))']);
+		expect(readCertificate(second.keys.hosts['node2']!.cert).names.ips).toEqual(['10.20.0.22', '10.20.0.100', '127.0.0.1']);
 		expect(second.keys.hosts['node1']).toEqual(first.keys.hosts['node1']);
 		expect(second.keys.caCert).toBe(first.keys.caCert);
 		expect(readFileSync(join(keysDir('compact', env), 'hosts', 'node2.crt'), 'utf8')).toBe(second.keys.hosts['node2']!.cert);
@@ -89,10 +96,10 @@ describe('prepareKeys', () => {
 
 	it('renews a kept certificate that expires within 30 days', async () => {
 		const answers = example('compact');
-		await prepareKeys(answers, env, {persist: true});
+		await saved(answers);
 		// Ten days before node3's certificate runs out (it was issued for 730).
 		const later = new Date(Date.now() + 720 * day);
-		const renewed = await prepareKeys(answers, env, {persist: true, now: later});
+		const renewed = await saved(answers, {now: later});
 		expect(renewed.changes).toHaveLength(3);
 		expect(renewed.changes[0]).toMatch(/^issued a certificate for node1 \(the kept one expires on \d{4}-\d\d-\d\d, in (9|10) day\(s\)\)$/);
 		expect(readCertificate(renewed.keys.hosts['node3']!.cert).notAfter.getTime()).toBeGreaterThan(later.getTime() + 700 * day);
@@ -100,38 +107,59 @@ describe('prepareKeys', () => {
 
 	it('renews a certificate issued by hand that expires in 10 days', async () => {
 		const answers = example('compact');
-		const {keys} = await prepareKeys(answers, env, {persist: true});
+		const {keys} = await saved(answers);
 		const dir = keysDir('compact', env);
 		const ca = {cert: keys.caCert, key: readFileSync(join(dir, 'ca.key'), 'utf8')};
 		const node1 = answers.hosts[0]!;
 		const short = await issueCertificate(ca, 'node1', certificateNames(answers, node1), 10);
 		writePrivateFile(join(dir, 'hosts', 'node1.crt'), short.cert, 0o644);
 		writePrivateFile(join(dir, 'hosts', 'node1.key'), short.key);
-		const again = await prepareKeys(answers, env, {persist: true});
+		const again = await saved(answers);
 		expect(again.changes).toEqual([expect.stringMatching(/^issued a certificate for node1 \(the kept one expires on .*, in (9|10) day\(s\)\)$/)]);
 		expect(again.keys.hosts['node1']!.cert).not.toBe(short.cert);
 	});
 
 	it('issues again when a kept key does not match its certificate', async () => {
 		const answers = example('compact');
-		const {keys} = await prepareKeys(answers, env, {persist: true});
+		const {keys} = await saved(answers);
 		writePrivateFile(join(keysDir('compact', env), 'hosts', 'node2.key'), keys.hosts['node1']!.key);
-		const again = await prepareKeys(answers, env, {persist: true});
+		const again = await saved(answers);
 		expect(again.changes).toEqual(['issued a certificate for node2 (the kept one did not match its key)']);
 	});
 
-	it('writes nothing with persist false, yet hands back complete keys', async () => {
+	it('writes nothing until saved, yet hands back complete keys; save keeps exactly what it handed back', async () => {
 		const answers = example('compact');
-		const {keys, changes} = await prepareKeys(answers, env, {persist: false});
+		const prepared = await prepareKeys(answers, env, {});
 		expect(readdirSync(home)).toEqual([]);
-		expect(Object.keys(keys.hosts)).toEqual(['node1', 'node2', 'node3']);
-		expect(changes).toHaveLength(5);
-		// Kept keys are read, not changed: a renewal shows only in memory.
-		await prepareKeys(answers, env, {persist: true});
+		expect(Object.keys(prepared.keys.hosts)).toEqual(['node1', 'node2', 'node3']);
+		expect(prepared.changes).toHaveLength(5);
+		expect(prepared.caIsNew).toBe(true);
+		prepared.save();
 		const before = files(keysDir('compact', env));
-		const dry = await prepareKeys(answers, env, {persist: false, now: new Date(Date.now() + 720 * day)});
+		expect(before['ca.crt']!.content).toBe(prepared.keys.caCert);
+		expect(before['hosts/node2.crt']!.content).toBe(prepared.keys.hosts['node2']!.cert);
+		expect(JSON.parse(before['scram-salts.json']!.content)).toEqual(prepared.keys.scramSalts);
+		// Kept keys are read, not changed: a renewal shows only in memory until it is saved.
+		const again = await prepareKeys(answers, env, {});
+		expect(again.caIsNew).toBe(false);
+		expect(again.changes).toEqual([]);
+		const dry = await prepareKeys(answers, env, {now: new Date(Date.now() + 720 * day)});
+		expect(dry.caIsNew).toBe(false);
 		expect(dry.changes).toHaveLength(3);
 		expect(files(keysDir('compact', env))).toEqual(before);
+		dry.save();
+		const after = files(keysDir('compact', env));
+		expect(after['ca.crt']).toEqual(before['ca.crt']);
+		expect(after['hosts/node1.crt']!.content).toBe(dry.keys.hosts['node1']!.cert);
+		expect(after['hosts/node1.crt']).not.toEqual(before['hosts/node1.crt']);
+	});
+
+	it('makes a first CA at the time it is given, so certificates issued then fall within it', async () => {
+		const answers = example('compact');
+		const later = new Date(Date.now() + 4000 * day);
+		const {keys} = await prepareKeys(answers, env, {now: later});
+		expect(readCertificate(keys.caCert).notAfter.getTime()).toBeGreaterThan(later.getTime() + 3000 * day);
+		expect(await certificateProblems(keys.hosts['node1']!.cert, keys.caCert, certificateNames(answers, answers.hosts[0]!), 30, later)).toEqual([]);
 	});
 
 	it('uses the operator\'s CA from the answers and keeps no CA of its own', async ctx => {
@@ -140,7 +168,7 @@ describe('prepareKeys', () => {
 		const raw = exampleRaw('compact');
 		raw['tls'] = {caCert: own.certFile, caKey: own.keyFile};
 		const answers = answersFrom(raw);
-		const {keys, changes} = await prepareKeys(answers, env, {persist: true});
+		const {keys, changes} = await saved(answers);
 		expect(keys.caCert).toBe(own.cert);
 		expect(changes.some(c => c.startsWith('made the cluster CA'))).toBe(false);
 		expect(readCertificate(keys.hosts['node1']!.cert).issuer).toBe('CN=Company Root CA');
@@ -155,7 +183,7 @@ describe('prepareKeys', () => {
 		writeFileSync(certFile, own.cert);
 		const raw = exampleRaw('compact');
 		raw['tls'] = {caCert: certFile, caKey: join(home, 'missing.key')};
-		const failure = prepareKeys(answersFrom(raw), env, {persist: true});
+		const failure = prepareKeys(answersFrom(raw), env, {});
 		await expect(failure).rejects.toBeInstanceOf(UserError);
 		await expect(failure).rejects.toThrow(`tls.caKey ${join(home, 'missing.key')} cannot be read; check the path`);
 	});

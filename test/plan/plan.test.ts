@@ -14,10 +14,10 @@ describe('buildPlan', () => {
 	it('lists every host with its roles and packages', () => {
 		expect(plan.hosts.map(h => h.name)).toEqual(seed.hosts.map(h => h.name));
 		expect(host('postgres1').packages).toEqual(
-			['openssh-client', 'patroni', 'pgbackrest', 'pgbouncer', 'postgresql-15', 'postgresql-client-15', 'python3-etcd', 'python3-psycopg2'],
+			['logrotate', 'openssh-client', 'patroni', 'pgbackrest', 'pgbouncer', 'postgresql-15', 'postgresql-client-15', 'python3-etcd', 'python3-psycopg2'],
 		);
 		expect(host('etcd1').packages).toEqual(['etcd-client', 'etcd-server']);
-		expect(host('haproxy1').packages).toEqual(['haproxy', 'keepalived', 'procps']);
+		expect(host('haproxy1').packages).toEqual(['haproxy', 'keepalived', 'procps', 'socat']);
 		expect(host('pgbackrestRepo').packages).toEqual(expect.arrayContaining(['pgbackrest', 'cron']));
 	});
 

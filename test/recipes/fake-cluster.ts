@@ -14,7 +14,7 @@ const out = (stdout: string, code = 0): Answer => ({code, stdout});
 /**
  * The hosts of one cluster in memory, answering what needs more than one
  * host: Patroni's members, psql on a node, etcdctl, who holds the VIP,
- * HAProxy's stats and pgbackrest on the repository. State comes from what
+ * HAProxy's stats on its admin socket and pgbackrest on the repository. State comes from what
  * the steps did (units started, files written), never from the answers.
  */
 export class FakeCluster {
@@ -134,8 +134,8 @@ export class FakeCluster {
 		}
 		let m = script.match(/^timeout 3 bash -c 'exec 3<>\/dev\/tcp\/([\d.]+)\/22' 2>&1; echo "exit=\$\?"$/);
 		if (m) return out(this.byIp(m[1]!) || this.vipHolder()?.vip === m[1] ? 'exit=0\n' : 'bash: connect: No route to host\nexit=1\n');
-		if (script.startsWith(`exec 3<>/dev/tcp/127.0.0.1/${ports.haproxyStats} && `)) return this.haproxyStats(host);
-		if (script === `patronictl -c ${locations.patroniConfig} list -f json`) return this.patronictl(host);
+		if (script === `echo 'show stat' | socat -t 2 stdio unix-connect:${locations.haproxySocket}`) return this.haproxyStats(host);
+		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} list -f json`) return this.patronictl(host);
 		if (script.startsWith('ETCDCTL_API=3 etcdctl ')) return this.etcdctl(host, script);
 		if (script === 'cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres') return this.psql(host, stdin ?? '', script);
 		if (script.startsWith('runuser -u postgres -- pgbackrest ')) return this.pgbackrest(host, script);
@@ -211,9 +211,11 @@ export class FakeCluster {
 		throw new Error(`fake host ${host.name} does not understand SQL: ${sql}`);
 	}
 
+	/** `show stat` on HAProxy's admin socket: the stats page's CSV, there only when HAProxy runs with the socket in its config. */
 	private haproxyStats(host: FakeDebianHost): Answer {
-		if (!this.active(host, 'haproxy')) return {code: 1, stderr: 'bash: connect: Connection refused'};
 		const config = host.files.get(locations.haproxyConfig)?.content ?? '';
+		if (!this.active(host, 'haproxy') || !host.packages.has('socat') || !config.includes(`stats socket ${locations.haproxySocket} `))
+			return {code: 1, stderr: `socat E connect(5, AF=1 "${locations.haproxySocket}", 23): No such file or directory`};
 		const rows = ['# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status'];
 		let listener = '';
 		for (const line of config.split('\n')) {
@@ -225,7 +227,7 @@ export class FakeCluster {
 			const server = line.trim().match(/^server (\S+) /);
 			if (server && ['primary', 'replicas'].includes(listener)) rows.push(`${listener},${server[1]},${',,,,,,,,,,,,,,,'}${this.serverUp(server[1]!, listener) ? 'UP' : 'DOWN'}`);
 		}
-		return out(`HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n${rows.join('\n')}\n`);
+		return out(`${rows.join('\n')}\n\n`);
 	}
 
 	private pgbackrest(host: FakeDebianHost, script: string): Answer {

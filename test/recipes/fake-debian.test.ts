@@ -29,4 +29,25 @@ describe('the fake Debian host', () => {
 		expect((await conn.run("stat -c '%U:%G:%a' /etc/x/z.conf 2>/dev/null || echo missing")).stdout).toBe('missing\n');
 		expect(host.dirs.get('/etc/x')).toMatchObject({owner: 'root', mode: 0o755});
 	});
+
+	test('cat prints every file there and names a missing one with exit 1, as cat does; true answers', async () => {
+		const host = new FakeDebianHost('a', '10.0.0.1');
+		const conn = host.connection();
+		await conn.writeFile('/etc/a.crt', 'A\n');
+		await conn.writeFile('/etc/c.crt', 'C\n');
+		expect(await conn.run('cat /etc/a.crt /etc/b.crt /etc/c.crt', {check: false})).toEqual({code: 1, stdout: 'A\nC\n', stderr: 'cat: /etc/b.crt: No such file or directory\n'});
+		expect(await conn.run('cat /etc/a.crt /etc/b.crt 2>/dev/null || true')).toMatchObject({code: 0, stdout: 'A\n'});
+	});
+
+	test('the certificate block of a file is its first certificate, without the key after it; nothing for a file without one', async () => {
+		const host = new FakeDebianHost('a', '10.0.0.1');
+		const conn = host.connection();
+		const cert = '-----BEGIN CERTIFICATE-----\nMIIB\nAAAA\n-----END CERTIFICATE-----\n';
+		await conn.writeFile('/etc/haproxy/tls/stats.pem', `${cert}-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n`);
+		await conn.writeFile('/etc/plain.conf', 'x = 1\n');
+		const block = (path: string) => conn.run(`sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' ${path} 2>/dev/null | sed '/-----END CERTIFICATE-----/q'`, {check: false});
+		expect(await block('/etc/haproxy/tls/stats.pem')).toEqual({code: 0, stdout: cert, stderr: ''});
+		expect(await block('/etc/plain.conf')).toEqual({code: 0, stdout: '', stderr: ''});
+		expect(await block('/etc/missing.crt')).toEqual({code: 0, stdout: '', stderr: ''});
+	});
 });

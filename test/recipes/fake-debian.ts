@@ -156,6 +156,13 @@ export class FakeDebianHost {
 			const file = this.files.get(words(m[1]!)[0]!);
 			return ok(file ? `${createHash('sha256').update(file.content).digest('hex')}\n${this.stat(words(m[1]!)[0]!, '%U:%G:%a')}\n` : '');
 		}
+		// The first certificate block of a file (a certificate file, or HAProxy's PEM with the key after it); nothing when there is none.
+		m = script.match(/^sed -n '\/-----BEGIN CERTIFICATE-----\/,\/-----END CERTIFICATE-----\/p' (\S+) 2>\/dev\/null \| sed '\/-----END CERTIFICATE-----\/q'$/);
+		if (m) {
+			const content = this.files.get(words(m[1]!)[0]!)?.content ?? '';
+			const block = content.match(/^-----BEGIN CERTIFICATE-----\n[\s\S]*?\n-----END CERTIFICATE-----\n?/m)?.[0] ?? '';
+			return ok(block && !block.endsWith('\n') ? `${block}\n` : block);
+		}
 		m = script.match(/^\[ "\$\(stat -c '%U:%a' (\S+) 2>\/dev\/null\)" = (\S+) \]$/);
 		if (m) return this.stat(words(m[1]!)[0]!, '%U:%a') === words(m[2]!)[0] ? ok() : fail(1);
 		if (script.startsWith('. /etc/os-release;')) {
@@ -293,11 +300,14 @@ export class FakeDebianHost {
 				if (args[0] !== '-s' || !args[1]) return this.misunderstood(script);
 				return (this.files.get(args[1])?.content.length ?? 0) > 0 ? ok() : fail(1);
 			case 'cat': {
+				// Like cat: every file there is printed; a missing one is named and makes the exit 1.
 				if (args.length === 0) return this.misunderstood(script);
-				const missing = args.find(a => !this.files.has(a));
-				if (missing) return fail(1, `cat: ${missing}: No such file or directory`);
-				return ok(args.map(a => this.files.get(a)!.content).join(''));
+				const stdout = args.map(a => this.files.get(a)?.content ?? '').join('');
+				const missing = args.filter(a => !this.files.has(a));
+				return {code: missing.length > 0 ? 1 : 0, stdout, stderr: missing.map(a => `cat: ${a}: No such file or directory\n`).join('')};
 			}
+			case 'true':
+				return ok();
 			case 'echo':
 				return ok(`${args.join(' ')}\n`);
 			case 'cd':

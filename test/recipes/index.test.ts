@@ -57,8 +57,8 @@ describe('hostFiles', () => {
 		for (const [dir, name, owner] of [['/etc/etcd/tls', 'etcd', 'etcd'], ['/etc/patroni/tls', 'server', 'postgres'], ['/etc/pgbouncer/tls', 'pgbouncer', 'postgres']] as const) {
 			expect(file(`${dir}/ca.crt`)).toMatchObject({content: keys.caCert, owner, mode: 0o644, secret: false});
 			expect(file(`${dir}/${name}.crt`)).toMatchObject({content: keys.hosts['node1']!.cert, owner, mode: 0o644, secret: false});
-			// The node serves the VIP's name too: clients check it with verify-full.
-			expect(file(`${dir}/${name}.crt`).certificate).toEqual({caCert: keys.caCert, names: {dns: ['node1'], ips: ['10.20.0.11', '10.20.0.100']}});
+			// The node serves the VIP's name too (clients check it with verify-full), and localhost, where Patroni and PgBouncer check their own PostgreSQL.
+			expect(file(`${dir}/${name}.crt`).certificate).toEqual({caCert: keys.caCert, names: {dns: ['node1', 'localhost'], ips: ['10.20.0.11', '10.20.0.100', '127.0.0.1']}});
 			expect(file(`${dir}/${name}.key`)).toMatchObject({content: keys.hosts['node1']!.key, owner, group: owner, mode: 0o600, secret: true});
 		}
 		expect(hostFiles(compact, 'node2', await renderFacts(compact)).find(f => f.path === '/etc/etcd/tls/etcd.key')!.content).toBe(keys.hosts['node2']!.key);

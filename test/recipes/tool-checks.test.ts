@@ -560,8 +560,11 @@ select rolpassword = '${verifier}' from pg_authid where rolname = '${owner}';`;
 		const plain = await login(bouncerPort, answers.passwords.app, 'host=127.0.0.1 sslmode=disable');
 		expect(plain.code).not.toBe(0);
 		expect(plain.stderr).toMatch(/SSL required/);
-		// The certificate names the node and the VIP, not any address: verify-full against another one fails.
-		const otherName = await login(bouncerPort, answers.passwords.app, `host=127.0.0.1 sslmode=verify-full sslrootcert=${bouncerTls.dir}/ca.crt`);
+		// PgBouncer reached PostgreSQL on 127.0.0.1 with verify-full (server_tls_sslmode): the node's certificate names loopback.
+		expect(ini).toMatch(/^server_tls_sslmode = verify-full$/m);
+		// The certificate names the node, loopback and the VIP, not any address: verify-full against another node's fails.
+		const otherNode = answers.hosts.find(h => h.name !== 'postgres1' && h.roles.includes('postgres'))!.ip;
+		const otherName = await login(bouncerPort, answers.passwords.app, `host=${otherNode} hostaddr=127.0.0.1 sslmode=verify-full sslrootcert=${bouncerTls.dir}/ca.crt`);
 		expect(otherName.code).not.toBe(0);
 		expect(otherName.stderr).toMatch(/does not match host name|server certificate/);
 	}, 120_000);

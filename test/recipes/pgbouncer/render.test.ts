@@ -28,14 +28,14 @@ describe('renderPgbouncerIni', () => {
 		});
 	});
 
-	it('requires TLS of clients with the node\'s certificate and checks PostgreSQL\'s against the CA', () => {
+	it('requires TLS of clients with the node\'s certificate and checks PostgreSQL\'s against the CA and its name', () => {
 		expect(ini['pgbouncer']).toMatchObject({
 			client_tls_sslmode: 'require',
 			client_tls_ca_file: '/etc/pgbouncer/tls/ca.crt',
 			client_tls_cert_file: '/etc/pgbouncer/tls/pgbouncer.crt',
 			client_tls_key_file: '/etc/pgbouncer/tls/pgbouncer.key',
 			client_tls_protocols: 'tlsv1.2,tlsv1.3',
-			server_tls_sslmode: 'verify-ca',
+			server_tls_sslmode: 'verify-full',
 			server_tls_ca_file: '/etc/pgbouncer/tls/ca.crt',
 		});
 	});

@@ -70,8 +70,8 @@ describe('databaseOwnerVerifier', () => {
 			raw['cluster'] = {name: 'compact-two', postgresVersion: 15};
 			const second = answersFrom(raw);
 			expect(second.passwords.app).toBe(first.passwords.app);
-			const a = await prepareKeys(first, env, {persist: false});
-			const b = await prepareKeys(second, env, {persist: false});
+			const a = await prepareKeys(first, env, {});
+			const b = await prepareKeys(second, env, {});
 			expect(a.keys.scramSalts['aplicacion']).not.toBe(b.keys.scramSalts['aplicacion']);
 			expect(databaseOwnerVerifier(first, a.keys)).not.toBe(databaseOwnerVerifier(second, b.keys));
 			expect(readdirSync(home)).toEqual([]);

@@ -26,6 +26,13 @@ describe('review step', () => {
 		expect(frame).toContain('› Install');
 	});
 
+	it('says the cluster is closed by TLS and where its CA is kept', async () => {
+		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={() => {}} onLeave={() => {}} />);
+		const frame = await ui.waitFor('7/7 Review');
+		const words = frame.replace(/\s+/g, ' ');
+		expect(words).toMatch(/Security closed by TLS on every port; the cluster CA is made at install, kept in clusters\/produccion\.keys\/ca\.crt in pgha's home \(clients use it\)/);
+	});
+
 	it('shows the warnings of the answer-file rules', async () => {
 		let state: WizardState = reduceWizard(wizardAt('cluster'), {type: 'set-layout', layout: 'compact'});
 		state = {...state, step: 'review', network: {...state.network, vip: '10.20.0.100'}, ssh: {...state.ssh, identityFile: '~/.ssh/id_ed25519'}};
