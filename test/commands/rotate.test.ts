@@ -151,11 +151,12 @@ describe('pgha rotate certificates', () => {
 	test('issues a new certificate and key for every host from the same CA, and converges with them', async () => {
 		const {env} = saved();
 		const answers = answersFrom(exampleRaw('seed-topology'));
-		const first = await prepareKeys(answers, env, {persist: true});
+		const first = await prepareKeys(answers, env, {});
+		first.save();
 		const ca = readFileSync(join(keysDir('produccion', env), 'ca.crt'), 'utf8');
 		const io = captureIo(env);
 		expect(await main(['rotate', 'certificates'], yes, io)).toBe(0);
-		const kept = await prepareKeys(answers, env, {persist: false});
+		const kept = await prepareKeys(answers, env, {});
 		expect(readFileSync(join(keysDir('produccion', env), 'ca.crt'), 'utf8')).toBe(ca);
 		for (const host of answers.hosts) {
 			const [before, after] = [first.keys.hosts[host.name]!, kept.keys.hosts[host.name]!];

@@ -77,10 +77,9 @@ export class FakeCluster {
 		}
 		if (unit === 'patroni') {
 			if (!this.host(host.name).files.has(locations.patroniConfig)) throw new Error(`patroni on ${host.name} started without ${locations.patroniConfig}`);
-			if (!this.leaderNow()) {
-				this.leader = host.name;
-				if (!this.roles.has('postgres')) this.bootstrapRoles(host);
-			}
+			// The unit already runs here, so a first start finds this host leading: it bootstraps the roles.
+			if (!this.leaderNow()) this.leader = host.name;
+			if (this.leader === host.name && !this.roles.has('postgres')) this.bootstrapRoles(host);
 			host.files.set(`${locations.pgDataDir}/PG_VERSION`, {content: '15\n', owner: 'postgres', group: 'postgres', mode: 0o600});
 		}
 	}
