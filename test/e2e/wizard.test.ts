@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
@@ -152,9 +152,12 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		const done = await waitFor(`✓ Cluster ${cluster} is installed`, 1_500_000, /The install (failed|could not run)/);
 		show('done screen', done);
 		console.log(`install through the wizard: ${seconds(Date.now() - installing)}`);
-		connection = /postgresql:\/\/\S+:5000\/\S+/.exec(done)?.[0] ?? '';
-		expect(connection).toBe(`postgresql://aplicacion@${lab.network.vip}:5000/aplicacion`);
-		expect(done).toContain(join(pghaHome, 'clusters', `${cluster}.json`));
+		// The strings check the server against the cluster CA, kept beside the saved cluster.
+		const ca = join(pghaHome, 'clusters', `${cluster}.keys`, 'ca.crt');
+		connection = `postgresql://aplicacion@${lab.network.vip}:5000/aplicacion?sslmode=verify-full&sslrootcert=${ca}`;
+		const unwrapped = (text: string) => text.replace(/\n/g, '');
+		expect(unwrapped(done)).toContain(connection);
+		expect(unwrapped(done)).toContain(join(pghaHome, 'clusters', `${cluster}.json`));
 
 		keys('Enter');
 		await waitFor(() => exitStatus() !== undefined, 10_000);
@@ -162,7 +165,7 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		// Once it has left, the strings are printed again on lines of their own, whole for copying.
 		const left = screen();
 		show('after leaving', left);
-		expect(left).toContain(`read-write, through the VIP: ${connection}`);
+		expect(unwrapped(left)).toContain(`read-write, through the VIP: ${connection}`);
 	});
 
 	test('the connection string works with the generated password through VIP:5000, and verify passes', async () => {
@@ -188,7 +191,7 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 	});
 
-	test('the exported answers install again with the secrets in the environment, and change nothing', async () => {
+	test('the exported answers install again from another pgha home: refused without the cluster keys, then with them and the secrets in the environment, changing nothing', async () => {
 		const exportRun = await pgha(['answers', 'export', cluster, '--file', exported], env);
 		expect(exportRun.code, exportRun.stderr).toBe(0);
 		const text = readFileSync(exported, 'utf8');
@@ -197,8 +200,14 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 			expect(text).toContain(`\${${variable}}`);
 			expect(text.includes(value), `${variable} in the exported file`).toBe(false);
 		}
-		// A fresh pgha home: the file and the environment alone are enough.
-		const run = await watched(lab, values, () => pgha(['install', '--answers', exported, '--yes'], {HOME: home, PGHA_HOME: join(work, 'pgha-again'), ...values}));
+		// A fresh pgha home without the cluster's keys: the hosts trust a CA it does not hold, so nothing is changed.
+		const again = join(work, 'pgha-again');
+		const refused = await pgha(['install', '--answers', exported, '--yes'], {HOME: home, PGHA_HOME: again, ...values});
+		expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+		expect(refused.stdout).toMatch(/node1, node2, node3 already trust a cluster CA that this machine does not hold; nothing was changed/);
+		// With the keys directory brought along, the file and the environment are enough.
+		cpSync(join(pghaHome, 'clusters', `${cluster}.keys`), join(again, 'clusters', `${cluster}.keys`), {recursive: true});
+		const run = await watched(lab, values, () => pgha(['install', '--answers', exported, '--yes'], {HOME: home, PGHA_HOME: again, ...values}));
 		expect(run.code, run.stdout + run.stderr).toBe(0);
 		expect(run.stdout).toMatch(/finished: 0 changed, \d+ already in place/);
 	});
