@@ -155,7 +155,8 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		// The strings check the server against the cluster CA, kept beside the saved cluster.
 		const ca = join(pghaHome, 'clusters', `${cluster}.keys`, 'ca.crt');
 		connection = `postgresql://aplicacion@${lab.network.vip}:5000/aplicacion?sslmode=verify-full&sslrootcert=${ca}`;
-		const unwrapped = (text: string) => text.replace(/\n/g, '');
+		// Ink wraps a long string inside its box, continuing it on the next line after the box's margin.
+		const unwrapped = (text: string) => text.replace(/\n\s*/g, '');
 		expect(unwrapped(done)).toContain(connection);
 		expect(unwrapped(done)).toContain(join(pghaHome, 'clusters', `${cluster}.json`));
 
@@ -165,7 +166,8 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		// Once it has left, the strings are printed again on lines of their own, whole for copying.
 		const left = screen();
 		show('after leaving', left);
-		expect(unwrapped(left)).toContain(`read-write, through the VIP: ${connection}`);
+		expect(left).toContain('read-write, through the VIP:');
+		expect(unwrapped(left)).toContain(connection);
 	});
 
 	test('the connection string works with the generated password through VIP:5000, and verify passes', async () => {
