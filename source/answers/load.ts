@@ -10,18 +10,26 @@ export type LoadResult =
 	| {ok: true; answers: Answers; raw: unknown}
 	| {ok: false; problems: Problem[]};
 
+const tooDeep = 'nests values too deeply to read; an answer file is a few levels deep (see `pgha schema`): write the values out flat';
+
 /** Parses YAML or JSON text into a plain value, reporting syntax errors with their line. */
 export function parseAnswersText(text: string): {ok: true; value: unknown} | {ok: false; problems: Problem[]} {
 	// Without prettyErrors the parser leaves linePos unset; the counter gives the line.
 	const lineCounter = new LineCounter();
-	const doc = YAML.parseDocument(text, {prettyErrors: false, uniqueKeys: true, lineCounter});
+	let doc: ReturnType<typeof YAML.parseDocument>;
+	try {
+		doc = YAML.parseDocument(text, {prettyErrors: false, uniqueKeys: true, lineCounter});
+	} catch (error) {
+		// A document nested thousands of levels deep exhausts the parser's stack: refused, never a crash.
+		if (error instanceof RangeError) return {ok: false, problems: [{path: '(answer file)', message: tooDeep}]};
+		throw error;
+	}
 	if (doc.errors.length > 0) {
 		return {
 			ok: false,
-			problems: doc.errors.map(error => ({
-				path: `line ${lineCounter.linePos(error.pos[0]).line}`,
-				message: `is not valid YAML or JSON: ${error.message.split('\n')[0]}`,
-			})),
+			problems: doc.errors.some(error => /Maximum call stack/.test(error.message))
+				? [{path: '(answer file)', message: tooDeep}]
+				: doc.errors.map(error => ({path: `line ${lineCounter.linePos(error.pos[0]).line}`, message: `is not valid YAML or JSON: ${error.message.split('\n')[0]}`})),
 		};
 	}
 	let value: unknown;
@@ -30,6 +38,7 @@ export function parseAnswersText(text: string): {ok: true; value: unknown} | {ok
 		// "billion laughs" file is refused here instead of filling the memory.
 		value = doc.toJS({maxAliasCount: 100});
 	} catch (error) {
+		if (error instanceof RangeError) return {ok: false, problems: [{path: '(answer file)', message: tooDeep}]};
 		return {
 			ok: false,
 			problems: [{path: '(answer file)', message: `cannot be read: ${error instanceof Error ? error.message : String(error)}; write each value out instead of using many YAML aliases (*name)`}],

@@ -91,6 +91,13 @@ describe('YAML aliases', () => {
 		if (!result.ok) expect(result.problems).toEqual([{path: '(answer file)', message: expect.stringMatching(/Excessive alias count.*instead of using many YAML aliases/)}]);
 	});
 
+	it('refuses a document nested thousands of levels deep as a problem, not a crash', () => {
+		for (const depth of [2_000, 100_000]) {
+			const result = parseAnswersText(`a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+			expect(result).toEqual({ok: false, problems: [{path: '(answer file)', message: expect.stringMatching(/nests values too deeply to read/)}]});
+		}
+	});
+
 	it('still reads a few aliases', () => {
 		const result = parseAnswersText('a: &x [1, 2]\nb: *x\n');
 		expect(result).toEqual({ok: true, value: {a: [1, 2], b: [1, 2]}});
