@@ -2,13 +2,13 @@ import {rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import YAML from 'yaml';
 import {afterAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import type {AnswersInput, HostAnswers} from '../../source/answers/schema.js';
+import type {AnswersInput} from '../../source/answers/schema.js';
 import {readCluster} from '../../source/answers/store.js';
 import {main} from '../../source/commands/main.js';
-import type {Connector} from '../../source/engine/connect.js';
 import {exampleRaw} from '../answers/fixtures.js';
 import {captureIo, noFlags} from './io.js';
 import {emptyHome, savedSeed, snapshot} from './saved-cluster.js';
+import {recordingConnector} from '../engine/recording-connector.js';
 
 // The new host add-replica checks: it presents `newHostKey`, and refuses (as the real
 // transport would) a connection told to expect another key.
@@ -38,15 +38,6 @@ const home = (env: Record<string, string>) => (homes.push(env['PGHA_HOME']!), en
 afterAll(() => homes.forEach(dir => rmSync(dir, {recursive: true, force: true})));
 beforeEach(() => void opened.splice(0));
 
-/** A connector that records the key each host must present, then refuses: no unit test reaches a host. */
-function recordingConnector() {
-	const expected = new Map<string, string | undefined>();
-	const connect: Connector = async (host: HostAnswers, _ssh, key) => {
-		expected.set(host.name, key);
-		throw new Error(`${host.name}: no network in unit tests`);
-	};
-	return {connect, expected};
-}
 
 const seedWithKeys = (hostKeys?: Record<string, string>) => (raw: AnswersInput) => ({...raw, ssh: {...raw.ssh, hostKeys}});
 

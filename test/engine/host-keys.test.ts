@@ -2,7 +2,7 @@ import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import type {Answers, AnswersInput, HostAnswers} from '../../source/answers/schema.js';
+import type {Answers, AnswersInput} from '../../source/answers/schema.js';
 import {readCluster, saveCluster} from '../../source/answers/store.js';
 import {connectSome, expectedHostKeys, type Connector} from '../../source/engine/connect.js';
 import {applyCluster} from '../../source/engine/install.js';
@@ -12,6 +12,7 @@ import {example, exampleRaw, withStatsPassword} from '../answers/fixtures.js';
 import {keepKeys} from '../keys/fixtures.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {converge, failures, phasesThrough} from '../recipes/converge.js';
+import {recordingConnector} from './recording-connector.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -27,15 +28,6 @@ const saveWithKeys = (hostKeys: Record<string, string>) => {
 	saveCluster({...raw, ssh: {...raw.ssh, hostKeys}}, env);
 };
 
-/** A connector that records the key it was told to expect for each host, then refuses. */
-function recordingConnector() {
-	const expected = new Map<string, string | undefined>();
-	const connect: Connector = async (host: HostAnswers, _ssh, key) => {
-		expected.set(host.name, key);
-		throw new Error(`${host.name}: no network in unit tests`);
-	};
-	return {connect, expected};
-}
 
 describe('expected host keys', () => {
 	test("the saved cluster's keys stand for hosts the answers leave unpinned", () => {
