@@ -17,10 +17,13 @@ const cli = meow(
 	  $ pgha rotate password NAME [--cluster NAME] [--stdin] [--yes]
 	                                           NAME: superuser, replication, app, patroniApi, haproxyStats
 	  $ pgha rotate certificates [--cluster NAME] [--yes]
+	  $ pgha switchover [--cluster NAME] [--to MEMBER] [--yes]
+	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
+	  $ pgha drill vip [--cluster NAME] [--yes]
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
 	  $ pgha lab up [--topology seed|compact] [--write-answers FILE]
 	  $ pgha lab status [--json] | lab down [--purge]
-	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab start NAME
+	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab crash NAME | lab start NAME
 
 	Options
 	  --answers, -a   answer file (YAML or JSON)
@@ -30,6 +33,8 @@ const cli = meow(
 	  --check         repair: report drift only (exit 3 if any)
 	  --dry-run       install: show the plan, change nothing
 	  --stdin         rotate password: read the new password from standard input (one line)
+	  --to            switchover: the member that becomes leader
+	  --kind          drill failover: crash (default), partition or graceful
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
@@ -54,6 +59,8 @@ const cli = meow(
 			writeAnswers: {type: 'string'},
 			purge: {type: 'boolean', default: false},
 			stdin: {type: 'boolean', default: false},
+			to: {type: 'string'},
+			kind: {type: 'string'},
 		},
 	},
 );

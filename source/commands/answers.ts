@@ -1,5 +1,6 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import YAML from 'yaml';
+import {removeDrills} from '../failover/store.js';
 import {exportCluster, listClusters, readCluster, removeCluster, saveCluster} from '../answers/store.js';
 import {parseAnswersText, validateAnswers} from '../answers/load.js';
 import {formatProblems} from '../answers/problem.js';
@@ -54,6 +55,7 @@ export const answers: Command = async (args, flags, io) => {
 		}
 		case 'remove': {
 			removeCluster(need(), io.env);
+			removeDrills(need(), io.env);
 			io.out(`removed saved cluster "${name}" (the servers are untouched)`);
 			return 0;
 		}

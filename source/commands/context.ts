@@ -17,6 +17,10 @@ export type Flags = {
 	purge: boolean;
 	/** rotate password: read the new password from standard input (one line) instead of generating one. */
 	stdin?: boolean;
+	/** switchover: the member to hand the leader role to. */
+	to?: string;
+	/** drill failover: how the leader is failed (crash, partition or graceful). */
+	kind?: string;
 };
 
 /** Where a command writes; tests pass their own. */

@@ -3,7 +3,7 @@ import {formatStatus} from '../lab/format.js';
 import {isTopologyName} from '../lab/topology.js';
 import type {Command} from './context.js';
 
-const usage = 'pgha lab up [--topology seed|compact] [--write-answers FILE] | down [--purge] | status [--json] | add NAME [--ip IP] | stop NAME | start NAME';
+const usage = 'pgha lab up [--topology seed|compact] [--write-answers FILE] | down [--purge] | status [--json] | add NAME [--ip IP] | stop NAME | crash NAME | start NAME';
 
 /**
  * `pgha lab`: real Debian 12 hosts on this machine (systemd-nspawn in
@@ -43,6 +43,9 @@ export const lab: Command = async (args, flags, io) => {
 		}
 		case 'stop':
 			await lab.labStop(hostName('stop'), {log, env});
+			return 0;
+		case 'crash':
+			await lab.labCrash(hostName('crash'), {log, env});
 			return 0;
 		case 'start':
 			await lab.labStart(hostName('start'), {log, env});

@@ -14,6 +14,8 @@ const commands: Record<string, () => Promise<Command>> = {
 	repair: async () => (await import('./repair.js')).repair,
 	'add-replica': async () => (await import('./add-replica.js')).addReplica,
 	rotate: async () => (await import('./rotate.js')).rotate,
+	switchover: async () => (await import('./switchover.js')).switchover,
+	drill: async () => (await import('./drill.js')).drill,
 	answers: async () => (await import('./answers.js')).answers,
 };
 
@@ -55,6 +57,7 @@ async function run(name: string, args: string[], flags: Flags, io: Io): Promise<
 async function runChosen(command: SavedClusterCommand, flags: Flags, io: Io): Promise<number> {
 	// The plan is shown and confirmed by the command itself, as on the command line.
 	if (command === 'rotate-certificates') return run('rotate', ['certificates'], flags, io);
+	if (command === 'drill-failover') return run('drill', ['failover'], flags, io);
 	if (command !== 'repair') return run(command, [], flags, io);
 	// Check and repair: show the drift first, and change nothing unless asked.
 	const found = await run('repair', [], {...flags, check: true}, io);

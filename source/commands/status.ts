@@ -4,10 +4,12 @@ import {redactValue, redactor} from '../engine/run-log.js';
 import {judgeCluster} from '../health/judge.js';
 import {observeCluster} from '../health/observe.js';
 import {formatStatus} from '../health/format.js';
+import {drillSummary} from '../failover/report.js';
+import {latestDrills} from '../failover/store.js';
 import type {Command} from './context.js';
 import {resolveCluster} from './resolve-cluster.js';
 
-/** `pgha status [--cluster NAME] [--json]`: members, etcd, VIP holder, HAProxy backends, backups, and what the health model finds wrong. */
+/** `pgha status [--cluster NAME] [--json]`: members, etcd, VIP holder, HAProxy backends, backups, the latest drills, and what the health model finds wrong. */
 export const status: Command = async (_args, flags, io) => {
 	const {answers} = await resolveCluster(flags, io);
 	const {connections, unreachable} = await connectSome(answers, answers.hosts, io.connect, io.env);
@@ -17,7 +19,10 @@ export const status: Command = async (_args, flags, io) => {
 		const observed = await observeCluster(answers, connections, unreachable);
 		const state = redactValue(observed, redact);
 		const health = redactValue(judgeCluster(answers, observed), redact);
-		io.out(flags.json ? JSON.stringify({...state, health}, null, 2) : formatStatus(state, health));
+		// The latest drill of each kind, as this machine recorded it.
+		const drills = latestDrills(answers.cluster.name, io.env);
+		if (flags.json) io.out(JSON.stringify({...state, health, drills}, null, 2));
+		else io.out([formatStatus(state, health), ...(drills.length > 0 ? ['drills:', ...drills.map(d => `  ${drillSummary(d)}`)] : ['drills: none yet (`pgha drill failover` measures failover on this cluster)'])].join('\n'));
 		return 0;
 	} finally {
 		for (const conn of connections.values()) conn.close();

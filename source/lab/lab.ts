@@ -19,12 +19,13 @@ import {
 	hostNetworkExists,
 	listLinks,
 	listNetns,
+	setHostLink,
 } from './network.js';
 import {generatePasswords} from '../answers/passwords.js';
 import {fetchThroughCache, packageCacheMatch, startPackageCache, stopPackageCache} from './package-cache.js';
 import {hostPaths, labPaths, type LabPaths} from './paths.js';
 import {ensureTools, requireLinuxRoot, requireOverlayfs} from './prerequisites.js';
-import {findProcesses, isOurProcess, killNetnsProcesses, stopProcess} from './processes.js';
+import {findProcesses, isOurProcess, killNetnsProcesses, killTree, stopProcess} from './processes.js';
 import {ensureLabKey, sshAnswers, sshExec} from './ssh.js';
 import {readStateFile, writeStateFile, type LabHostState, type LabState} from './state.js';
 import {isLabNetName, labHostNameProblem, labIpProblem, labNetwork, netnsName, nextFreeIp, topologyHosts, type TopologyName} from './topology.js';
@@ -230,6 +231,31 @@ export async function labStop(name: string, options: LabOptions = {}): Promise<v
 	});
 }
 
+/**
+ * Cuts a host's power: its cable is pulled first (so nothing it does while
+ * dying reaches a peer), then every process in it is killed at once with no
+ * shutdown, as a power cut would. `lab start` boots it again with its disk.
+ */
+export async function labCrash(name: string, options: LabOptions = {}): Promise<void> {
+	requireLinuxRoot();
+	const log = options.log ?? quiet;
+	const paths = labPaths(options.env);
+	await withLabLock(paths.lockFile, async () => {
+		const state = await requireRunningLab(paths);
+		const host = findHost(state, name);
+		if (!(await isOurProcess(host.pid, nspawnMatch(host.name, hostPaths(paths, host.name).root)))) {
+			log(`lab: ${name} was already off`);
+			return;
+		}
+		await setHostLink(host.ip, 'down');
+		const killed = await killNetnsProcesses(netnsFile(host.name));
+		if (host.pid !== undefined) await killTree(host.pid);
+		delete host.pid;
+		await saver(paths, state)();
+		log(`lab: ${name} crashed (power cut: ${killed} process(es) killed at once, no shutdown; its address answers nothing until \`pgha lab start ${name}\`)`);
+	});
+}
+
 /** Powers a stopped host on again, with the disk it had; returns once SSH answers. */
 export async function labStart(name: string, options: LabOptions = {}): Promise<LabHostStatus> {
 	requireLinuxRoot();
@@ -322,6 +348,8 @@ async function bootHost(paths: LabPaths, state: LabState, host: LabHostState, pu
 	if (await hostNetworkExists(host.name, host.ip)) {
 		const orphans = await killNetnsProcesses(netnsFile(host.name));
 		if (orphans > 0) log(`lab: ${host.name}: ended ${orphans} process(es) left from its previous boot`);
+		// A crashed host had its cable pulled.
+		await setHostLink(host.ip, 'up');
 	} else {
 		await deleteHostNetwork(host.name, host.ip);
 		await createHostNetwork(host.name, host.ip);

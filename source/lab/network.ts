@@ -85,6 +85,15 @@ export async function createHostNetwork(name: string, ip: string): Promise<void>
 	await run('ip', ['-n', ns, 'route', 'add', 'default', 'via', labNetwork.bridgeIp]);
 }
 
+/**
+ * Plugs a host's cable in or pulls it out: its veth's bridge end goes up or
+ * down. Pulled out, the host's address answers nothing (not even ARP), as a
+ * machine that lost power does, instead of refusing connections.
+ */
+export async function setHostLink(ip: string, state: 'up' | 'down'): Promise<void> {
+	await run('ip', ['link', 'set', vethName(ip), state]);
+}
+
 /** True when the host's namespace exists and its veth is in the bridge. */
 export async function hostNetworkExists(name: string, ip: string): Promise<boolean> {
 	const [namespaces, links] = await Promise.all([listNetns(), listLinks()]);

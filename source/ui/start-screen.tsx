@@ -6,7 +6,7 @@ import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';
 
 /** A command the caller runs for a saved cluster. */
-export type SavedClusterCommand = 'install' | 'add-replica' | 'repair' | 'status' | 'rotate-certificates';
+export type SavedClusterCommand = 'install' | 'add-replica' | 'repair' | 'status' | 'rotate-certificates' | 'switchover' | 'drill-failover';
 
 /** What the start screen decided. */
 export type StartChoice = {kind: 'new'} | {kind: 'command'; command: SavedClusterCommand; cluster: string} | {kind: 'quit'};
@@ -16,6 +16,8 @@ const commandItems: Array<{label: string; value: SavedClusterCommand | 'back'}> 
 	{label: 'Add a replica', value: 'add-replica'},
 	{label: 'Check for drift and repair it', value: 'repair'},
 	{label: 'Status', value: 'status'},
+	{label: 'Switch over: hand the leader role to a replica (writes pause a few seconds)', value: 'switchover'},
+	{label: 'Failover drill: crash the leader for real and measure the pause and any lost writes', value: 'drill-failover'},
 	{label: 'Rotate the certificates (new ones from the same CA; services reload)', value: 'rotate-certificates'},
 	{label: '← Back', value: 'back'},
 ];
