@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import YAML from 'yaml';
 import {readLabState} from '../source/lab/lab.js';
+import {benchFailover} from './failover.js';
 import type {Figure} from './figures.js';
 
 const cli = join(import.meta.dirname, '..', 'cli.js');
@@ -56,7 +57,8 @@ async function timeUntil(fn: () => boolean, timeoutMs: number): Promise<number> 
  * On a fresh seed lab: a full install (wall time per phase), a no-op re-run,
  * a failover drill (leader host powered off until writes through VIP:5000
  * succeed again), a VIP move (HAProxy stopped on the holder until VIP:5000
- * serves from the other balancer), add-replica, and `repair --check`.
+ * serves from the other balancer), the failover figures of each durability
+ * and speed choice (bench/failover.ts), add-replica, and `repair --check`.
  */
 export async function benchInstall(print: (line: string) => void = console.log): Promise<Figure[]> {
 	const figures: Figure[] = [];
@@ -104,6 +106,8 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		onHost(answers, holder, 'systemctl start haproxy');
 		// The old leader must be back and streaming before the cluster is changed again.
 		await timeUntil(() => run(['verify', '--cluster', answers.cluster.name], env).code === 0, 300_000);
+
+		figures.push(...(await benchFailover(answers.cluster.name, work, env, run, print)));
 
 		const added = run(['lab', 'add', 'postgres4'], env);
 		const ip = added.stdout.match(/10\.131\.0\.\d+/)?.[0];
