@@ -28,7 +28,8 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 	},
 	pgbouncer: {
 		summary: 'application database, owner and PgBouncer',
-		action: answers => `Create database ${answers.database.name} owned by ${answers.database.owner} and start PgBouncer with the owner's SCRAM verifier`,
+		action: answers =>
+			`Apply Patroni's cluster settings (failover timing, synchronous mode), create database ${answers.database.name} owned by ${answers.database.owner} and start PgBouncer with the owner's SCRAM verifier`,
 	},
 	balancers: {
 		summary: 'HAProxy and Keepalived holding the VIP',

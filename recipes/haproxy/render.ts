@@ -2,6 +2,7 @@ import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {locations, ports} from '../kit/locations.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
+import {haTiming, type HaproxyTiming} from '../../source/answers/ha-timing.js';
 import {certificateNames, hostKeys, type ClusterKeys} from '../../source/keys/cluster-keys.js';
 
 // PostgreSQL's SSLRequest (length 8, code 80877103). PgBouncer answers one byte,
@@ -12,13 +13,19 @@ const sslRequest = '0000000804d2162f';
 /** HAProxy's TLS files: the CA it checks Patroni against, and the stats page's certificate and key in one PEM. */
 export const haproxyTls = {ca: `${locations.haproxyTlsDir}/ca.crt`, pem: `${locations.haproxyTlsDir}/stats.pem`} as const;
 
+/** A duration as HAProxy writes it: whole seconds as 3s, anything else in ms. */
+function duration(ms: number): string {
+	return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 /**
  * The health check of one listen section: PgBouncer on the node must answer,
  * then Patroni's REST API must report the wanted role. `option httpchk` cannot
  * probe a non-HTTP port (every `http-check connect` needs an HTTP expect), so
  * the HTTP request to Patroni is written as a raw tcp-check.
  */
-function healthCheck(role: 'primary' | 'replica'): string[] {
+function healthCheck(role: 'primary' | 'replica', timing: HaproxyTiming): string[] {
+	const {interMs, fastinterMs, downinterMs, fall, rise} = timing;
 	return [
 		'option tcp-check',
 		'tcp-check comment "PgBouncer answers on the node"',
@@ -30,9 +37,10 @@ function healthCheck(role: 'primary' | 'replica'): string[] {
 		`tcp-check connect port ${ports.patroniApi} ssl`,
 		`tcp-check send "OPTIONS /${role} HTTP/1.0\\r\\n\\r\\n"`,
 		'tcp-check expect rstring ^HTTP/1\\.[01]\\ 200',
-		// After a start or reload HAProxy counts every server UP until its first check, which fastinter brings within 200 ms
-		// (otherwise up to 3 s of writes could reach a replica); it also takes a failed leader out faster.
-		`default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions ca-file ${haproxyTls.ca} verify required`,
+		// The timing comes from ha.rto (ha-timing.ts). After a start or reload HAProxy counts every server UP until its
+		// first check, which fastinter brings within a fraction of a second (otherwise up to one inter of writes could
+		// reach a replica); it also takes a failed leader out faster, and downinter finds the new leader sooner.
+		`default-server inter ${duration(interMs)} fastinter ${duration(fastinterMs)} downinter ${duration(downinterMs)} fall ${fall} rise ${rise} on-marked-down shutdown-sessions ca-file ${haproxyTls.ca} verify required`,
 	];
 }
 
@@ -42,6 +50,7 @@ function healthCheck(role: 'primary' | 'replica'): string[] {
  */
 export function renderHaproxy(answers: Answers, host: HostAnswers): ManagedFile {
 	const {vip} = answers.network;
+	const timing = haTiming(answers).haproxy;
 	const servers = hostsWithRole(answers, 'postgres').map(
 		h => `server ${h.name} ${h.ip}:${ports.pgbouncer} maxconn 100 check port ${ports.patroniApi}`,
 	);
@@ -75,8 +84,8 @@ export function renderHaproxy(answers: Answers, host: HostAnswers): ManagedFile 
 			// Single quotes: HAProxy expands nothing inside them, and the schema refuses a quote in this password.
 			`stats auth 'admin:${answers.passwords.haproxyStats ?? ''}'`,
 		]),
-		...section('listen primary', [`bind ${vip}:${ports.readWrite}`, ...healthCheck('primary'), ...servers]),
-		...section('listen replicas', [`bind ${vip}:${ports.readOnly}`, 'balance roundrobin', ...healthCheck('replica'), ...servers]),
+		...section('listen primary', [`bind ${vip}:${ports.readWrite}`, ...healthCheck('primary', timing), ...servers]),
+		...section('listen replicas', [`bind ${vip}:${ports.readOnly}`, 'balance roundrobin', ...healthCheck('replica', timing), ...servers]),
 	].join('\n');
 	if (!answers.passwords.haproxyStats) throw new Error('the HAProxy stats password is made before rendering');
 	return {

@@ -2,6 +2,7 @@ import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {RenderFacts, ManagedFile} from '../kit/managed-file.js';
 import {keepalivedScriptUser, locations} from '../kit/locations.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
+import {haTiming} from '../../source/answers/ha-timing.js';
 
 /**
  * The command that tells Keepalived HAProxy is alive. It runs as an
@@ -20,6 +21,8 @@ export function renderKeepalived(answers: Answers, host: HostAnswers, facts: Ren
 	const first = balancers[0]?.name === host.name;
 	const peers = balancers.filter(b => b.name !== host.name);
 	const {vip, prefix, vrrpRouterId} = answers.network;
+	// How often HAProxy is checked, how many results in a row change the balancer's weight, and the VRRP advertisement interval: from ha.rto.
+	const timing = haTiming(answers).keepalived;
 	// The password and interface name are limited by the schema to characters
 	// Keepalived reads literally.
 	const content = [
@@ -31,7 +34,9 @@ export function renderKeepalived(answers: Answers, host: HostAnswers, facts: Ren
 		'',
 		'vrrp_script chk_haproxy {',
 		`\tscript "${haproxyCheckCommand}"`,
-		'\tinterval 2',
+		`\tinterval ${timing.interval}`,
+		`\tfall ${timing.fall}`,
+		`\trise ${timing.rise}`,
 		'\tweight 4',
 		'}',
 		'',
@@ -40,7 +45,7 @@ export function renderKeepalived(answers: Answers, host: HostAnswers, facts: Ren
 		`\tinterface ${facts.interface}`,
 		`\tvirtual_router_id ${vrrpRouterId}`,
 		`\tpriority ${first ? 101 : 100}`,
-		'\tadvert_int 1',
+		`\tadvert_int ${timing.advertInt}`,
 		'\tauthentication {',
 		'\t\tauth_type PASS',
 		`\t\tauth_pass ${answers.passwords.vrrp}`,

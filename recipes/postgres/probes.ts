@@ -1,11 +1,15 @@
+import YAML from 'yaml';
 import type {HostRun} from '../kit/step.js';
 import {locations} from '../kit/locations.js';
 
-// patronictl retries etcd without end when it cannot reach it (a bad certificate, no quorum): a probe must give up.
-const patronictl = `timeout 20 patronictl -c ${locations.patroniConfig}`;
+/** patronictl with this node's configuration. It retries etcd without end when it cannot reach it (a bad certificate, no quorum): every call gives up after 20 s. */
+export const patronictl = `timeout 20 patronictl -c ${locations.patroniConfig}`;
 
 /** One Patroni member as `patronictl list -f json` reports it. */
 export type PatroniMember = {Member: string; Role: string; State: string; TL?: number; 'Lag in MB'?: number | string};
+
+/** The role `patronictl list` gives the replica that confirms each commit in synchronous mode (Patroni 3.0); the others stay "Replica". */
+export const syncStandbyRole = 'Sync Standby';
 
 /** Patroni's view of the cluster, from any PostgreSQL node; empty when Patroni does not answer. */
 export async function patroniMembers(run: HostRun): Promise<PatroniMember[]> {
@@ -38,4 +42,16 @@ export async function replicationRows(run: HostRun): Promise<ReplicationRow[]> {
 /** True when this node's PostgreSQL is the primary (not in recovery). */
 export async function isPrimary(run: HostRun): Promise<boolean> {
 	return (await psql(run, 'select pg_is_in_recovery();')).stdout.trim() === 'f';
+}
+
+/**
+ * The cluster's dynamic configuration as Patroni keeps it in etcd
+ * (`patronictl show-config`, YAML); an empty mapping when nothing is set.
+ */
+export async function patroniDynamicConfig(run: HostRun): Promise<Record<string, unknown>> {
+	const out = (await run(`${patronictl} show-config`, {quiet: true})).stdout;
+	const parsed: unknown = YAML.parse(out);
+	if (parsed === null || parsed === undefined) return {};
+	if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`patronictl show-config printed no mapping: ${out.trim().slice(0, 200)}`);
+	return parsed as Record<string, unknown>;
 }

@@ -4,6 +4,8 @@ import type {ManagedFile} from '../kit/managed-file.js';
 import {locations, ports} from '../kit/locations.js';
 import {backupHost, hostsWithRole} from '../../source/answers/hosts.js';
 import {tlsPaths} from '../kit/tls-files.js';
+import {haTiming} from '../../source/answers/ha-timing.js';
+import {durability} from '../../source/answers/durability.js';
 
 /** Where a PostgreSQL node keeps the CA, its certificate and key: PostgreSQL, Patroni and PgBouncer (all run as postgres) share them. */
 export const postgresTls = tlsPaths(locations.postgresTlsDir, 'server');
@@ -26,6 +28,40 @@ export function pgHbaRules(answers: Answers): string[] {
 		...postgres.map(h => `hostssl replication replicator ${h.ip}/32 scram-sha-256`),
 		...postgres.map(h => `hostssl postgres postgres ${h.ip}/32 scram-sha-256`),
 	];
+}
+
+/** The keys of Patroni's dynamic configuration pgha manages, by their Patroni names. */
+export type DcsSettings = {
+	ttl: number;
+	loop_wait: number;
+	retry_timeout: number;
+	primary_start_timeout: number;
+	maximum_lag_on_failover: number;
+	synchronous_mode: boolean;
+	synchronous_mode_strict: boolean;
+	synchronous_node_count: number;
+};
+
+/**
+ * Patroni's cluster-wide settings from the answers: the timing of ha.rto with
+ * the patroni overrides, and the durability. Synchronous means one replica
+ * confirms each commit; strict keeps commits waiting when no replica is left.
+ * Written at bootstrap (bootstrap.dcs) and kept by a step afterwards, since
+ * Patroni reads bootstrap.dcs only when the cluster is first made.
+ */
+export function dcsSettings(answers: Answers): DcsSettings {
+	const {patroni} = haTiming(answers);
+	const commits = durability(answers);
+	return {
+		ttl: patroni.ttl,
+		loop_wait: patroni.loopWait,
+		retry_timeout: patroni.retryTimeout,
+		primary_start_timeout: patroni.primaryStartTimeout,
+		maximum_lag_on_failover: patroni.maximumLagOnFailover,
+		synchronous_mode: commits.mode === 'synchronous',
+		synchronous_mode_strict: commits.mode === 'synchronous' && commits.writesWithoutReplica === 'wait',
+		synchronous_node_count: 1,
+	};
 }
 
 /** The Patroni configuration of one PostgreSQL node, as a plain object. */
@@ -58,10 +94,7 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 		etcd3: {hosts: etcd.map(h => `${h.ip}:${ports.etcdClient}`), protocol: 'https', cacert: postgresTls.ca, cert: postgresTls.cert, key: postgresTls.key},
 		bootstrap: {
 			dcs: {
-				ttl: answers.patroni.ttl,
-				loop_wait: answers.patroni.loopWait,
-				retry_timeout: answers.patroni.retryTimeout,
-				maximum_lag_on_failover: answers.patroni.maximumLagOnFailover,
+				...dcsSettings(answers),
 				postgresql: {
 					use_pg_rewind: true,
 					use_slots: true,

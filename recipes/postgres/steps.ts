@@ -6,7 +6,9 @@ import {locations} from '../kit/locations.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
 import {waitFor} from '../kit/wait-for.js';
-import {isPrimary, patroniMembers, psql} from './probes.js';
+import {isPrimary, patroniDynamicConfig, patroniMembers, patronictl, psql} from './probes.js';
+import {dcsSettings, type DcsSettings} from './render.js';
+import {shQuote} from '../../source/transport/quote.js';
 import {databaseOwnerVerifier, freshVerifier, verifierMatches} from './scram.js';
 import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
 import {RemoteCommandError} from '../../source/transport/ssh.js';
@@ -60,6 +62,74 @@ alter role ${owner} with login password '${verifier}';
 select 'create database ${name} owner ${owner}' where not exists (select from pg_database where datname = '${name}')\\gexec
 alter database ${name} owner to ${owner};`,
 			);
+		},
+	};
+}
+
+/** What Patroni assumes for a key its dynamic configuration does not hold (Patroni 3.0's defaults). */
+const patroniDefaults: DcsSettings = {
+	ttl: 30,
+	loop_wait: 10,
+	retry_timeout: 10,
+	primary_start_timeout: 300,
+	maximum_lag_on_failover: 1_048_576,
+	synchronous_mode: false,
+	synchronous_mode_strict: false,
+	synchronous_node_count: 1,
+};
+
+/** One managed key whose live value differs from the answers'. */
+export type DcsDifference = {key: keyof DcsSettings; live: unknown; wanted: number | boolean};
+
+// Patroni reads a value written by hand as text too ("true", "20"); it counts as what it says.
+function normalise(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	const text = value.trim().toLowerCase();
+	if (/^-?\d+$/.test(text)) return Number(text);
+	if (['true', 'on', 'yes'].includes(text)) return true;
+	if (['false', 'off', 'no'].includes(text)) return false;
+	return value;
+}
+
+/**
+ * The managed keys whose value in Patroni's dynamic configuration differs from
+ * the answers; a key the configuration does not hold counts as Patroni's default. Pure.
+ */
+export function dcsDifferences(wanted: DcsSettings, live: Record<string, unknown>): DcsDifference[] {
+	return (Object.keys(wanted) as Array<keyof DcsSettings>).flatMap(key => {
+		const now = key in live ? normalise(live[key]) : patroniDefaults[key];
+		return now === wanted[key] ? [] : [{key, live: key in live ? live[key] : undefined, wanted: wanted[key]}];
+	});
+}
+
+/** A difference as the drift report names it, e.g. "ttl 30 → 20". */
+export function describeDcsDifference(difference: DcsDifference): string {
+	const live = difference.live === undefined ? `unset (Patroni's default ${patroniDefaults[difference.key]})` : String(difference.live);
+	return `${difference.key} ${live} → ${difference.wanted}`;
+}
+
+/**
+ * Patroni's cluster-wide settings (timing, synchronous mode) as the answers
+ * give them. bootstrap.dcs sets them only when the cluster is first made; a
+ * later change reaches the live cluster here, through `patronictl edit-config`,
+ * which every member picks up on its next loop: no restart, the leader stays.
+ * Done once, on the primary, like the database.
+ */
+export function dcsSettingsStep(answers: Answers): Step {
+	const wanted = dcsSettings(answers);
+	const differences = async (ctx: StepContext) => dcsDifferences(wanted, await patroniDynamicConfig(ctx.run));
+	return {
+		name: 'Patroni cluster settings (ttl, loop_wait, retry_timeout, synchronous mode)',
+		async check(ctx) {
+			if (!(await isPrimary(ctx.run))) return true;
+			return (await differences(ctx)).length === 0;
+		},
+		explain: async ctx => (await differences(ctx)).map(describeDcsDifference),
+		async apply(ctx) {
+			const changes = await differences(ctx);
+			if (changes.length === 0) return;
+			// Values are numbers and booleans, which patronictl reads as YAML: -s ttl=20 -s synchronous_mode=true.
+			await ctx.run(`${patronictl} edit-config --force ${changes.map(c => `-s ${shQuote(`${c.key}=${c.wanted}`)}`).join(' ')}`);
 		},
 	};
 }

@@ -2,6 +2,8 @@ import type {Answers, Role} from './schema.js';
 import type {Problem} from './problem.js';
 import {ipToNumber, subnetOf} from './ip.js';
 import {hasRole, hostsWithRole} from './hosts.js';
+import {haTiming} from './ha-timing.js';
+import {durability} from './durability.js';
 
 /**
  * Rules that compare fields with each other; the schema checks each field alone.
@@ -65,10 +67,16 @@ export function checkRules(answers: Answers): Problem[] {
 	if (!ssh.identityFile && !ssh.password && !ssh.agent)
 		add('ssh', 'gives no way to log in; set ssh.identityFile (a private key), ssh.agent: true (SSH_AUTH_SOCK) or ssh.password');
 
+	if (answers.ha.durability === 'async' && answers.ha.writesWithoutReplica !== undefined)
+		add('ha.writesWithoutReplica', 'is set but ha.durability is async, where no commit waits for a replica; set ha.durability: synchronous or remove writesWithoutReplica');
+
 	// Patroni refuses to start when a leader could lose its key while still retrying the DCS.
-	const {ttl, loopWait, retryTimeout} = answers.patroni;
+	// The values in effect are judged: the ha.rto preset with the patroni overrides.
+	const timing = haTiming(answers);
+	const {ttl, loopWait, retryTimeout} = timing.patroni;
+	const source = (key: (typeof timing.overridden)[number]) => (timing.overridden.includes(key) ? '' : `, from ha.rto ${timing.rto}`);
 	if (loopWait + 2 * retryTimeout > ttl)
-		add('patroni', `loopWait (${loopWait}) + 2 × retryTimeout (${retryTimeout}) is ${loopWait + 2 * retryTimeout}, above ttl (${ttl}); Patroni needs loop_wait + 2 × retry_timeout <= ttl: raise ttl to ${loopWait + 2 * retryTimeout} or lower loopWait or retryTimeout`);
+		add('patroni', `loopWait (${loopWait}${source('loopWait')}) + 2 × retryTimeout (${retryTimeout}${source('retryTimeout')}) is ${loopWait + 2 * retryTimeout}, above ttl (${ttl}${source('ttl')}); Patroni needs loop_wait + 2 × retry_timeout <= ttl: raise ttl to ${loopWait + 2 * retryTimeout} or lower loopWait or retryTimeout`);
 	return problems;
 }
 
@@ -80,5 +88,8 @@ export function warnings(answers: Answers): string[] {
 	const shared = has('etcd').filter(h => hasRole(h, 'postgres'));
 	if (shared.length > 0) out.push(`etcd shares ${shared.length} host(s) with PostgreSQL: losing one such host costs an etcd vote and a database node at once.`);
 	if (has('postgres').length === 2) out.push('Only 2 PostgreSQL nodes: after a failover there is no replica left until the old node returns.');
+	const commits = durability(answers);
+	if (commits.mode === 'synchronous' && commits.writesWithoutReplica === 'wait' && has('postgres').length === 2)
+		out.push('Synchronous commits that wait, on 2 PostgreSQL nodes: while either node is down, writes wait until it returns.');
 	return out;
 }

@@ -11,6 +11,18 @@ import {reservedRoleNames, sqlReservedWords} from './sql-keywords.js';
 export const roleNames = ['postgres', 'etcd', 'balancer', 'backup'] as const;
 export type Role = (typeof roleNames)[number];
 
+/** How a commit is acknowledged: by the leader alone, or once a replica has it too. */
+export const durabilityModes = ['async', 'synchronous'] as const;
+export type DurabilityMode = (typeof durabilityModes)[number];
+
+/** What synchronous durability does when no replica is left: wait for one, or go on unprotected. */
+export const noReplicaModes = ['wait', 'continue'] as const;
+export type NoReplicaMode = (typeof noReplicaModes)[number];
+
+/** The failover speed presets; ha-timing.ts holds what each one sets. */
+export const rtoPresetNames = ['fast', 'normal', 'safe'] as const;
+export type RtoPreset = (typeof rtoPresetNames)[number];
+
 // Characters that would end a config line or a shell word are refused instead
 // of escaped: a password must survive YAML, INI, keepalived and libpq alike.
 const noControl = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
@@ -216,14 +228,32 @@ export const answersSchema = z
 					.optional(),
 			})
 			.default({full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 3}),
+		ha: z
+			.strictObject({
+				durability: z
+					.enum(durabilityModes, {message: 'must be async or synchronous'})
+					.default('async')
+					.describe('async: a commit returns once the leader has it (a crash of the leader can lose the last writes); synchronous: once a replica has it too, so no acknowledged write is lost'),
+				writesWithoutReplica: z
+					.enum(noReplicaModes, {message: 'must be wait or continue'})
+					.optional()
+					.describe('With synchronous durability, when no replica is left: wait (the default: commits wait until one returns) or continue (writes go on unprotected)'),
+				rto: z
+					.enum(rtoPresetNames, {message: 'must be fast, normal or safe'})
+					.default('normal')
+					.describe('How fast a failover happens: fast, normal or safe; sets Patroni, HAProxy and Keepalived timing together'),
+			})
+			.default({durability: 'async', rto: 'normal'})
+			.describe('Durability of commits and the speed of failover'),
+		// Advanced: ttl, loopWait and retryTimeout override the ha.rto preset one by one.
 		patroni: z
 			.strictObject({
-				ttl: z.number().int().min(20).default(30),
-				loopWait: z.number().int().min(1).default(10),
-				retryTimeout: z.number().int().min(3).default(10),
-				maximumLagOnFailover: z.number().int().min(0).default(1_048_576),
+				ttl: z.number().int().min(20, {message: "must be at least 20 (Patroni's minimum)"}).optional().describe('Seconds the leader key lives in etcd; overrides ha.rto'),
+				loopWait: z.number().int().min(1, {message: "must be at least 1 (Patroni's minimum)"}).optional().describe('Seconds between Patroni\'s checks; overrides ha.rto'),
+				retryTimeout: z.number().int().min(3, {message: "must be at least 3 (Patroni's minimum)"}).optional().describe('Seconds Patroni retries etcd and PostgreSQL before giving up; overrides ha.rto'),
+				maximumLagOnFailover: z.number().int().min(0).default(1_048_576).describe('Bytes a replica may lag behind and still take over'),
 			})
-			.default({ttl: 30, loopWait: 10, retryTimeout: 10, maximumLagOnFailover: 1_048_576}),
+			.default({maximumLagOnFailover: 1_048_576}),
 	})
 	.describe('pgha answer file: everything needed to install one highly available PostgreSQL cluster');
 

@@ -10,7 +10,7 @@ import {packageSteps} from '../../recipes/host/packages.js';
 import {etcd} from '../../recipes/etcd/index.js';
 import {etcdSteps} from '../../recipes/etcd/steps.js';
 import {postgres} from '../../recipes/postgres/index.js';
-import {databaseStep, patroniSteps, rolePasswordsStep} from '../../recipes/postgres/steps.js';
+import {databaseStep, dcsSettingsStep, patroniSteps, rolePasswordsStep} from '../../recipes/postgres/steps.js';
 import {pgbouncer} from '../../recipes/pgbouncer/index.js';
 import {pgbouncerSteps} from '../../recipes/pgbouncer/steps.js';
 import {haproxy} from '../../recipes/haproxy/index.js';
@@ -50,8 +50,9 @@ function stepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers): Phase['s
 			// pgBackRest's node config first: Patroni archives and clones through it.
 			return (host, run) => [...nodeFiles(answers, host).map(fileStep), ...patroniSteps(host, files(postgres, answers, host, run))];
 		case 'pgbouncer':
-			// On the primary only, like the database: Patroni set the roles' passwords once, at bootstrap; a rotated one reaches them here.
-			return (host, run) => [rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
+			// On the primary only, like the database: Patroni set its cluster settings and the roles' passwords once, at bootstrap;
+			// a changed setting or a rotated password reaches the live cluster here.
+			return (host, run) => [dcsSettingsStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
 		case 'balancers':
 			return (host, run) => [...haproxySteps(files(haproxy, answers, host, run)), ...keepalivedSteps(answers, files(keepalived, answers, host, run))];
 		case 'backup':

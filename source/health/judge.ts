@@ -3,6 +3,9 @@ import {backupHost, hostNames, hostsWithRole} from '../answers/hosts.js';
 import {ports} from '../../recipes/kit/locations.js';
 import type {ClusterStatus} from './observe.js';
 import {renewWithinDays} from '../keys/cluster-keys.js';
+import {haTiming} from '../answers/ha-timing.js';
+import {durability} from '../answers/durability.js';
+import {syncStandbyRole} from '../../recipes/postgres/probes.js';
 
 /** One judgement of the cluster's health: what was judged, whether it holds, and the evidence either way. */
 export type Finding = {name: string; ok: boolean; evidence: string};
@@ -39,17 +42,20 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 		else if (!['running', 'streaming'].includes(member.state)) problems.push(`${name} is ${member.state}`);
 	}
 	const rows = status.replication ?? [];
+	const maximumLag = haTiming(answers).patroni.maximumLagOnFailover;
 	if (leaders.length === 1 && !status.replication) problems.push(`the leader ${leaders[0]!.member} did not say which replicas stream from it`);
 	else for (const name of nodes.filter(n => n !== leaders[0]?.member)) {
 		const row = rows.find(r => r.name === name);
 		if (leaders.length === 1 && !row) problems.push(`${name} does not stream from the leader`);
 		else if (row && row.state !== 'streaming') problems.push(`${name} is ${row.state}, not streaming`);
 		// The same limit Patroni uses to decide a replica is fit to take over: a busy cluster is never exactly caught up.
-		else if (row && (row.lagBytes < 0 || row.lagBytes > answers.patroni.maximumLagOnFailover))
-			problems.push(`${name} lags ${row.lagBytes} bytes behind the leader (more than patroni.maximumLagOnFailover, ${answers.patroni.maximumLagOnFailover})`);
+		else if (row && (row.lagBytes < 0 || row.lagBytes > maximumLag))
+			problems.push(`${name} lags ${row.lagBytes} bytes behind the leader (more than patroni.maximumLagOnFailover, ${maximumLag})`);
 	}
 	const summary = leaders.length === 1 ? `${leaders[0]!.member} leader; ${rows.map(r => `${r.name} ${r.state} lag ${r.lagBytes} bytes`).join('; ') || 'no replica connected'}` : `leaders: ${leaders.map(m => m.member).join(', ') || 'none'}`;
 	out.push(finding('Patroni: one leader, replicas streaming within the failover lag limit', problems.length === 0, problems.length === 0 ? summary : `${problems.join('; ')} (${summary})`));
+	const sync = synchronousFinding(answers, status);
+	if (sync) out.push(sync);
 
 	const mode = answers.pgbouncer.poolMode;
 	const bouncers = nodes.map(n => ({name: n, seen: status.pgbouncer.find(p => p.host === n)}));
@@ -101,6 +107,24 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 		);
 	}
 	return out;
+}
+
+/**
+ * With synchronous durability, one replica must be Patroni's synchronous
+ * standby: without one, commits either wait (strict) or are not protected.
+ * Undefined for an asynchronous cluster, which has nothing to judge here.
+ */
+function synchronousFinding(answers: Answers, status: ClusterStatus): Finding | undefined {
+	const commits = durability(answers);
+	if (commits.mode !== 'synchronous') return undefined;
+	const standbys = status.postgres.filter(m => m.role === syncStandbyRole);
+	const members = status.postgres.map(m => `${m.member} ${m.role}`).join(', ') || 'no member answered';
+	const without = commits.writesWithoutReplica === 'wait' ? 'commits wait until a replica is back' : 'commits go on without a replica confirming them';
+	return finding(
+		'Patroni: a synchronous standby confirms each commit',
+		standbys.length > 0,
+		standbys.length > 0 ? `${standbys.map(m => `${m.member} (${m.state})`).join(', ')} ${standbys.length === 1 ? 'is the synchronous standby' : 'are synchronous standbys'}` : `no member is a synchronous standby (${members}); ${without}`,
+	);
 }
 
 /** Every certificate a service presents is readable and good for at least 30 more days; the evidence names the earliest expiry. */

@@ -1,4 +1,4 @@
-import type {Plan, PlanPort} from './plan.js';
+import type {Plan, PlanFailover, PlanPort} from './plan.js';
 
 const port = (p: PlanPort) => (p.protocol === 'vrrp' ? `VRRP from ${p.addresses.join(', ')}` : p.addresses.map(a => `${a}:${p.port}`).join(', '));
 
@@ -11,6 +11,7 @@ export function formatPlan(plan: Plan): string {
 		'Quorum',
 		`  etcd: ${quorum.etcdMembers} members, keeps working with ${quorum.etcdToleratedFailures} down`,
 		`  PostgreSQL: ${quorum.postgresNodes} nodes, one primary and ${quorum.postgresNodes - 1} replica${quorum.postgresNodes - 1 === 1 ? '' : 's'}`,
+		`  ${describeFailover(plan.failover)}`,
 		'',
 	);
 	out.push('Hosts');
@@ -42,4 +43,19 @@ export function formatPlan(plan: Plan): string {
 	);
 	if (plan.warnings.length > 0) out.push('', 'Warnings', ...plan.warnings.map(w => `  - ${w}`));
 	return `${out.join('\n')}\n`;
+}
+
+/**
+ * One line on durability and failover speed, e.g. "failover: synchronous
+ * (commits wait for a replica; writes wait when none is left), rto fast:
+ * writes back within ~27 s of a leader crash (Patroni ttl 20 s, ...)".
+ */
+export function describeFailover(failover: PlanFailover): string {
+	const commits =
+		failover.mode === 'async'
+			? 'async (a commit returns once the leader has it; a leader crash can lose the last writes)'
+			: `synchronous (commits wait for a replica; ${failover.writesWithoutReplica === 'wait' ? 'writes wait when none is left' : 'writes go on unprotected when none is left'})`;
+	const {ttl, loopWait, retryTimeout} = failover.patroni;
+	const overridden = failover.overridden.length > 0 ? `; ${failover.overridden.map(key => `patroni.${key}`).join(', ')} from the answers` : '';
+	return `failover: ${commits}, rto ${failover.rto}: writes back within ~${failover.expectedWorstCaseSeconds} s of a leader crash (Patroni ttl ${ttl} s, loop_wait ${loopWait} s, retry_timeout ${retryTimeout} s${overridden})`;
 }

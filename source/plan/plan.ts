@@ -6,6 +6,8 @@ import type {ComponentService, ServicePort} from '../../recipes/kit/component.js
 import {hostFiles, hostServices, packagesFor} from '../../recipes/index.js';
 import {connectionStrings, type ConnectionStrings} from './connection-strings.js';
 import {placeholderKeys} from '../keys/cluster-keys.js';
+import {haTiming, type HaTiming} from '../answers/ha-timing.js';
+import {durability, type Durability} from '../answers/durability.js';
 
 /** A file install writes; its content is never part of the plan. */
 export type PlanFile = {path: string; owner: string; group: string; mode: string; secret: boolean; service?: string};
@@ -29,6 +31,18 @@ export type PlanPhase = {name: PhaseName; hosts: string[]; action: string};
 
 export type Quorum = {etcdMembers: number; etcdToleratedFailures: number; postgresNodes: number};
 
+/** How commits are protected and how fast a failover is expected to be, with the timing each service gets. */
+export type PlanFailover = Durability & {
+	rto: HaTiming['rto'];
+	/** Expected worst case, in seconds, for writes through the VIP to resume after the leader's host crashes. */
+	expectedWorstCaseSeconds: number;
+	patroni: HaTiming['patroni'];
+	haproxy: HaTiming['haproxy'];
+	keepalived: HaTiming['keepalived'];
+	/** Patroni keys set in the answers instead of taken from the rto preset. */
+	overridden: HaTiming['overridden'];
+};
+
 
 /** What `pgha install` would do with these answers. */
 export type Plan = {
@@ -38,11 +52,26 @@ export type Plan = {
 	hosts: PlanHost[];
 	phases: PlanPhase[];
 	quorum: Quorum;
+	failover: PlanFailover;
 	warnings: string[];
 	connections: ConnectionStrings;
 };
 
 const octal = (mode: number) => mode.toString(8).padStart(4, '0');
+
+/** The durability and failover timing in effect, from the answers. Pure. */
+export function planFailover(answers: Answers): PlanFailover {
+	const timing = haTiming(answers);
+	return {
+		...durability(answers),
+		rto: timing.rto,
+		expectedWorstCaseSeconds: timing.worstCaseSeconds,
+		patroni: timing.patroni,
+		haproxy: timing.haproxy,
+		keepalived: timing.keepalived,
+		overridden: timing.overridden,
+	};
+}
 
 /** What install would do: per host roles, packages, files and services; the phases; quorum; warnings. Pure. */
 export function buildPlan(given: Answers): Plan {
@@ -71,6 +100,7 @@ export function buildPlan(given: Answers): Plan {
 		})),
 		phases: [...schedulePhases(answers), verifyPhase(answers)].map(({name, hosts, action}) => ({name, hosts, action})),
 		quorum: {etcdMembers: etcd, etcdToleratedFailures: Math.floor((etcd - 1) / 2), postgresNodes: hostsWithRole(answers, 'postgres').length},
+		failover: planFailover(answers),
 		warnings: warnings(answers),
 		connections: connectionStrings(answers),
 	};

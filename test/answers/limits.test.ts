@@ -92,6 +92,48 @@ describe('Patroni timings', () => {
 		raw['patroni'] = {ttl: 40, loopWait: 10, retryTimeout: 15};
 		expect(problemsOf(raw)).toEqual([]);
 	});
+
+	it('judges the values in effect: an override checked against the rest of the preset', () => {
+		const raw = seed();
+		// fast: ttl 20, loop_wait 5; retry_timeout 10 makes 25.
+		raw['ha'] = {rto: 'fast'};
+		raw['patroni'] = {retryTimeout: 10};
+		expect(problemsOf(raw)).toEqual([
+			'patroni: loopWait (5, from ha.rto fast) + 2 × retryTimeout (10) is 25, above ttl (20, from ha.rto fast); Patroni needs loop_wait + 2 × retry_timeout <= ttl: raise ttl to 25 or lower loopWait or retryTimeout',
+		]);
+		// The same override fits the normal preset's ttl of 30.
+		raw['ha'] = {rto: 'normal'};
+		expect(problemsOf(raw)).toEqual([]);
+		raw['ha'] = {rto: 'fast'};
+		raw['patroni'] = {retryTimeout: 10, ttl: 25};
+		expect(problemsOf(raw)).toEqual([]);
+	});
+
+	it.each(['fast', 'normal', 'safe'])('accepts the %s preset with no override', rto => {
+		const raw = seed();
+		raw['ha'] = {rto};
+		delete raw['patroni'];
+		expect(problemsOf(raw)).toEqual([]);
+	});
+});
+
+describe('durability', () => {
+	it('refuses writesWithoutReplica with asynchronous commits, naming the path and the fix', () => {
+		const raw = seed();
+		raw['ha'] = {durability: 'async', writesWithoutReplica: 'wait'};
+		expect(problemsOf(raw)).toEqual([
+			'ha.writesWithoutReplica: is set but ha.durability is async, where no commit waits for a replica; set ha.durability: synchronous or remove writesWithoutReplica',
+		]);
+		// async is the default, so leaving durability out is the same mistake.
+		raw['ha'] = {writesWithoutReplica: 'continue'};
+		expect(problemsOf(raw)).toHaveLength(1);
+	});
+
+	it.each(['wait', 'continue'])('accepts writesWithoutReplica %s with synchronous commits', mode => {
+		const raw = seed();
+		raw['ha'] = {durability: 'synchronous', writesWithoutReplica: mode};
+		expect(problemsOf(raw)).toEqual([]);
+	});
 });
 
 describe('backup retention', () => {

@@ -63,5 +63,19 @@ describe('warnings', () => {
 		expect(found).toMatch(/No backup host/);
 		expect(found).toMatch(/etcd shares 1 host/);
 		expect(found).toMatch(/Only 2 PostgreSQL nodes/);
+		expect(found).not.toMatch(/Synchronous/);
+	});
+
+	it('notes that synchronous commits that wait stop writes on a two-node cluster while either node is down', () => {
+		const answers = seed();
+		answers.hosts = answers.hosts.filter(h => h.name !== 'postgres3');
+		answers.ha = {durability: 'synchronous', rto: 'normal'};
+		expect(warnings(answers)).toContain('Synchronous commits that wait, on 2 PostgreSQL nodes: while either node is down, writes wait until it returns.');
+		answers.ha = {durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'normal'};
+		expect(warnings(answers).join('\n')).not.toMatch(/Synchronous/);
+		// With three nodes one may be down and another still confirms.
+		const three = seed();
+		three.ha = {durability: 'synchronous', rto: 'normal'};
+		expect(warnings(three)).toEqual([]);
 	});
 });

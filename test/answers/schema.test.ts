@@ -29,12 +29,15 @@ describe('answersSchema', () => {
 		delete raw['pgbouncer'];
 		delete raw['backup'];
 		delete raw['patroni'];
+		delete raw['ha'];
 		delete raw['ssh'];
 		const answers = answersSchema.parse(raw);
 		expect(answers.database).toEqual({name: 'aplicacion', owner: 'aplicacion'});
 		expect(answers.pgbouncer).toEqual({poolMode: 'transaction', maxClientConn: 300, defaultPoolSize: 35});
 		expect(answers.backup).toMatchObject({full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 3});
-		expect(answers.patroni).toEqual({ttl: 30, loopWait: 10, retryTimeout: 10, maximumLagOnFailover: 1048576});
+		// Without overrides the timing follows ha.rto (normal); only the failover lag limit has a default of its own.
+		expect(answers.patroni).toEqual({maximumLagOnFailover: 1048576});
+		expect(answers.ha).toEqual({durability: 'async', rto: 'normal'});
 		expect(answers.ssh).toMatchObject({user: 'root', port: 22});
 	});
 
@@ -93,6 +96,38 @@ describe('answersSchema', () => {
 			raw['passwords'].vrrp = vrrp;
 			expect(answersSchema.safeParse(raw).success, vrrp).toBe(ok);
 		}
+	});
+
+	it('takes the durability and failover speed choices and refuses anything else, naming the path', () => {
+		const raw = resolved();
+		raw['ha'] = {durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'fast'};
+		expect(answersSchema.parse(raw).ha).toEqual({durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'fast'});
+		raw['ha'] = {durability: 'synchronous'};
+		expect(answersSchema.parse(raw).ha).toEqual({durability: 'synchronous', rto: 'normal'});
+		for (const [key, value, message] of [
+			['durability', 'sync', 'must be async or synchronous'],
+			['writesWithoutReplica', 'stop', 'must be wait or continue'],
+			['rto', 'quick', 'must be fast, normal or safe'],
+		] as const) {
+			raw['ha'] = {[key]: value};
+			const result = answersSchema.safeParse(raw);
+			expect(result.error!.issues.map(issue => [issue.path, issue.message]), key).toEqual([[['ha', key], message]]);
+		}
+		raw['ha'] = {rto: 'fast', ttl: 20};
+		expect(answersSchema.safeParse(raw).error!.issues[0]!.path).toEqual(['ha']);
+	});
+
+	it.each([
+		['ttl', 19, "must be at least 20 (Patroni's minimum)"],
+		['loopWait', 0, "must be at least 1 (Patroni's minimum)"],
+		['retryTimeout', 2, "must be at least 3 (Patroni's minimum)"],
+	])('keeps patroni.%s at or above Patroni\'s minimum', (key, value, message) => {
+		const raw = resolved();
+		raw['patroni'] = {[key]: value};
+		const result = answersSchema.safeParse(raw);
+		expect(result.error!.issues.map(issue => [issue.path, issue.message])).toEqual([[['patroni', key], message]]);
+		raw['patroni'] = {[key]: value + 1};
+		expect(answersSchema.parse(raw).patroni).toEqual({[key]: value + 1, maximumLagOnFailover: 1048576});
 	});
 
 	it('has a JSON Schema that refuses unknown keys', () => {

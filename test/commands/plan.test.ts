@@ -35,6 +35,7 @@ describe('pgha plan (built CLI)', () => {
 			const plan = JSON.parse(result.stdout) as Plan;
 			expect(plan.phases.map(p => p.name)).toEqual(['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify']);
 			expect(plan.quorum.etcdMembers).toBe(3);
+			expect(plan.failover).toMatchObject({mode: 'async', rto: 'normal', expectedWorstCaseSeconds: 40, patroni: {ttl: 30, loopWait: 10, retryTimeout: 10}});
 			for (const secret of Object.values(nastyEnv)) expect(result.stdout).not.toContain(JSON.stringify(secret).slice(1, -1));
 			for (const secret of Object.values(nastyEnv)) expect(result.stdout).not.toContain(secret);
 		});

@@ -143,3 +143,44 @@ test('a cluster without a repository is not judged on backups', () => {
 	expect(judgeCluster(answers, status).map(f => f.name)).not.toContain('pgBackRest lists a full backup');
 	expect(judgeCluster(answers, status).every(f => f.ok)).toBe(true);
 });
+
+test('a synchronous cluster is judged on having a synchronous standby; its replicas still count as replicas', () => {
+	const answers = seedAnswers();
+	answers.ha = {durability: 'synchronous', rto: 'normal'};
+	const status = healthyStatus();
+	status.postgres[1]!.role = 'Sync Standby';
+	const findings = judgeCluster(answers, status);
+	expect(findings.filter(f => !f.ok)).toEqual([]);
+	expect(findings.find(f => f.name === 'Patroni: a synchronous standby confirms each commit')).toEqual({
+		name: 'Patroni: a synchronous standby confirms each commit',
+		ok: true,
+		evidence: 'postgres2 (running) is the synchronous standby',
+	});
+	// Right after the Patroni judgement, before PgBouncer.
+	expect(findings.map(f => f.name).indexOf('Patroni: a synchronous standby confirms each commit')).toBe(2);
+});
+
+test('a synchronous cluster without a synchronous standby says what happens to commits', () => {
+	const answers = seedAnswers();
+	answers.ha = {durability: 'synchronous', rto: 'fast'};
+	const status = healthyStatus();
+	expect(judgeCluster(answers, status).filter(f => !f.ok).map(f => `${f.name}: ${f.evidence}`)).toEqual([
+		'Patroni: a synchronous standby confirms each commit: no member is a synchronous standby (postgres1 Leader, postgres2 Replica, postgres3 Replica); commits wait until a replica is back',
+	]);
+	answers.ha = {durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'fast'};
+	expect(judgeCluster(answers, status).find(f => !f.ok)!.evidence).toMatch(/; commits go on without a replica confirming them$/);
+});
+
+test('an asynchronous cluster is not judged on a synchronous standby', () => {
+	const findings = judgeCluster(seedAnswers(), healthyStatus());
+	expect(findings.map(f => f.name)).not.toContain('Patroni: a synchronous standby confirms each commit');
+});
+
+test('the failover lag limit is patroni.maximumLagOnFailover whatever the rto preset', () => {
+	const answers = seedAnswers();
+	answers.ha = {durability: 'async', rto: 'fast'};
+	answers.patroni = {maximumLagOnFailover: 100};
+	const status = healthyStatus();
+	status.replication![0]!.lagBytes = 101;
+	expect(judgeCluster(answers, status).filter(f => !f.ok).map(f => f.evidence)[0]).toMatch(/^postgres2 lags 101 bytes behind the leader \(more than patroni\.maximumLagOnFailover, 100\)/);
+});

@@ -86,3 +86,21 @@ describe('the certificates the services serve', () => {
 		expect(finding.ok).toBe(true);
 	});
 });
+
+describe('a synchronous cluster', () => {
+	test('its synchronous standby is a replica to every judgement, and the standby is found', async () => {
+		const sync: Answers = {...answers, ha: {durability: 'synchronous', rto: 'normal'}};
+		const install = await converge(cluster, sync, phasesThrough(sync));
+		expect(failures(install.events)).toEqual([]);
+		const status = await observeCluster(sync, cluster.connections());
+		expect(status.postgres.map(m => [m.member, m.role])).toEqual([
+			['node1', 'Leader'],
+			['node2', 'Sync Standby'],
+			['node3', 'Replica'],
+		]);
+		const findings = judgeCluster(sync, status);
+		expect(findings.filter(f => !f.ok)).toEqual([]);
+		expect(findings.find(f => f.name === 'Patroni: a synchronous standby confirms each commit')?.evidence).toBe('node2 (streaming) is the synchronous standby');
+		expect(formatStatus(status, findings)).toMatch(/node2\s+Sync Standby\s+streaming/);
+	});
+});

@@ -30,6 +30,22 @@ describe('formatPlan', () => {
 		expect(open).toContain('target_session_attrs=prefer-standby&sslmode=verify-full');
 	});
 
+	it('shows the durability and failover speed with the expected worst case', () => {
+		expect(text).toContain(
+			'\n  failover: async (a commit returns once the leader has it; a leader crash can lose the last writes), rto normal: writes back within ~40 s of a leader crash (Patroni ttl 30 s, loop_wait 10 s, retry_timeout 10 s)\n',
+		);
+		const raw = exampleRaw('seed-topology');
+		raw['ha'] = {durability: 'synchronous', rto: 'fast'};
+		expect(formatPlan(buildPlan(answersFrom(raw)))).toContain(
+			'failover: synchronous (commits wait for a replica; writes wait when none is left), rto fast: writes back within ~27 s of a leader crash (Patroni ttl 20 s, loop_wait 5 s, retry_timeout 5 s)',
+		);
+		raw['ha'] = {durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'safe'};
+		raw['patroni'] = {ttl: 70};
+		expect(formatPlan(buildPlan(answersFrom(raw)))).toContain(
+			'failover: synchronous (commits wait for a replica; writes go on unprotected when none is left), rto safe: writes back within ~84 s of a leader crash (Patroni ttl 70 s, loop_wait 10 s, retry_timeout 25 s; patroni.ttl from the answers)',
+		);
+	});
+
 	it('shows warnings when there are some', () => {
 		expect(text).not.toContain('Warnings');
 		expect(formatPlan(buildPlan(example('compact')))).toMatch(/Warnings\n {2}- etcd shares/);

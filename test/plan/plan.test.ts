@@ -63,11 +63,31 @@ describe('buildPlan', () => {
 		expect(action('preflight')).toMatch(/changes nothing$/);
 		expect(action('etcd')).toContain('/etc/default/etcd');
 		expect(action('postgres-replicas')).toBe('Start Patroni, which clones each replica from the latest backup or the leader and streams from it');
-		expect(action('pgbouncer')).toBe("Create database aplicacion owned by aplicacion and start PgBouncer with the owner's SCRAM verifier");
+		expect(action('pgbouncer')).toBe(
+			"Apply Patroni's cluster settings (failover timing, synchronous mode), create database aplicacion owned by aplicacion and start PgBouncer with the owner's SCRAM verifier",
+		);
 		expect(action('balancers')).toBe('Configure HAProxy and Keepalived; haproxy1 takes the VIP 192.168.100.56');
 		expect(action('backup')).toMatch(/^SSH trust between pgbackrestRepo and the nodes, create stanza produccion/);
 		expect(action('verify')).toMatch(/a write through 192\.168\.100\.56:5000 read back through :5001, the backup listed$/);
 		expect(hosts('verify')).toEqual(seed.hosts.map(h => h.name));
+	});
+
+	it('gives the durability and failover timing in effect, with the expected worst case', () => {
+		expect(plan.failover).toEqual({
+			mode: 'async',
+			rto: 'normal',
+			expectedWorstCaseSeconds: 40,
+			patroni: {ttl: 30, loopWait: 10, retryTimeout: 10, primaryStartTimeout: 30, maximumLagOnFailover: 1048576},
+			haproxy: {interMs: 3000, fastinterMs: 200, downinterMs: 1000, fall: 3, rise: 2},
+			keepalived: {interval: 2, fall: 2, rise: 2, advertInt: 1},
+			overridden: [],
+		});
+		const raw = exampleRaw('seed-topology');
+		raw['ha'] = {durability: 'synchronous', rto: 'fast'};
+		raw['patroni'] = {ttl: 25};
+		const fast = buildPlan(answersFrom(raw)).failover;
+		expect(fast).toMatchObject({mode: 'synchronous', writesWithoutReplica: 'wait', rto: 'fast', expectedWorstCaseSeconds: 32, overridden: ['ttl']});
+		expect(fast.patroni).toMatchObject({ttl: 25, loopWait: 5, retryTimeout: 5});
 	});
 
 	it('leaves the backup phase out without a backup host and says so', () => {

@@ -26,6 +26,8 @@ export class FakeCluster {
 	readonly databases = new Map<string, string>();
 	/** etcd members that have joined, by host name. */
 	readonly etcdJoined = new Set<string>();
+	/** Patroni's dynamic configuration in etcd: bootstrap.dcs of the node that bootstrapped, then what edit-config changed. */
+	dcs: Record<string, unknown> | undefined;
 	stanza: string | undefined;
 	readonly backups: Array<{type: string; label: string; timestamp: {start: number; stop: number}; info: {size: number}}> = [];
 
@@ -80,6 +82,7 @@ export class FakeCluster {
 			// The unit already runs here, so a first start finds this host leading: it bootstraps the roles.
 			if (!this.leaderNow()) this.leader = host.name;
 			if (this.leader === host.name && !this.roles.has('postgres')) this.bootstrapRoles(host);
+			if (this.leader === host.name && !this.dcs) this.dcs = (YAML.parse(host.files.get(locations.patroniConfig)!.content) as {bootstrap: {dcs: Record<string, unknown>}}).bootstrap.dcs;
 			host.files.set(`${locations.pgDataDir}/PG_VERSION`, {content: '15\n', owner: 'postgres', group: 'postgres', mode: 0o600});
 		}
 	}
@@ -135,6 +138,8 @@ export class FakeCluster {
 		if (m) return out(this.byIp(m[1]!) || this.vipHolder()?.vip === m[1] ? 'exit=0\n' : 'bash: connect: No route to host\nexit=1\n');
 		if (script === `echo 'show stat' | socat -t 2 stdio unix-connect:${locations.haproxySocket}`) return this.haproxyStats(host);
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} list -f json`) return this.patronictl(host);
+		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} show-config`) return this.showConfig(host);
+		if (script.startsWith(`timeout 20 patronictl -c ${locations.patroniConfig} edit-config --force `)) return this.editConfig(host, script);
 		if (script.startsWith('ETCDCTL_API=3 etcdctl ')) return this.etcdctl(host, script);
 		if (script === 'cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres') return this.psql(host, stdin ?? '', script);
 		if (script.startsWith('runuser -u postgres -- pgbackrest ')) return this.pgbackrest(host, script);
@@ -145,7 +150,35 @@ export class FakeCluster {
 	private patronictl(host: FakeDebianHost): Answer {
 		if (!this.active(host, 'patroni')) return {code: 1, stderr: 'Error: Patroni is not running here'};
 		const leader = this.leaderNow();
-		return out(JSON.stringify(this.members().map(m => (m.name === leader ? {Member: m.name, Role: 'Leader', State: 'running', TL: 1} : {Member: m.name, Role: 'Replica', State: 'streaming', TL: 1, 'Lag in MB': 0}))));
+		// In synchronous mode Patroni names one replica the synchronous standby: here the first in host order.
+		const sync = this.dcs?.['synchronous_mode'] === true ? this.members().find(m => m.name !== leader)?.name : undefined;
+		return out(
+			JSON.stringify(
+				this.members().map(m =>
+					m.name === leader ? {Member: m.name, Role: 'Leader', State: 'running', TL: 1} : {Member: m.name, Role: m.name === sync ? 'Sync Standby' : 'Replica', State: 'streaming', TL: 1, 'Lag in MB': 0},
+				),
+			),
+		);
+	}
+
+	/** `patronictl show-config`: the dynamic configuration as YAML, as Patroni prints it. */
+	private showConfig(host: FakeDebianHost): Answer {
+		if (!this.active(host, 'patroni') || !this.dcs) return {code: 1, stderr: 'Error: no cluster configuration in etcd'};
+		return out(YAML.stringify(this.dcs));
+	}
+
+	/** `patronictl edit-config --force -s key=value ...`: each value read as YAML, top-level keys only. */
+	private editConfig(host: FakeDebianHost, script: string): Answer {
+		if (!this.active(host, 'patroni') || !this.dcs) return {code: 1, stderr: 'Error: no cluster configuration in etcd'};
+		const w = words(script).slice(7);
+		const pairs: Array<[string, unknown]> = [];
+		for (let i = 0; i < w.length; i += 2) {
+			const [flag, pair] = [w[i], w[i + 1]];
+			if (flag !== '-s' || !pair?.includes('=')) return undefined;
+			pairs.push([pair.slice(0, pair.indexOf('=')), YAML.parse(pair.slice(pair.indexOf('=') + 1))]);
+		}
+		this.dcs = {...this.dcs, ...Object.fromEntries(pairs)};
+		return out('Configuration changed\n');
 	}
 
 	private etcdctl(host: FakeDebianHost, script: string): Answer {

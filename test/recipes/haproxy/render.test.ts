@@ -61,13 +61,23 @@ describe('renderHaproxy', () => {
 		expect(replicas).toContain('tcp-check send "OPTIONS /replica HTTP/1.0\\r\\n\\r\\n"');
 		for (const body of [primary, replicas]) {
 			// Patroni's certificate is checked against the cluster CA.
-			expect(body).toContain('default-server inter 3s fastinter 200ms fall 3 rise 2 on-marked-down shutdown-sessions ca-file /etc/haproxy/tls/ca.crt verify required');
+			expect(body).toContain('default-server inter 3s fastinter 200ms downinter 1s fall 3 rise 2 on-marked-down shutdown-sessions ca-file /etc/haproxy/tls/ca.crt verify required');
 			expect(body.filter(l => l.startsWith('server '))).toEqual([
 				'server postgres1 192.168.100.1:6432 maxconn 100 check port 8008',
 				'server postgres2 192.168.100.2:6432 maxconn 100 check port 8008',
 				'server postgres3 192.168.100.3:6432 maxconn 100 check port 8008',
 			]);
 		}
+	});
+
+	it.each([
+		['fast', 'inter 1s fastinter 200ms downinter 500ms fall 2 rise 1'],
+		['normal', 'inter 3s fastinter 200ms downinter 1s fall 3 rise 2'],
+		['safe', 'inter 3s fastinter 500ms downinter 2s fall 3 rise 3'],
+	] as const)('checks the nodes at the pace of ha.rto %s, in both listen sections', (rto, timing) => {
+		const content = renderHaproxy({...answers, ha: {...answers.ha, rto}}, haproxy1).content;
+		const line = `default-server ${timing} on-marked-down shutdown-sessions ca-file /etc/haproxy/tls/ca.crt verify required`;
+		for (const title of ['listen primary', 'listen replicas']) expect(section(content, title).filter(l => l.startsWith('default-server'))).toEqual([line]);
 	});
 
 	it('checks PgBouncer first, then Patroni\'s role', () => {

@@ -41,6 +41,8 @@ describe('renderKeepalived', () => {
 		expect(value(master, 'script_user')).toBe('keepalived_script');
 		expect(value(master, 'script')).toBe('"/usr/bin/pgrep -x haproxy"');
 		expect(value(master, 'interval')).toBe('2');
+		expect(value(master, 'fall')).toBe('2');
+		expect(value(master, 'rise')).toBe('2');
 		expect(value(master, 'weight')).toBe('4');
 		expect(master).toMatch(/track_script \{\n\t\tchk_haproxy\n\t\}/);
 	});
@@ -49,6 +51,16 @@ describe('renderKeepalived', () => {
 		expect(value(master, 'auth_type')).toBe('PASS');
 		expect(value(master, 'auth_pass')).toBe(nastyEnv['PGHA_VRRP_PASSWORD']);
 		expect(renderKeepalived(compact, node1!, {interface: 'eth0', keys})).toMatchObject({path: '/etc/keepalived/keepalived.conf', owner: 'root', mode: 0o600, secret: true, service: 'keepalived'});
+	});
+
+	it.each([
+		['fast', {interval: '1', fall: '2', rise: '1', advert_int: '1'}],
+		['normal', {interval: '2', fall: '2', rise: '2', advert_int: '1'}],
+		['safe', {interval: '2', fall: '3', rise: '2', advert_int: '1'}],
+	] as const)('checks HAProxy and advertises at the pace of ha.rto %s', (rto, expected) => {
+		const content = renderKeepalived({...compact, ha: {...compact.ha, rto}}, node1!, {interface: 'eth0', keys}).content;
+		const script = content.slice(content.indexOf('vrrp_script chk_haproxy {'), content.indexOf('vrrp_instance'));
+		expect({interval: value(script, 'interval'), fall: value(script, 'fall'), rise: value(script, 'rise'), advert_int: value(content, 'advert_int')}).toEqual(expected);
 	});
 
 	it('has balanced braces', () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import YAML from 'yaml';
-import {pgHbaRules, renderPatroni, renderPatroniProfile} from '../../../recipes/postgres/render.js';
+import {dcsSettings, pgHbaRules, renderPatroni, renderPatroniProfile} from '../../../recipes/postgres/render.js';
 import {answersFrom, example, exampleRaw, nastyEnv} from '../../answers/fixtures.js';
 
 type Config = Record<string, any>;
@@ -41,7 +41,16 @@ describe('renderPatroni', () => {
 
 	it('bootstraps with the answers\' timings, archiving to pgBackRest and no bootstrap users', () => {
 		const {dcs, initdb, users} = config['bootstrap'];
-		expect(dcs).toMatchObject({ttl: 30, loop_wait: 10, retry_timeout: 10, maximum_lag_on_failover: 1048576});
+		expect(dcs).toMatchObject({
+			ttl: 30,
+			loop_wait: 10,
+			retry_timeout: 10,
+			primary_start_timeout: 30,
+			maximum_lag_on_failover: 1048576,
+			synchronous_mode: false,
+			synchronous_mode_strict: false,
+			synchronous_node_count: 1,
+		});
 		expect(dcs.postgresql).toMatchObject({use_pg_rewind: true, use_slots: true});
 		expect(dcs.postgresql.parameters).toEqual({
 			wal_level: 'replica',
@@ -153,6 +162,30 @@ describe('renderPatroni', () => {
 			const parsed = parse(renderPatroni(answers, answers.hosts[0]!).content);
 			expect(parsed['postgresql'].authentication.superuser.password).toBe(password);
 		}
+	});
+
+	it.each([
+		['fast', {ttl: 20, loop_wait: 5, retry_timeout: 5, primary_start_timeout: 15}],
+		['normal', {ttl: 30, loop_wait: 10, retry_timeout: 10, primary_start_timeout: 30}],
+		['safe', {ttl: 60, loop_wait: 10, retry_timeout: 25, primary_start_timeout: 60}],
+	] as const)('bootstraps with the timing of ha.rto %s', (rto, timing) => {
+		const dcs = parse(renderPatroni({...answers, ha: {...answers.ha, rto}}, node).content)['bootstrap'].dcs;
+		expect(dcs).toMatchObject({...timing, maximum_lag_on_failover: 1048576});
+	});
+
+	it('bootstraps with the patroni overrides over the preset', () => {
+		const dcs = parse(renderPatroni({...answers, ha: {...answers.ha, rto: 'fast'}, patroni: {ttl: 45, maximumLagOnFailover: 0}}, node).content)['bootstrap'].dcs;
+		expect(dcs).toMatchObject({ttl: 45, loop_wait: 5, retry_timeout: 5, primary_start_timeout: 15, maximum_lag_on_failover: 0});
+	});
+
+	it('bootstraps synchronous commits, strict unless writes may continue without a replica', () => {
+		const sync = (ha: Partial<typeof answers.ha>) => dcsSettings({...answers, ha: {...answers.ha, ...ha}});
+		expect(sync({durability: 'synchronous'})).toMatchObject({synchronous_mode: true, synchronous_mode_strict: true, synchronous_node_count: 1});
+		expect(sync({durability: 'synchronous', writesWithoutReplica: 'wait'})).toMatchObject({synchronous_mode: true, synchronous_mode_strict: true});
+		expect(sync({durability: 'synchronous', writesWithoutReplica: 'continue'})).toMatchObject({synchronous_mode: true, synchronous_mode_strict: false});
+		expect(sync({durability: 'async'})).toMatchObject({synchronous_mode: false, synchronous_mode_strict: false});
+		const dcs = parse(renderPatroni({...answers, ha: {...answers.ha, durability: 'synchronous'}}, node).content)['bootstrap'].dcs;
+		expect(dcs).toMatchObject({synchronous_mode: true, synchronous_mode_strict: true, synchronous_node_count: 1});
 	});
 
 	it('renders the same text twice', () => {
