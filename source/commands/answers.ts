@@ -54,8 +54,9 @@ export const answers: Command = async (args, flags, io) => {
 			return 0;
 		}
 		case 'remove': {
-			removeCluster(need(), io.env);
-			removeDrills(need(), io.env);
+			const cluster = need();
+			removeCluster(cluster, io.env);
+			removeDrills(cluster, io.env);
 			io.out(`removed saved cluster "${name}" (the servers are untouched)`);
 			return 0;
 		}

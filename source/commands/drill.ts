@@ -1,3 +1,4 @@
+import {haTiming} from '../answers/ha-timing.js';
 import type {Answers} from '../answers/schema.js';
 import {exitCodes, UsageError} from '../errors.js';
 import {drillFailover, drillVip, type DrillSetup} from '../failover/drill.js';
@@ -18,7 +19,8 @@ const howFailed: Record<Kind, string> = {
 
 /** The durability and speed choices a drill is judged against. */
 function choices(answers: Answers): Pick<DrillSetup, 'durability' | 'rto' | 'expectedWorstMs'> {
-	return {durability: 'async', rto: 'normal', expectedWorstMs: (answers.patroni.ttl + 11) * 1000};
+	const timing = haTiming(answers);
+	return {durability: answers.ha.durability, rto: timing.rto, expectedWorstMs: timing.worstCaseSeconds * 1000};
 }
 
 /**

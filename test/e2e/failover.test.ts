@@ -36,7 +36,7 @@ const expectedWorst = async (): Promise<number> => {
 	expect(exported.code, exported.stderr).toBe(0);
 	const plan = await pgha(['plan', '--answers', file, '--json'], {...env, ...secretEnv()});
 	expect(plan.code, plan.stderr).toBe(0);
-	return (JSON.parse(plan.stdout) as {failover: {expectedWorstSeconds: number}}).failover.expectedWorstSeconds;
+	return (JSON.parse(plan.stdout) as {failover: {expectedWorstCaseSeconds: number}}).failover.expectedWorstCaseSeconds;
 };
 const secretEnv = () => JSON.parse(readFileSync(join(env.PGHA_HOME, 'clusters', `${cluster()}.secrets.json`), 'utf8')) as Record<string, string>;
 
