@@ -1,12 +1,12 @@
 import type {Component} from '../kit/component.js';
-import {renderKeepalived} from './render.js';
+import {renderHaproxyReady, renderKeepalived} from './render.js';
 
-/** Keepalived on each balancer: VRRP between the two moves the VIP to the one whose HAProxy runs. procps gives its check pgrep. */
+/** Keepalived on each balancer: VRRP between the two moves the VIP to the one whose HAProxy is ready. socat lets its check read HAProxy's statistics. */
 export const keepalived: Component = {
 	name: 'keepalived',
 	roles: ['balancer'],
-	packages: () => ['keepalived', 'procps'],
-	files: (answers, host, facts) => [renderKeepalived(answers, host, facts)],
+	packages: () => ['keepalived', 'socat'],
+	files: (answers, host, facts) => [renderHaproxyReady(answers), renderKeepalived(answers, host, facts)],
 	services: (answers, host) => [
 		{
 			unit: 'keepalived',

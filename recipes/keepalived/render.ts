@@ -4,12 +4,28 @@ import {keepalivedScriptUser, locations} from '../kit/locations.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
 import {haTiming} from '../../source/answers/ha-timing.js';
 
+/** Where the script that tells Keepalived HAProxy is ready lives. */
+export const haproxyReadyScript = '/usr/local/lib/pgha/haproxy-ready';
+
 /**
- * The command that tells Keepalived HAProxy is alive. It runs as an
- * unprivileged user, so `killall -0` (which needs permission to signal
- * HAProxy's processes) would always fail; pgrep only reads /proc.
+ * The script that tells Keepalived HAProxy is ready to take the VIP: it
+ * answers on its socket and has checked every PostgreSQL node at least once.
+ * A HAProxy just started counts every server up until its first check, so a
+ * balancer that took the VIP back at that moment would send writes to a
+ * replica. It runs as root because the socket is HAProxy's admin socket; it
+ * only reads the statistics.
  */
-export const haproxyCheckCommand = '/usr/bin/pgrep -x haproxy';
+export function renderHaproxyReady(answers: Answers): ManagedFile {
+	const content = [
+		'#!/bin/sh',
+		`# Managed by pgha: Keepalived's check on the balancers of cluster ${answers.cluster.name}.`,
+		'# Ready: HAProxy answers, and no PostgreSQL node is still waiting for its first check (INI).',
+		`stats=$(echo 'show stat' | /usr/bin/socat -t 2 stdio unix-connect:${locations.haproxySocket} 2>/dev/null) || exit 1`,
+		`printf '%s\n' "$stats" | /usr/bin/awk -F, '($1 == "primary" || $1 == "replicas") && $2 != "FRONTEND" && $2 != "BACKEND" { servers++; if ($37 ~ /INI/) unchecked++ } END { exit (servers > 0 && unchecked == 0) ? 0 : 1 }'`,
+		'',
+	].join('\n');
+	return {path: haproxyReadyScript, owner: 'root', group: 'root', mode: 0o755, content, secret: false, onChange: 'none'};
+}
 
 /**
  * /etc/keepalived/keepalived.conf for one balancer: the first balancer in host
@@ -33,7 +49,8 @@ export function renderKeepalived(answers: Answers, host: HostAnswers, facts: Ren
 		'}',
 		'',
 		'vrrp_script chk_haproxy {',
-		`\tscript "${haproxyCheckCommand}"`,
+		`\tscript "${haproxyReadyScript}"`,
+		'\tuser root',
 		`\tinterval ${timing.interval}`,
 		`\tfall ${timing.fall}`,
 		`\trise ${timing.rise}`,

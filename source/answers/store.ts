@@ -29,6 +29,8 @@ function open(name: string, env: NodeJS.ProcessEnv): Conf<Stored> {
 		configFileMode: 0o600,
 		clearInvalidConfig: false,
 		schema: storeSchema() as never,
+		// What is saved is what was answered: a default written into the store would pin it (a preset could no longer change it).
+		ajvOptions: {useDefaults: false},
 	});
 }
 
@@ -69,7 +71,21 @@ export function saveCluster(raw: AnswersInput, env: NodeJS.ProcessEnv = process.
 /** The shareable answers of a saved cluster (secrets as ${VAR} references). */
 export function readCluster(name: string, env: NodeJS.ProcessEnv = process.env): AnswersInput | undefined {
 	if (!hasCluster(name, env)) return undefined;
-	return open(name, env).get('answers');
+	return withoutStoredDefaults(open(name, env).get('answers'));
+}
+
+/**
+ * Earlier versions saved every default with the answers, Patroni's timing
+ * among them (ttl 30, loop_wait 10, retry_timeout 10), which would now pin
+ * it over the ha.rto preset. Those values are exactly the normal preset's, so
+ * dropping them from a cluster on that preset changes nothing it runs with.
+ */
+function withoutStoredDefaults(answers: AnswersInput | undefined): AnswersInput | undefined {
+	const patroni = answers?.patroni;
+	if (!answers || !patroni || (answers.ha?.rto ?? 'normal') !== 'normal') return answers;
+	if (patroni.ttl !== 30 || patroni.loopWait !== 10 || patroni.retryTimeout !== 10) return answers;
+	const {ttl: _ttl, loopWait: _loopWait, retryTimeout: _retryTimeout, ...rest} = patroni;
+	return {...answers, patroni: rest};
 }
 
 /** The environment a saved cluster's ${VARIABLE} references resolve in: its secrets file over the process's. */
