@@ -13,6 +13,7 @@ const stepPaths: Record<Exclude<StepId, 'review'>, string[]> = {
 	network: ['network'],
 	passwords: ['passwords'],
 	backup: ['backup'],
+	failover: ['ha', 'patroni'],
 };
 
 /** True when a problem path is `prefix` itself or lies under it. */

@@ -59,7 +59,13 @@ export function toAnswersInput(state: WizardState, options: {placeholdersAfter?:
 					retentionFull: numberOrText(state.backup.retentionFull) as number,
 				}
 			: {},
+		...(real('failover') ? {ha: haAnswers(state.ha)} : {}),
 	};
+}
+
+/** The ha section as the answer file will hold it: what happens without a replica only with synchronous commits. */
+export function haAnswers(ha: WizardState['ha']): NonNullable<AnswersInput['ha']> {
+	return ha.durability === 'synchronous' ? {durability: 'synchronous', writesWithoutReplica: ha.writesWithoutReplica, rto: ha.rto} : {durability: 'async', rto: ha.rto};
 }
 
 // A half-typed number stays text so the schema says what is wrong with it; empty means the default.

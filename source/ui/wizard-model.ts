@@ -1,4 +1,4 @@
-import type {Role, SecretKey} from '../answers/schema.js';
+import type {DurabilityMode, NoReplicaMode, Role, RtoPreset, SecretKey} from '../answers/schema.js';
 import type {HostCheck} from '../app/services.js';
 import type {BackupPresetId, LayoutId} from './presets.js';
 
@@ -6,7 +6,7 @@ import type {BackupPresetId, LayoutId} from './presets.js';
 // built from it and the step checks all read it, and none of them imports another to do so.
 
 /** The wizard's steps, in order. */
-export const stepIds = ['cluster', 'ssh', 'hosts', 'network', 'passwords', 'backup', 'review'] as const;
+export const stepIds = ['cluster', 'ssh', 'hosts', 'network', 'passwords', 'backup', 'failover', 'review'] as const;
 /** One step of the wizard. */
 export type StepId = (typeof stepIds)[number];
 
@@ -18,6 +18,7 @@ export const stepTitles: Record<StepId, string> = {
 	network: 'Network',
 	passwords: 'Passwords',
 	backup: 'Backups',
+	failover: 'Failover',
 	review: 'Review',
 };
 
@@ -52,6 +53,8 @@ export type WizardState = {
 	network: {vip: string; prefix: string; vrrpRouterId: string; interface: string};
 	passwords: {mode: PasswordMode; generated: Record<SecretKey, string>; typed: Record<SecretKey, TypedSecret>};
 	backup: {preset: BackupPresetId; full: string; differential: string; retentionFull: string};
+	/** Durability and failover speed; what happens without a replica is kept while asynchronous, for a switch back. */
+	ha: {durability: DurabilityMode; writesWithoutReplica: NoReplicaMode; rto: RtoPreset};
 	/** Fields the person has left at least once: their problems show from then on. */
 	touched: string[];
 	/** Steps where Next was refused: every problem of the step shows. */

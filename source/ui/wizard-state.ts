@@ -34,6 +34,8 @@ export function createWizardState(generate: (kind: PasswordKind) => string): Wiz
 		network: {vip: '', prefix: '24', vrrpRouterId: '51', interface: ''},
 		passwords: {mode: 'generate', generated, typed},
 		backup: {preset: 'weekly', full: backupPresets[0]!.full, differential: backupPresets[0]!.differential, retentionFull: '3'},
+		// The answer file's defaults: asynchronous commits, normal failover speed; wait when synchronous.
+		ha: {durability: 'async', writesWithoutReplica: 'wait', rto: 'normal'},
 		touched: [],
 		attempted: [],
 	};
@@ -58,6 +60,7 @@ export type WizardAction =
 	| {type: 'set-secret'; key: SecretKey; field: keyof TypedSecret; value: string}
 	| {type: 'set-backup-preset'; preset: BackupPresetId}
 	| {type: 'set-backup'; field: 'full' | 'differential' | 'retentionFull'; value: string}
+	| {type: 'set-ha'; ha: Partial<WizardState['ha']>}
 	| {type: 'touch'; field: string}
 	| {type: 'next'}
 	| {type: 'back'};
@@ -140,6 +143,8 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 		}
 		case 'set-backup':
 			return {...state, backup: {...state.backup, [action.field]: action.value}};
+		case 'set-ha':
+			return {...state, ha: {...state.ha, ...action.ha}};
 		case 'touch':
 			return state.touched.includes(action.field) ? state : {...state, touched: [...state.touched, action.field]};
 		case 'next': {

@@ -4,6 +4,7 @@ import {sshSignature} from './host-checks.js';
 import type {InstallRequest, WizardServices} from '../app/services.js';
 import {BackupStep} from './steps/backup-step.js';
 import {ClusterStep} from './steps/cluster-step.js';
+import {FailoverStep} from './steps/failover-step.js';
 import {HostsStep, isCheckableIp} from './steps/hosts-step.js';
 import {NetworkStep} from './steps/network-step.js';
 import {PasswordsStep} from './steps/passwords-step.js';
@@ -95,6 +96,7 @@ export function Wizard(props: WizardProps) {
 			{state.step === 'network' ? <NetworkStep key="network" {...stepProps} /> : null}
 			{state.step === 'passwords' ? <PasswordsStep key="passwords" {...stepProps} /> : null}
 			{state.step === 'backup' ? <BackupStep key="backup" {...stepProps} /> : null}
+			{state.step === 'failover' ? <FailoverStep key="failover" {...stepProps} /> : null}
 			{state.step === 'review' ? <ReviewStep key="review" {...stepProps} onConfirm={request => props.onConfirm(request, state)} /> : null}
 			<Box marginTop={1}>
 				<Text dimColor>↑/↓ move · Tab next field · Enter next · ←/→ change a choice · Esc back · Ctrl-C quit</Text>

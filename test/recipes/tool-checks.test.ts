@@ -15,6 +15,11 @@ import {createCa, issueCertificate, type KeyPair} from '../../source/keys/certif
 import {skipOrFail} from '../strict.js';
 import {findTool, freePort, portOpen, run, startDaemon, toLoopback, userIds, waitUntil, type Daemon} from './tool-helpers.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
+import {rtoPresetNames} from '../../source/answers/schema.js';
+import type {StepContext} from '../../recipes/kit/step.js';
+import {dcsSettingsStep} from '../../recipes/postgres/steps.js';
+import {dcsSettings} from '../../recipes/postgres/render.js';
+import {words} from './fake-shell.js';
 
 /*
  * The real tools' own checks of the rendered files of both examples, with
@@ -285,6 +290,62 @@ describe('keepalived --config-test', () => {
 	});
 });
 
+describe('every failover speed passes the tools\' checks', () => {
+	for (const rto of rtoPresetNames) {
+		it(`haproxy -c and keepalived --config-test accept ha.rto ${rto}`, async ctx => {
+			if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
+			if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
+			const seed = nasty('seed-topology');
+			const answers = {...seed, ha: {...seed.ha, rto}};
+			const {text} = await withTlsFiles(answers, 'haproxy1', '/etc/haproxy/tls', (await fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg')).content);
+			const checked = await run(tools.haproxy, ['-c', '-f', put('haproxy.cfg', text)]);
+			expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+			expect(checked.stderr).not.toMatch(/WARNING|ALERT/);
+			const user = (await userIds('keepalived_script')) ? 'keepalived_script' : 'nobody';
+			const conf = (await fileOf(answers, 'haproxy1', '/etc/keepalived/keepalived.conf')).content.replace('script_user keepalived_script', `script_user ${user}`);
+			const tested = await run(tools.keepalived, ['--config-test', '-f', put('keepalived.conf', conf)]);
+			expect(tested.stderr + tested.stdout).toBe('');
+		});
+	}
+});
+
+describe('patronictl reads the cluster settings step as Patroni 3.0 does', () => {
+	// Patroni's own functions: show-config prints with format_config_for_editing, edit-config -s goes through apply_config_changes.
+	const python = `
+import json, sys
+from patroni.ctl import apply_config_changes, format_config_for_editing
+data = json.loads(sys.argv[2])
+if sys.argv[1] == 'show':
+    sys.stdout.write(format_config_for_editing(data))
+else:
+    print(json.dumps(apply_config_changes(format_config_for_editing(data), data, sys.argv[3:])[1]))
+`;
+
+	it('reads show-config, and edit-config -s sets numbers and booleans, keeping the other keys', async ctx => {
+		if (!tools.patroni) return skipOrFail(ctx, missing('patroni', 'patroni'));
+		if (!tools.python3) return skipOrFail(ctx, missing('python3', 'python3'));
+		// Keys that are missing take Patroni's defaults; synchronous_node_count 2 is there to be set back to 1.
+		const live = {ttl: 30, loop_wait: 10, retry_timeout: 10, maximum_lag_on_failover: 1048576, synchronous_node_count: 2, postgresql: {use_pg_rewind: true, parameters: {hot_standby: 'on', wal_keep_size: '512MB'}}};
+		const shown = await run(tools.python3, ['-c', python, 'show', JSON.stringify(live)]);
+		expect(shown.code, shown.stderr).toBe(0);
+		const compact = nasty('compact');
+		const answers: Answers = {...compact, ha: {durability: 'synchronous', rto: 'fast'}};
+		const sent: string[] = [];
+		const fakeRun = async (script: string) => {
+			sent.push(script);
+			return {code: 0, stdout: script.endsWith(' show-config') ? shown.stdout : '', stderr: ''};
+		};
+		const step = dcsSettingsStep(answers);
+		await step.apply({run: fakeRun} as unknown as StepContext);
+		const edit = sent.find(s => s.includes(' edit-config '));
+		expect(edit).toBeDefined();
+		const pairs = words(edit!).filter((_, i, all) => all[i - 1] === '-s');
+		const applied = await run(tools.python3, ['-c', python, 'apply', JSON.stringify(live), ...pairs]);
+		expect(applied.code, applied.stderr).toBe(0);
+		expect(JSON.parse(applied.stdout)).toEqual({...live, ...dcsSettings(answers)});
+	});
+});
+
 describe('patroni --validate-config', () => {
 	const listeners: Server[] = [];
 	afterAll(async () => {
@@ -313,6 +374,25 @@ describe('patroni --validate-config', () => {
 			await Promise.all(listeners.splice(0).map(s => new Promise(resolve => s.close(resolve))));
 		});
 	}
+
+	it('accepts config.yml with synchronous commits and the fast preset', async ctx => {
+		if (!tools.patroni) return skipOrFail(ctx, missing('patroni', 'patroni'));
+		if (!tools.postgres) return skipOrFail(ctx, missing('postgres', 'postgresql-15'));
+		if (await portOpen('127.0.0.1', 5432)) return skipOrFail(ctx, 'something already listens on 127.0.0.1:5432, which the config asks Patroni to listen on');
+		const compact = nasty('compact');
+		const answers: Answers = {...compact, ha: {durability: 'synchronous', rto: 'fast'}};
+		for (const host of hostsWithRole(answers, 'etcd')) {
+			const server = createServer(socket => socket.destroy());
+			await new Promise<void>(resolve => server.listen(2379, toLoopback(host.ip), resolve));
+			listeners.push(server);
+		}
+		const content = (await fileOf(answers, 'node1', '/etc/patroni/config.yml')).content;
+		expect(YAML.parse(content, {version: '1.1'}).bootstrap.dcs).toMatchObject({ttl: 20, synchronous_mode: true, synchronous_mode_strict: true});
+		const result = await run(tools.patroni, ['--validate-config', put('config.yml', toLoopback(content))]);
+		expect(result.stdout + result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		await Promise.all(listeners.splice(0).map(s => new Promise(resolve => s.close(resolve))));
+	});
 
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
 		if (!tools.patroni) return skipOrFail(ctx, missing('patroni', 'patroni'));

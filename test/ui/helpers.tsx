@@ -174,6 +174,8 @@ export function wizardAt(step: StepId, generate: WizardServices['generatePasswor
 	next();
 	if (step === 'backup') return state;
 	next();
+	if (step === 'failover') return state;
+	next();
 	return state;
 }
 

@@ -116,6 +116,28 @@ describe('reduceWizard', () => {
 		expect(state.backup).toMatchObject({preset: 'custom', full: '0 1 * * *'});
 	});
 
+	it('starts asynchronous at normal speed and writes the ha section only from the failover step on', () => {
+		const state = fresh();
+		expect(state.ha).toEqual({durability: 'async', writesWithoutReplica: 'wait', rto: 'normal'});
+		const backup = wizardAt('backup');
+		// The steps before judge the answers so far: the ha section is left to its defaults.
+		expect(toAnswersInput(backup, {placeholdersAfter: 'backup'}).ha).toBeUndefined();
+		expect(toAnswersInput(backup, {placeholdersAfter: 'failover'}).ha).toEqual({durability: 'async', rto: 'normal'});
+		const failover = wizardAt('failover');
+		expect(failover.step).toBe('failover');
+		expect(toAnswersInput(failover).ha).toEqual({durability: 'async', rto: 'normal'});
+	});
+
+	it('changes the ha choices one at a time; what happens without a replica is written only with synchronous commits', () => {
+		let state = run(wizardAt('failover'), {type: 'set-ha', ha: {writesWithoutReplica: 'continue'}}, {type: 'set-ha', ha: {rto: 'safe'}});
+		expect(state.ha).toEqual({durability: 'async', writesWithoutReplica: 'continue', rto: 'safe'});
+		expect(toAnswersInput(state).ha).toEqual({durability: 'async', rto: 'safe'});
+		state = run(state, {type: 'set-ha', ha: {durability: 'synchronous'}});
+		expect(toAnswersInput(state).ha).toEqual({durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'safe'});
+		const result = validateAnswers(toAnswersInput(state), {});
+		expect(result.ok && result.answers.ha).toEqual({durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'safe'});
+	});
+
 	it('ends at the review with answers the answer-file rules accept, host keys included', () => {
 		const state = wizardAt('review');
 		expect(state.step).toBe('review');

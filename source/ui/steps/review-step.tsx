@@ -4,6 +4,8 @@ import type {InstallRequest} from '../../app/services.js';
 import {ProblemLines} from '../form/cells.js';
 import {Topology} from '../topology.js';
 import {effectiveBackup} from '../wizard-answers.js';
+import {rtoPresets} from '../../answers/ha-timing.js';
+import type {WizardState} from '../wizard-model.js';
 import {StepActions, useStep, type StepProps} from './step-kit.js';
 
 /**
@@ -57,6 +59,7 @@ export function ReviewStep(props: StepProps & {onConfirm: (request: InstallReque
 					label="Backups"
 					value={backup ? `full ${backup.full}${backup.differential ? `, differential ${backup.differential}` : ''}, keep ${backup.retentionFull} full` : '?'}
 				/>
+				<Summary label="Failover" value={failoverSummary(state.ha)} />
 			</Box>
 			{answers && warnings(answers).length > 0 ? (
 				<Box flexDirection="column" marginTop={1}>
@@ -71,6 +74,12 @@ export function ReviewStep(props: StepProps & {onConfirm: (request: InstallReque
 			<StepActions kit={kit} nextLabel="Install" />
 		</Box>
 	);
+}
+
+/** The failover step's choices in one line. */
+function failoverSummary(ha: WizardState['ha']): string {
+	const commits = ha.durability === 'async' ? 'asynchronous commits' : `synchronous commits, ${ha.writesWithoutReplica === 'wait' ? 'writes wait' : 'writes go on unprotected'} when no replica is left`;
+	return `${commits} · ${ha.rto}: writes back in about ${rtoPresets[ha.rto].worstCaseSeconds} s after a crash of the leader`;
 }
 
 function Summary(props: {label: string; value: string}) {
