@@ -1,6 +1,6 @@
 import type {Component} from '../kit/component.js';
 import {ports} from '../kit/locations.js';
-import {renderHaproxy, renderHaproxyTls} from './render.js';
+import {renderHaproxy, renderHaproxyTls, renderServerState} from './render.js';
 import {renderSysctl} from './sysctl.js';
 
 /** HAProxy on each balancer: VIP:5000 to the leader, VIP:5001 to the replicas. */
@@ -9,7 +9,7 @@ export const haproxy: Component = {
 	roles: ['balancer'],
 	// socat: pgha reads HAProxy's state from its admin socket.
 	packages: () => ['haproxy', 'socat'],
-	files: (answers, host, facts) => [...renderHaproxyTls(answers, host, facts.keys), renderHaproxy(answers, host), renderSysctl()],
+	files: (answers, host, facts) => [...renderHaproxyTls(answers, host, facts.keys), renderServerState(), renderHaproxy(answers, host), renderSysctl()],
 	services: (answers, host) => [
 		{
 			unit: 'haproxy',

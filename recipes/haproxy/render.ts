@@ -45,6 +45,15 @@ function healthCheck(role: 'primary' | 'replica', timing: HaproxyTiming): string
 }
 
 /**
+ * The servers' states HAProxy loads when it starts: none ("1" is the format's
+ * version line alone). pgha's reload writes the live states in just before
+ * and empties the file again after (steps.ts).
+ */
+export function renderServerState(): ManagedFile {
+	return {path: locations.haproxyServerState, owner: 'root', group: 'root', mode: 0o644, content: '1\n', secret: false, onChange: 'none'};
+}
+
+/**
  * /etc/haproxy/haproxy.cfg of one balancer. The stats page is HTTPS with a
  * password, on the balancer's own address only (never the VIP).
  */
@@ -62,6 +71,8 @@ export function renderHaproxy(answers: Answers, host: HostAnswers): ManagedFile 
 			'maxconn 1000',
 			'chroot /var/lib/haproxy',
 			`stats socket ${locations.haproxySocket} mode 660 level admin`,
+			// Filled just before pgha reloads HAProxy and emptied after (steps.ts): servers keep their states across the reload.
+			`server-state-file ${locations.haproxyServerState}`,
 			'user haproxy',
 			'group haproxy',
 			'daemon',
@@ -74,6 +85,7 @@ export function renderHaproxy(answers: Answers, host: HostAnswers): ManagedFile 
 			'timeout server 30m',
 			'timeout connect 4s',
 			'timeout check 5s',
+			'load-server-state-from-file global',
 		]),
 		...section('listen stats', [
 			'mode http',

@@ -4,6 +4,26 @@ import {locations} from '../kit/locations.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
 
+const socket = `/usr/bin/socat -t 2 stdio unix-connect:${locations.haproxySocket}`;
+const workerPid = `echo 'show info' | ${socket} 2>/dev/null | awk -F': ' '$1 == "Pid" {print $2}'`;
+
+/**
+ * A reload that keeps what HAProxy knows: the config is checked, the servers'
+ * states are saved for the new worker (which would otherwise count every
+ * server up until its first check and send writes to a replica), and once
+ * the new worker answers the file is emptied again (render.ts), so no later
+ * start reads stale states.
+ */
+export const haproxyReload = [
+	'set -e',
+	`haproxy -c -q -f ${locations.haproxyConfig}`,
+	`old=$(${workerPid})`,
+	`if echo 'show servers state' | ${socket} > ${locations.haproxyServerState}.new 2>/dev/null; then mv ${locations.haproxyServerState}.new ${locations.haproxyServerState}; else rm -f ${locations.haproxyServerState}.new; fi`,
+	'systemctl reload haproxy',
+	`for i in $(seq 50); do new=$(${workerPid}); if [ -n "$new" ] && [ "$new" != "$old" ]; then break; fi; sleep 0.1; done`,
+	`printf '1\\n' > ${locations.haproxyServerState}`,
+].join('\n');
+
 /**
  * HAProxy on a balancer: the non-local bind sysctl (the backup must bind a VIP
  * it does not hold), its config (checked before every reload) and the service.
@@ -16,6 +36,6 @@ export function haproxySteps(files: ManagedFile[]): Step[] {
 			check: async ctx => (await ctx.run('sysctl -n net.ipv4.ip_nonlocal_bind', {quiet: true})).stdout.trim() === '1',
 			apply: async ctx => void (await ctx.run('sysctl -q -w net.ipv4.ip_nonlocal_bind=1')),
 		},
-		serviceStep('haproxy', {reloadCommand: `haproxy -c -q -f ${locations.haproxyConfig} && systemctl reload haproxy`}),
+		serviceStep('haproxy', {reloadCommand: haproxyReload}),
 	];
 }

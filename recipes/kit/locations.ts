@@ -20,6 +20,8 @@ export const locations = {
 	pgbouncerDropIn: '/etc/systemd/system/pgbouncer.service.d/pgha.conf',
 	haproxyConfig: '/etc/haproxy/haproxy.cfg',
 	haproxySocket: '/run/haproxy/admin.sock',
+	/** Servers' states handed from one HAProxy worker to the next across a reload; exists only during one. */
+	haproxyServerState: '/var/lib/haproxy/server-state',
 	keepalivedConfig: '/etc/keepalived/keepalived.conf',
 	sysctlConfig: '/etc/sysctl.d/90-pgha.conf',
 	pgbackrestNodeConfig: '/etc/pgbackrest/pgbackrest.conf',

@@ -25,7 +25,9 @@ export type DrillSetup = {
 	writers?: number;
 };
 
-const table = 'pgha_drill';
+/** The table drills and switchovers write their rows to, in the application's database; made before and dropped after. */
+export const drillTable = 'pgha_drill';
+const table = drillTable;
 // Writes run this long before the fault, so the pause is measured against a steady stream.
 const warmUpMs = 3_000;
 
@@ -66,7 +68,21 @@ function peersOf(answers: Answers, name: string): string[] {
 	return answers.hosts.filter(h => h.name !== name).map(h => h.ip);
 }
 
-function drillId(): string {
+/** Makes the drill table if it is not there. */
+export async function createDrillTable(target: WriteTarget): Promise<void> {
+	await runStatement(target, `create table if not exists ${table} (run text not null, writer int not null, seq bigint not null, at timestamptz not null default now(), primary key (run, writer, seq))`);
+}
+
+/** The rows a run's writers left, read through the VIP (the leader), then removed with the table. */
+export async function storedCommits(target: WriteTarget, run: string): Promise<Set<string>> {
+	const rows = await runStatement<{writer: number; seq: string}>(target, `select writer, seq from ${table} where run = $1`, [run]);
+	await runStatement(target, `delete from ${table} where run = $1`, [run]);
+	await runStatement(target, `drop table if exists ${table}`).catch(() => undefined);
+	return new Set(rows.map(r => commitKey(r.writer, Number(r.seq))));
+}
+
+/** A name for one drill or switchover run: its rows and its undo timer carry it. */
+export function drillId(): string {
 	return `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 }
 
@@ -95,9 +111,9 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 	const target = vipTarget(answers, setup.ca);
 	const id = drillId();
 	const worst = setup.expectedWorstMs;
-	await runStatement(target, `create table if not exists ${table} (run text not null, writer int not null, seq bigint not null, at timestamptz not null default now(), primary key (run, writer, seq))`);
+	await createDrillTable(target);
 	const count = setup.writers ?? 4;
-	const writers = startWriters(target, {kind: 'insert', table, run: id}, count);
+	const writers = startWriters(target, {table, run: id}, count);
 	let injected = false;
 	const fault = faultScripts(kind, {id, peers: peersOf(answers, leader), undoAfterSeconds: Math.max(120, (3 * worst) / 1000 + 60)});
 	const problems: string[] = [];
@@ -142,10 +158,7 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 		if (injected) await leaderConn.run(fault.undo, {timeoutMs: 60_000, check: false}).catch(() => undefined);
 		log_ = await writers.stop();
 	}
-	const stored = new Set((await runStatement<{writer: number; seq: string}>(target, `select writer, seq from ${table} where run = $1`, [id])).map(r => commitKey(r.writer, Number(r.seq))));
-	await runStatement(target, `delete from ${table} where run = $1`, [id]);
-	await runStatement(target, `drop table if exists ${table}`).catch(() => undefined);
-	const lost = lostCommits(log_.commits, stored);
+	const lost = lostCommits(log_.commits, await storedCommits(target, id));
 	const pause = writePause(log_, faultAt);
 	if (pause.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
 	else if (pause.resumedAfterMs > worst) problems.push(`writes came back after ${(pause.resumedAfterMs / 1000).toFixed(1)} s, later than the expected worst case of ${(worst / 1000).toFixed(0)} s`);
@@ -190,7 +203,8 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 	const target = vipTarget(answers, setup.ca);
 	const id = drillId();
 	const count = setup.writers ?? 2;
-	const writers = startWriters(target, {kind: 'probe'}, count);
+	await createDrillTable(target);
+	const writers = startWriters(target, {table, run: id}, count);
 	const fault = faultScripts('haproxy', {id, peers: [], undoAfterSeconds: 120});
 	const problems: string[] = [];
 	let vipAfter: string | undefined;
@@ -227,6 +241,8 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 	}
 	const pause = writePause(log_, faultAt);
 	if (pause.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
+	const lost = lostCommits(log_.commits, await storedCommits(target, id));
+	if (lost.length > 0) problems.push(`${lost.length} acknowledged write(s) lost while the VIP moved`);
 	return {
 		kind: 'vip',
 		cluster: answers.cluster.name,
@@ -238,7 +254,7 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 		...(vipAfter ? {vipAfter} : {}),
 		writers: count,
 		acknowledged: log_.commits.length,
-		lost: 0,
+		lost: lost.length,
 		pauseMs: pause.ms,
 		...(pause.resumedAfterMs !== undefined ? {resumedAfterMs: pause.resumedAfterMs} : {}),
 		...(rejoinedAfterMs !== undefined ? {rejoinedAfterMs} : {}),

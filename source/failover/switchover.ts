@@ -6,8 +6,8 @@ import {shQuote} from '../transport/quote.js';
 import {locations} from '../../recipes/kit/locations.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers, replicationRows, type PatroniMember, type ReplicationRow} from '../../recipes/postgres/probes.js';
-import {failuresOutside, writePause} from './measure.js';
-import {vipTarget} from './drill.js';
+import {failuresOutside, lostCommits, writePause} from './measure.js';
+import {createDrillTable, drillId, drillTable, storedCommits, vipTarget} from './drill.js';
 import {startWriters} from './writers.js';
 
 /** A member as the switchover's pre-checks read it; Patroni 3.0 names a pending restart in its list. */
@@ -90,14 +90,18 @@ export async function switchoverFacts(answers: Answers, connections: ReadonlyMap
 /**
  * Hands the leadership from one member to another through Patroni's API
  * (patronictl, with the REST password from the node's own configuration),
- * while two writers commit through VIP:5000 to measure the pause; waits until
+ * while two writers commit rows through VIP:5000 to measure the pause (and
+ * check none is lost); waits until
  * the new leader serves and the old one streams from it.
  */
 export async function switchover(answers: Answers, connections: ReadonlyMap<string, HostConnection>, ca: string, choice: {from: string; to: string}, log: (line: string) => void): Promise<SwitchoverReport> {
 	const runOn = peerRun(connections);
 	const node = runOn(choice.to) ?? runOn(choice.from);
 	if (!node) throw new Error(`neither ${choice.from} nor ${choice.to} is reachable over SSH`);
-	const writers = startWriters(vipTarget(answers, ca), {kind: 'probe'}, 2);
+	const target = vipTarget(answers, ca);
+	const id = drillId();
+	await createDrillTable(target);
+	const writers = startWriters(target, {table: drillTable, run: id}, 2);
 	const problems: string[] = [];
 	let requestedAt = Date.now();
 	let rejoinedAfterMs: number | undefined;
@@ -127,6 +131,8 @@ export async function switchover(answers: Answers, connections: ReadonlyMap<stri
 	}
 	const pause = writePause(writerLog, requestedAt);
 	if (pause.resumedAfterMs === undefined) problems.push('writes through the VIP did not come back');
+	const lost = lostCommits(writerLog.commits, await storedCommits(target, id));
+	if (lost.length > 0) problems.push(`${lost.length} acknowledged write(s) lost in the switchover`);
 	return {
 		from: choice.from,
 		to: choice.to,

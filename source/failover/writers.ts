@@ -12,8 +12,12 @@ export type WriteFailure = {writer: number; at: number; message: string};
 /** Everything the writers saw, in the order it happened. */
 export type WriterLog = {startedAt: number; stoppedAt: number; commits: Commit[]; failures: WriteFailure[]};
 
-/** What a writer sends: `insert` records a row per commit (a drill); `probe` makes the server assign a transaction id and commit it (switchover), touching no table. */
-export type WriteMode = {kind: 'insert'; table: string; run: string} | {kind: 'probe'};
+/**
+ * Where writers record their rows: one row per commit, named by the run, the
+ * writer and its sequence number. Real rows, because only a commit that wrote
+ * something waits for a synchronous replica.
+ */
+export type WriteMode = {table: string; run: string};
 
 const connectTimeoutMs = 2_000;
 // Longer than any commit a healthy primary takes, short enough that a dead server is noticed.
@@ -45,7 +49,7 @@ function client(target: WriteTarget): pg.Client {
 export function startWriters(target: WriteTarget, mode: WriteMode, count: number): {stop: () => Promise<WriterLog>; lastCommitAt: () => number} {
 	const log: WriterLog = {startedAt: Date.now(), stoppedAt: 0, commits: [], failures: []};
 	let stopping = false;
-	const sql = mode.kind === 'insert' ? `insert into ${mode.table} (run, writer, seq) values ($1, $2, $3)` : 'select txid_current()';
+	const sql = `insert into ${mode.table} (run, writer, seq) values ($1, $2, $3)`;
 	const writer = async (id: number) => {
 		let conn: pg.Client | undefined;
 		let seq = 0;
@@ -59,7 +63,7 @@ export function startWriters(target: WriteTarget, mode: WriteMode, count: number
 					await fresh.connect();
 				}
 				seq += 1;
-				await conn.query(sql, mode.kind === 'insert' ? [mode.run, id, seq] : []);
+				await conn.query(sql, [mode.run, id, seq]);
 				log.commits.push({writer: id, seq, at: Date.now()});
 			} catch (error) {
 				if (stopping) break;

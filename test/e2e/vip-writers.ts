@@ -26,12 +26,14 @@ function connect(answers: LabAnswers, ca: string): pg.Client {
 	return client;
 }
 
-/** Runs one statement through VIP:5000 on its own connection. */
+/** Runs one statement through VIP:5000 on its own connection; a failure is reported with the statement. */
 export async function viaVip<T extends pg.QueryResultRow>(answers: LabAnswers, ca: string, sql: string, values: unknown[] = []): Promise<T[]> {
 	const client = connect(answers, ca);
-	await client.connect();
 	try {
+		await client.connect();
 		return (await client.query<T>(sql, values)).rows;
+	} catch (error) {
+		throw new Error(`${sql} through ${answers.network.vip}:5000: ${error instanceof Error ? error.message : String(error)}`);
 	} finally {
 		await client.end().catch(() => undefined);
 	}
