@@ -2,7 +2,7 @@ import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {locations, ports} from '../kit/locations.js';
 import {hostsWithRole} from '../../source/answers/hosts.js';
-import {haTiming, type HaproxyTiming} from '../../source/answers/ha-timing.js';
+import {haproxyCheckTimeoutSeconds, haTiming, type HaproxyTiming} from '../../source/answers/ha-timing.js';
 import {certificateNames, hostKeys, type ClusterKeys} from '../../source/keys/cluster-keys.js';
 
 // PostgreSQL's SSLRequest (length 8, code 80877103). PgBouncer answers one byte,
@@ -84,7 +84,7 @@ export function renderHaproxy(answers: Answers, host: HostAnswers): ManagedFile 
 			'timeout client 30m',
 			'timeout server 30m',
 			'timeout connect 4s',
-			'timeout check 5s',
+			`timeout check ${haproxyCheckTimeoutSeconds}s`,
 			'load-server-state-from-file global',
 		]),
 		...section('listen stats', [

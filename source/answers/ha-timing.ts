@@ -32,8 +32,21 @@ export const leaderRaceSeconds = 5;
  * up to one `inter` for the check already under way. An expectation from the
  * settings, to be measured against a real failover.
  */
-export function writesResumeWithinSeconds(patroni: Pick<PatroniTiming, 'ttl'>, haproxy: HaproxyTiming): number {
-	return Math.ceil(patroni.ttl + leaderRaceSeconds + (haproxy.rise * haproxy.downinterMs + haproxy.interMs) / 1000);
+export function writesResumeWithinSeconds(patroni: Pick<PatroniTiming, 'ttl' | 'loopWait'>, haproxy: HaproxyTiming, synchronous = false): number {
+	// Synchronous: the new leader's commits also wait until its next loop names a synchronous standby.
+	return Math.ceil(patroni.ttl + leaderRaceSeconds + (haproxy.rise * haproxy.downinterMs + haproxy.interMs) / 1000 + (synchronous ? patroni.loopWait : 0));
+}
+
+/** Seconds HAProxy waits for a health check's answer (`timeout check` in haproxy.cfg). */
+export const haproxyCheckTimeoutSeconds = 5;
+
+/**
+ * What a network partition of the leader adds to a crash: the leader is not
+ * refused but silent, so HAProxy gives up on it only after `fall` checks that
+ * each wait out the check timeout, and connections to it time out instead of failing at once.
+ */
+export function partitionExtraSeconds(haproxy: HaproxyTiming): number {
+	return Math.ceil(haproxy.fall * (haproxy.interMs / 1000 + haproxyCheckTimeoutSeconds));
 }
 
 type PresetSettings = Omit<RtoTiming, 'worstCaseSeconds'>;
@@ -127,5 +140,6 @@ export function haTiming(answers: Pick<Answers, 'ha' | 'patroni'>): HaTiming {
 		retryTimeout: answers.patroni.retryTimeout ?? preset.patroni.retryTimeout,
 		maximumLagOnFailover: answers.patroni.maximumLagOnFailover,
 	};
-	return {rto, patroni, haproxy: preset.haproxy, keepalived: preset.keepalived, worstCaseSeconds: writesResumeWithinSeconds(patroni, preset.haproxy), overridden};
+	const synchronous = answers.ha.durability === 'synchronous';
+	return {rto, patroni, haproxy: preset.haproxy, keepalived: preset.keepalived, worstCaseSeconds: writesResumeWithinSeconds(patroni, preset.haproxy, synchronous), overridden};
 }

@@ -1,4 +1,4 @@
-import {haTiming} from '../answers/ha-timing.js';
+import {haTiming, partitionExtraSeconds} from '../answers/ha-timing.js';
 import type {Answers} from '../answers/schema.js';
 import {exitCodes, UsageError} from '../errors.js';
 import {drillFailover, drillVip, type DrillSetup} from '../failover/drill.js';
@@ -18,9 +18,10 @@ const howFailed: Record<Kind, string> = {
 };
 
 /** The durability and speed choices a drill is judged against. */
-function choices(answers: Answers): Pick<DrillSetup, 'durability' | 'rto' | 'expectedWorstMs'> {
+function choices(answers: Answers, kind: Kind | 'vip'): Pick<DrillSetup, 'durability' | 'rto' | 'expectedWorstMs'> {
 	const timing = haTiming(answers);
-	return {durability: answers.ha.durability, rto: timing.rto, expectedWorstMs: timing.worstCaseSeconds * 1000};
+	const worst = timing.worstCaseSeconds + (kind === 'partition' ? partitionExtraSeconds(timing.haproxy) : 0);
+	return {durability: answers.ha.durability, rto: timing.rto, expectedWorstMs: worst * 1000};
 }
 
 /**
@@ -40,7 +41,7 @@ export const drill: Command = async (args, flags, io) => {
 	const cluster = await openHealthyCluster(flags, io, 'a drill');
 	try {
 		const {answers} = cluster;
-		const setup: DrillSetup = {...choices(answers), answers, connections: cluster.connections, ca: cluster.ca, log: line => io.out(cluster.redact(line))};
+		const setup: DrillSetup = {...choices(answers, what === 'vip' ? 'vip' : kind), answers, connections: cluster.connections, ca: cluster.ca, log: line => io.out(cluster.redact(line))};
 		const warning =
 			what === 'failover'
 				? `This drill fails the leader of "${answers.cluster.name}" for real: ${howFailed[kind]}. Writes through ${answers.network.vip}:5000 stop for up to about ${Math.round(setup.expectedWorstMs / 1000)} s${setup.durability === 'async' ? ', and with async durability acknowledged writes may be lost (the drill counts them)' : ''}. It writes to a table pgha_drill in database ${answers.database.name} and drops it after.`

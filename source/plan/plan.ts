@@ -6,7 +6,7 @@ import type {ComponentService, ServicePort} from '../../recipes/kit/component.js
 import {hostFiles, hostServices, packagesFor} from '../../recipes/index.js';
 import {connectionStrings, type ConnectionStrings} from './connection-strings.js';
 import {placeholderKeys} from '../keys/cluster-keys.js';
-import {haTiming, type HaTiming} from '../answers/ha-timing.js';
+import {haTiming, partitionExtraSeconds, type HaTiming} from '../answers/ha-timing.js';
 import {durability, type Durability} from '../answers/durability.js';
 
 /** A file install writes; its content is never part of the plan. */
@@ -36,6 +36,8 @@ export type PlanFailover = Durability & {
 	rto: HaTiming['rto'];
 	/** Expected worst case, in seconds, for writes through the VIP to resume after the leader's host crashes. */
 	expectedWorstCaseSeconds: number;
+	/** The same when the leader is cut off the network instead (silent, not refused). */
+	expectedPartitionWorstCaseSeconds: number;
 	patroni: HaTiming['patroni'];
 	haproxy: HaTiming['haproxy'];
 	keepalived: HaTiming['keepalived'];
@@ -66,6 +68,7 @@ export function planFailover(answers: Answers): PlanFailover {
 		...durability(answers),
 		rto: timing.rto,
 		expectedWorstCaseSeconds: timing.worstCaseSeconds,
+		expectedPartitionWorstCaseSeconds: timing.worstCaseSeconds + partitionExtraSeconds(timing.haproxy),
 		patroni: timing.patroni,
 		haproxy: timing.haproxy,
 		keepalived: timing.keepalived,

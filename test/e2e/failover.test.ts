@@ -62,11 +62,14 @@ async function crashLeader(table: string, writers = 4): Promise<{old: string; ga
 	let crashedAt = 0;
 	let record: WriterRecord = {commits: [], failures: []};
 	try {
+		await until('the writers to commit', () => load.lastAck() > 0, 30_000, 100);
 		await new Promise(resolve => setTimeout(resolve, 3_000));
 		crashedAt = Date.now();
 		const crash = await pgha(['lab', 'crash', old], env);
 		expect(crash.code, crash.stderr).toBe(0);
-		await until('writes through VIP:5000 to resume', () => load.lastAck() > crashedAt, 180_000, 250);
+		// Commits acknowledged while the crash command was on its way do not count as writes resuming.
+		const down = Date.now();
+		await until('writes through VIP:5000 to resume', () => load.lastAck() > down + 1_000, 180_000, 250);
 		await new Promise(resolve => setTimeout(resolve, 2_000));
 	} finally {
 		record = await load.stop();

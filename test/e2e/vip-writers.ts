@@ -45,7 +45,9 @@ export async function viaVip<T extends pg.QueryResultRow>(answers: LabAnswers, c
  * every acknowledgement and every failure.
  */
 export async function startVipWriters(answers: LabAnswers, ca: string, table: string, count: number): Promise<{stop: () => Promise<WriterRecord>; lastAck: () => number}> {
-	await viaVip(answers, ca, `create table if not exists ${table} (writer int, seq int, primary key (writer, seq))`);
+	// A table an earlier, interrupted run left would hold these very keys.
+	await viaVip(answers, ca, `drop table if exists ${table}`);
+	await viaVip(answers, ca, `create table ${table} (writer int, seq int, primary key (writer, seq))`);
 	const record: WriterRecord = {commits: [], failures: []};
 	let stopping = false;
 	const one = async (writer: number) => {
