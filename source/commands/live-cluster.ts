@@ -1,11 +1,12 @@
 import {readFile} from 'node:fs/promises';
+import {setTimeout as sleep} from 'node:timers/promises';
 import type {Answers} from '../answers/schema.js';
 import {secretValues} from '../answers/secrets.js';
 import {connectAll} from '../engine/connect.js';
 import {redactor} from '../engine/run-log.js';
 import {UsageError, UserError} from '../errors.js';
 import {pendingUndoScript} from '../failover/faults.js';
-import {judgeCluster} from '../health/judge.js';
+import {judgeCluster, type Finding} from '../health/judge.js';
 import {observeCluster} from '../health/observe.js';
 import {caCertPath} from '../keys/store.js';
 import type {HostConnection} from '../transport/ssh.js';
@@ -17,6 +18,7 @@ export type LiveCluster = {answers: Answers; connections: Map<string, HostConnec
 
 // What failing over depends on; an old backup or a certificate due for renewal does not make a drill unsafe.
 const needed = [/^etcd /, /^Patroni/, /^PgBouncer/, /^VIP /, /^HAProxy/];
+const settleMs = 30_000;
 
 /**
  * Connects to every host of the cluster and refuses (exit 1, nothing
@@ -35,8 +37,14 @@ export async function openHealthyCluster(flags: Flags, io: Io, what: string): Pr
 		for (const conn of connections.values()) conn.close();
 	};
 	try {
-		const findings = judgeCluster(answers, await observeCluster(answers, connections));
-		const wrong = findings.filter(f => !f.ok && needed.some(re => re.test(f.name)));
+		// A cluster just changed (a switchover, a rejoin) settles within moments: give it up to 30 s before refusing.
+		let wrong: Finding[] = [];
+		for (const deadline = Date.now() + settleMs; ; ) {
+			const findings = judgeCluster(answers, await observeCluster(answers, connections));
+			wrong = findings.filter(f => !f.ok && needed.some(re => re.test(f.name)));
+			if (wrong.length === 0 || Date.now() > deadline) break;
+			await sleep(2_000);
+		}
 		const pending = (
 			await Promise.all([...connections].map(async ([host, conn]) => ((await conn.run(pendingUndoScript, {check: false})).stdout.trim() ? [host] : [])))
 		).flat();

@@ -152,6 +152,9 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 			: false;
 		if (streaming) rejoinedAfterMs = Date.now() - putBackAt;
 		else problems.push(`${leader} did not stream from the new leader within 300 s of being put back`);
+		// A synchronous cluster is whole again once the new leader has named a synchronous standby.
+		if (setup.answers.ha.durability === 'synchronous' && !(await waitUntil('a synchronous standby', 60_000, async () => (await membersFrom(setup)).some(m => m.Role === 'Sync Standby'), 500)))
+			problems.push('no member became the synchronous standby within 60 s');
 		await sleep(1_000);
 	} finally {
 		// Whatever happened, the leader is put back and the writers stop.

@@ -118,7 +118,9 @@ export async function switchover(answers: Answers, connections: ReadonlyMap<stri
 			const rows = newRun ? await replicationRows(newRun).catch(() => []) : [];
 			// Both views: PostgreSQL streams before Patroni stops calling the old leader "starting".
 			const member = newRun ? (await patroniMembers(newRun)).find(m => m.Member === choice.from) : undefined;
-			if (rows.some(r => r.name === choice.from && r.state === 'streaming') && member && ['running', 'streaming'].includes(member.State)) {
+			// With synchronous durability the switchover is over once the new leader has named its synchronous standby.
+			const synced = answers.ha.durability !== 'synchronous' || (newRun ? (await patroniMembers(newRun)).some(m => m.Role === 'Sync Standby') : false);
+			if (rows.some(r => r.name === choice.from && r.state === 'streaming') && member && ['running', 'streaming'].includes(member.State) && synced) {
 				rejoinedAfterMs = Date.now() - requestedAt;
 				break;
 			}
