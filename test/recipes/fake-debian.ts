@@ -185,6 +185,8 @@ export class FakeDebianHost {
 		}
 		m = script.match(/^for p in ([\w .+-]+); do dpkg-query -W -f='\$\{Status\}' "\$p" 2>\/dev\/null \| grep -q '\^install ok installed\$' \|\| echo "\$p"; done$/);
 		if (m) return ok(m[1]!.trim().split(' ').filter(p => !this.packages.has(p)).map(p => `${p}\n`).join(''));
+		const reload = this.haproxyReload(script);
+		if (reload) return reload;
 		if (script.startsWith('set -e') && script.includes('policy-rc.d')) {
 			const list = script.match(/apt-get \$opts install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold ([\w .+-]+)$/);
 			if (!list) this.misunderstood(script);
@@ -193,6 +195,51 @@ export class FakeDebianHost {
 		}
 		return undefined;
 	}
+
+	/**
+	 * HAProxy's reload as recipes/haproxy/steps.ts sends it, recognised line by
+	 * line: the config checked (a failure stops it), the servers' states saved
+	 * from the admin socket when HAProxy answers there (the file is replaced
+	 * by mv: root's, 644), the reload (a failure stops it, the states left in
+	 * the file), the wait for the new worker, and the file emptied to the
+	 * format's version line (keeping its owner and mode, as `>` does).
+	 */
+	private haproxyReload(script: string): RunResult | undefined {
+		const lines = script.split('\n');
+		if (lines[0] !== 'set -e' || !lines[1]?.startsWith('haproxy -c ')) return undefined;
+		const socat = String.raw`\/usr\/bin\/socat -t 2 stdio unix-connect:(\S+)`;
+		const pid = String.raw`echo 'show info' \| ${socat} 2>\/dev\/null \| awk -F': ' '\$1 == "Pid" \{print \$2\}'`;
+		const patterns = [
+			/^set -e$/,
+			/^haproxy -c -q -f (\S+)$/,
+			new RegExp(String.raw`^old=\$\(${pid}\)$`),
+			new RegExp(String.raw`^if echo 'show servers state' \| ${socat} > (\S+)\.new 2>\/dev\/null; then mv \2\.new \2; else rm -f \2\.new; fi$`),
+			/^systemctl reload haproxy$/,
+			new RegExp(String.raw`^for i in \$\(seq 50\); do new=\$\(${pid}\); if \[ -n "\$new" \] && \[ "\$new" != "\$old" \]; then break; fi; sleep 0\.1; done$`),
+			/^printf '1\\n' > (\S+)$/,
+		];
+		const m = lines.map((line, i) => patterns[i]?.exec(line));
+		if (lines.length !== patterns.length || m.some(x => !x)) return this.misunderstood(script);
+		const [config, socket, stateFile] = [m[1]![1]!, m[2]![1]!, m[3]![2]!];
+		if (m[3]![1] !== socket || m[5]![1] !== socket || m[6]![1] !== stateFile) return this.misunderstood(script);
+		const check = this.command(['haproxy', '-c', '-q', '-f', config], script, undefined);
+		if (check.code !== 0) return check;
+		const answers = this.units.get('haproxy')?.active === true && this.packages.has('socat') && (this.files.get(config)?.content.includes(`stats socket ${socket} `) ?? false);
+		if (answers) {
+			if (!this.dirs.has(stateFile.slice(0, stateFile.lastIndexOf('/')))) return fail(1, `bash: ${stateFile}.new: No such file or directory`);
+			this.files.set(stateFile, {content: FakeDebianHost.savedServerStates, owner: 'root', group: 'root', mode: 0o644});
+		}
+		const reloaded = this.changeUnit('reload', 'haproxy', script);
+		if (reloaded.code !== 0) return reloaded;
+		const file = this.files.get(stateFile);
+		if (file) file.content = '1\n';
+		else if (this.dirs.has(stateFile.slice(0, stateFile.lastIndexOf('/')))) this.files.set(stateFile, {content: '1\n', owner: 'root', group: 'root', mode: 0o644});
+		else return fail(1, `bash: ${stateFile}: No such file or directory`);
+		return ok();
+	}
+
+	/** What the fake's HAProxy answers to `show servers state`: the version line, the header and one server. */
+	static readonly savedServerStates = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state\n3 primary 1 node1 10.0.0.1 2 0\n';
 
 	private changeUnit(verb: string, name: string | undefined, script: string): RunResult {
 		if (!name) this.misunderstood(script);

@@ -30,8 +30,10 @@ describe('hostFiles', () => {
 		expect(await paths(seed, 'haproxy2')).toEqual([
 			'/etc/haproxy/tls/ca.crt',
 			'/etc/haproxy/tls/stats.pem',
+			'/var/lib/haproxy/server-state',
 			'/etc/haproxy/haproxy.cfg',
 			'/etc/sysctl.d/90-pgha.conf',
+			'/usr/local/lib/pgha/haproxy-ready',
 			'/etc/keepalived/keepalived.conf',
 		]);
 		expect(await paths(seed, 'pgbackrestRepo')).toEqual(['/etc/pgbackrest/repo.conf', '/etc/cron.d/pgha-produccion']);

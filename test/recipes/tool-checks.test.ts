@@ -20,6 +20,8 @@ import type {StepContext} from '../../recipes/kit/step.js';
 import {dcsSettingsStep} from '../../recipes/postgres/steps.js';
 import {dcsSettings} from '../../recipes/postgres/render.js';
 import {words} from './fake-shell.js';
+import {haproxyReadyScript} from '../../recipes/keepalived/render.js';
+import {locations} from '../../recipes/kit/locations.js';
 
 /*
  * The real tools' own checks of the rendered files of both examples, with
@@ -47,6 +49,8 @@ const tools = {
 	initdb: findTool('initdb', [pgBin]),
 	postgres: findTool('postgres', [pgBin]),
 	psql: findTool('psql', [pgBin]),
+	// What Keepalived's HAProxy check (haproxy-ready) reads the admin socket with.
+	socat: findTool('socat'),
 };
 const missing = (name: keyof typeof tools, pkg: string) => `${name} is not installed here (apt-get install ${pkg}; CI installs .ci/apt-packages.txt)`;
 
@@ -86,6 +90,58 @@ async function withTlsFiles(answers: Answers, host: string, tlsDir: string, text
 	return {text: text.replaceAll(`${tlsDir}/`, `${local}/`), dir: local};
 }
 
+/**
+ * Writes the host's rendered HAProxy server-state file (the format's version
+ * line, no states) to a temporary file and points server-state-file at it:
+ * haproxy -c warns about a state file that is not there.
+ */
+async function withServerState(answers: Answers, host: string, text: string): Promise<string> {
+	const file = await fileOf(answers, host, locations.haproxyServerState);
+	const moved = text.replace(`server-state-file ${locations.haproxyServerState}\n`, `server-state-file ${put('server-state', file.content, file.mode)}\n`);
+	expect(moved).not.toContain(locations.haproxyServerState);
+	return moved;
+}
+
+/** haproxy.cfg of a balancer as haproxy -c can read it here: its TLS files and server-state file in temporary copies. */
+async function checkableHaproxy(answers: Answers, host: string): Promise<string> {
+	const {text} = await withTlsFiles(answers, host, '/etc/haproxy/tls', (await fileOf(answers, host, locations.haproxyConfig)).content);
+	return withServerState(answers, host, text);
+}
+
+/**
+ * Writes the host's rendered haproxy-ready script where Keepalived runs a
+ * script as root (enable_script_security): the script and every directory
+ * on its path owned by root and writable by no one else. A new 0755
+ * directory in the test's root-owned temporary directory is such a place
+ * when the test runs as root. The config's script path is pointed at it.
+ */
+async function withReadyScript(answers: Answers, host: string, text: string): Promise<string> {
+	const file = await fileOf(answers, host, haproxyReadyScript);
+	expect(file).toMatchObject({owner: 'root', mode: 0o755});
+	const secure = mkdtempSync(join(dir, 'pgha-lib-'));
+	chmodSync(secure, 0o755);
+	const path = join(secure, 'haproxy-ready');
+	writeFileSync(path, file.content);
+	chmodSync(path, file.mode);
+	const moved = text.replace(`script "${haproxyReadyScript}"\n`, `script "${path}"\n`);
+	expect(moved).not.toContain(haproxyReadyScript);
+	return moved;
+}
+
+/**
+ * keepalived.conf of a balancer as keepalived --config-test can check it
+ * here: the haproxy-ready script in a secure temporary place, and the script
+ * user nobody on a machine without keepalived_script (the recipe creates that
+ * user; the check would refuse one that does not exist).
+ */
+async function checkableKeepalived(answers: Answers, host: string, content: string): Promise<string> {
+	const user = (await userIds('keepalived_script')) ? 'keepalived_script' : 'nobody';
+	return withReadyScript(answers, host, content.replace('script_user keepalived_script', `script_user ${user}`));
+}
+
+/** Why Keepalived's config test needs root here: it runs its track script as root only from root-owned paths. */
+const needsRootForScript = 'needs root: keepalived accepts a script it runs as root only where root owns the file and its directories';
+
 /** A certificate from the cluster's CA for a test listener, naming the loopback addresses it is reached at. */
 async function loopbackCertificate(answers: Answers, name: string, ips: string[]): Promise<KeyPair> {
 	return issueCertificate((await testKeys(answers)).ca, name, {dns: [name], ips}, 1);
@@ -112,9 +168,8 @@ describe('haproxy -c', () => {
 			if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
 			const answers = nasty(name);
 			for (const host of hostsWithRole(answers, 'balancer')) {
-				// HAProxy loads the stats page's certificate and the CA while checking, so they must be there.
-				const {text} = await withTlsFiles(answers, host.name, '/etc/haproxy/tls', (await fileOf(answers, host.name, '/etc/haproxy/haproxy.cfg')).content);
-				const result = await run(tools.haproxy, ['-c', '-f', put('haproxy.cfg', text)]);
+				// HAProxy loads the stats page's certificate, the CA and the servers' states while checking, so they must be there.
+				const result = await run(tools.haproxy, ['-c', '-f', put('haproxy.cfg', await checkableHaproxy(answers, host.name))]);
 				expect(result.code, result.stdout + result.stderr).toBe(0);
 				expect(result.stdout).toContain('Configuration file is valid');
 				expect(result.stderr).not.toMatch(/WARNING|ALERT/);
@@ -130,6 +185,16 @@ describe('haproxy -c', () => {
 		expect(broken).not.toBe(text);
 		const result = await run(tools.haproxy, ['-c', '-f', put('broken.cfg', broken)]);
 		expect(result.code).not.toBe(0);
+	});
+
+	it('warns about a server-state file that is not there (the state file is checked)', async ctx => {
+		if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
+		const answers = nasty('seed-topology');
+		const absent = join(dir, 'no-server-state');
+		const text = (await checkableHaproxy(answers, 'haproxy1')).replace(/^(\s*server-state-file) \S+$/m, `$1 ${absent}`);
+		expect(text).toContain(`server-state-file ${absent}\n`);
+		const result = await run(tools.haproxy, ['-c', '-f', put('absent-state.cfg', text)]);
+		expect(result.stderr).toMatch(new RegExp(`WARNING.*Can't open global server state file '${absent}'`));
 	});
 
 	it('refuses a stats page whose certificate file is not there (the TLS files are checked)', async ctx => {
@@ -173,14 +238,18 @@ describe('haproxy health checks, run for real on loopback', () => {
 		servers.push(patroni);
 	}
 
-	async function stats(socket: string): Promise<Record<string, string>> {
-		const text = await new Promise<string>((resolve, reject) => {
+	function statText(socket: string): Promise<string> {
+		return new Promise<string>((resolve, reject) => {
 			let out = '';
 			const conn = createConnection(socket, () => conn.write('show stat\n'));
 			conn.on('data', chunk => (out += chunk));
 			conn.on('end', () => resolve(out));
 			conn.on('error', reject);
 		});
+	}
+
+	async function stats(socket: string): Promise<Record<string, string>> {
+		const text = await statText(socket);
 		const status: Record<string, string> = {};
 		for (const line of text.split('\n')) {
 			const fields = line.split(',');
@@ -202,6 +271,7 @@ describe('haproxy health checks, run for real on loopback', () => {
 	it('sends writes to the primary, reads to replicas, and drops a node whose PgBouncer is down', async ctx => {
 		if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
 		if (!isRoot) return skipOrFail(ctx, 'needs root: the rendered config drops privileges to the haproxy user');
+		if (!tools.socat) return skipOrFail(ctx, missing('socat', 'socat'));
 		const answers = nasty('seed-topology');
 		const {keys} = await testKeys(answers);
 		// postgres1 is the primary; postgres2 a replica; postgres3 a replica whose PgBouncer is down.
@@ -214,7 +284,7 @@ describe('haproxy health checks, run for real on loopback', () => {
 		// private stats socket and port, and faster checks (200 ms instead of 3 s)
 		// so the test takes seconds.
 		const rendered = await withTlsFiles(answers, 'haproxy1', '/etc/haproxy/tls', (await fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg')).content);
-		const config = toLoopback(rendered.text)
+		const config = toLoopback(await withServerState(answers, 'haproxy1', rendered.text))
 			.replace('/run/haproxy/admin.sock', socket)
 			.replace(/bind \S+:7000 ssl/, `bind 127.0.0.1:${statsPort} ssl`)
 			.replaceAll('inter 3s fastinter 200ms fall 3 rise 2', 'inter 200ms fastinter 200ms fall 2 rise 1');
@@ -240,6 +310,16 @@ describe('haproxy health checks, run for real on loopback', () => {
 		expect(await through('127.168.100.56', 5000)).toBe('postgres1');
 		expect(await through('127.168.100.56', 5001)).toBe('postgres2');
 
+		// Keepalived's readiness check, the rendered script on this HAProxy's socket: the field its awk reads is
+		// HAProxy's check_status, and with every node checked (up or down) HAProxy is ready.
+		const header = (await statText(socket)).split('\n')[0]!.replace(/^# /, '').split(',');
+		expect(header[36]).toBe('check_status');
+		expect((await fileOf(answers, 'haproxy1', haproxyReadyScript)).content).toContain("/usr/bin/awk -F, '($1 == \"primary\" || $1 == \"replicas\") && $2 != \"FRONTEND\" && $2 != \"BACKEND\" { servers++; if ($37 ~ /INI/)");
+		const ready = (await fileOf(answers, 'haproxy1', haproxyReadyScript)).content.replace(`unix-connect:${locations.haproxySocket}`, `unix-connect:${socket}`);
+		expect(ready).toContain(socket);
+		const readyResult = await run('/bin/sh', [put('haproxy-ready', ready, 0o700)]);
+		expect(readyResult, haproxy.output()).toMatchObject({code: 0, stderr: ''});
+
 		// The stats page: HTTPS with haproxy1's certificate (checked against the CA and the balancer's own address), user admin and the password.
 		const tls = {ca: keys.caCert, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity('192.168.100.5', cert)};
 		const page = `https://127.0.0.1:${statsPort}/;csv`;
@@ -249,6 +329,10 @@ describe('haproxy health checks, run for real on loopback', () => {
 		expect(csv.error).toBeUndefined();
 		expect(csv.status).toBe(200);
 		expect(csv.body).toMatch(/^primary,postgres1,.*,UP,/m);
+
+		// Once HAProxy is gone, its readiness check fails.
+		await haproxy.stop();
+		expect((await run('/bin/sh', [put('haproxy-ready', ready, 0o700)])).code, 'a HAProxy that does not answer is not ready').toBe(1);
 	});
 });
 
@@ -256,20 +340,18 @@ describe('keepalived --config-test', () => {
 	// Keepalived 2.2.7 ends its config test by signalling itself (SIGTERM) even
 	// when it found problems (only a few fatal ones exit 5): what it prints is
 	// the verdict, and a clean configuration prints nothing.
-	async function configTest(content: string) {
-		// The recipe creates keepalived_script; on a machine without it the
-		// check runs the script as nobody, or it would refuse the script user.
-		const user = (await userIds('keepalived_script')) ? 'keepalived_script' : 'nobody';
-		const path = put('keepalived.conf', content.replace('script_user keepalived_script', `script_user ${user}`));
+	async function configTest(answers: Answers, host: string, content: string) {
+		const path = put('keepalived.conf', await checkableKeepalived(answers, host, content));
 		return run(tools.keepalived!, ['--config-test', '-f', path]);
 	}
 
 	for (const name of examples) {
 		it(`accepts keepalived.conf of both balancers of ${name}`, async ctx => {
 			if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
+			if (!isRoot) return skipOrFail(ctx, needsRootForScript);
 			const answers = nasty(name);
 			for (const host of hostsWithRole(answers, 'balancer')) {
-				const result = await configTest((await fileOf(answers, host.name, '/etc/keepalived/keepalived.conf')).content);
+				const result = await configTest(answers, host.name, (await fileOf(answers, host.name, '/etc/keepalived/keepalived.conf')).content);
 				expect(result.stderr + result.stdout, host.name).toBe('');
 				expect(result.code === 0 || result.signal === 'SIGTERM', `exit ${result.code} ${result.signal}`).toBe(true);
 			}
@@ -280,13 +362,35 @@ describe('keepalived --config-test', () => {
 		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
 		const answers = nasty('compact');
 		const broken = (await fileOf(answers, 'node1', '/etc/keepalived/keepalived.conf')).content.replace('virtual_router_id 52', 'virtual_router_id 256');
-		const result = await configTest(broken);
+		const result = await configTest(answers, 'node1', broken);
 		expect(result.stderr).toMatch(/VRID '256' not valid/);
 	});
 
-	it('runs the HAProxy check as a binary Debian has', async ctx => {
+	it('disables a track script it would run as root from a path others can write (the script check has teeth)', async ctx => {
 		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
-		expect(findTool('pgrep')).toBe('/usr/bin/pgrep');
+		if (!isRoot) return skipOrFail(ctx, needsRootForScript);
+		const answers = nasty('compact');
+		const content = await checkableKeepalived(answers, 'node1', (await fileOf(answers, 'node1', '/etc/keepalived/keepalived.conf')).content);
+		const script = /script "([^"]+)"/.exec(content)![1]!;
+		expect((await run(tools.keepalived, ['--config-test', '-f', put('keepalived.conf', content)])).stderr).toBe('');
+		chmodSync(script, 0o777);
+		const insecure = await run(tools.keepalived, ['--config-test', '-f', put('keepalived.conf', content)]);
+		expect(insecure.stderr + insecure.stdout).toContain('Disabling track script chk_haproxy due to insecure');
+		rmSync(script);
+		const absent = await run(tools.keepalived, ['--config-test', '-f', put('keepalived.conf', content)]);
+		expect(absent.stderr + absent.stdout).toContain('Disabling track script chk_haproxy since not found/accessible');
+	});
+
+	it("runs HAProxy's readiness check with programs Debian has where the script names them", async ctx => {
+		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
+		if (!tools.socat) return skipOrFail(ctx, missing('socat', 'socat'));
+		const script = (await fileOf(nasty('compact'), 'node1', haproxyReadyScript)).content;
+		const programs = [...new Set(script.match(/\/usr\/bin\/[\w-]+/g))].sort();
+		expect(programs).toEqual(['/usr/bin/awk', '/usr/bin/socat']);
+		for (const program of programs) expect(findTool(program.slice('/usr/bin/'.length))).toBe(program);
+		// The interpreter Keepalived starts it with.
+		expect(script.split('\n')[0]).toBe('#!/bin/sh');
+		expect(findTool('sh', ['/bin'])).toBe('/bin/sh');
 	});
 });
 
@@ -295,14 +399,13 @@ describe('every failover speed passes the tools\' checks', () => {
 		it(`haproxy -c and keepalived --config-test accept ha.rto ${rto}`, async ctx => {
 			if (!tools.haproxy) return skipOrFail(ctx, missing('haproxy', 'haproxy'));
 			if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
+			if (!isRoot) return skipOrFail(ctx, needsRootForScript);
 			const seed = nasty('seed-topology');
 			const answers = {...seed, ha: {...seed.ha, rto}};
-			const {text} = await withTlsFiles(answers, 'haproxy1', '/etc/haproxy/tls', (await fileOf(answers, 'haproxy1', '/etc/haproxy/haproxy.cfg')).content);
-			const checked = await run(tools.haproxy, ['-c', '-f', put('haproxy.cfg', text)]);
+			const checked = await run(tools.haproxy, ['-c', '-f', put('haproxy.cfg', await checkableHaproxy(answers, 'haproxy1'))]);
 			expect(checked.code, checked.stdout + checked.stderr).toBe(0);
 			expect(checked.stderr).not.toMatch(/WARNING|ALERT/);
-			const user = (await userIds('keepalived_script')) ? 'keepalived_script' : 'nobody';
-			const conf = (await fileOf(answers, 'haproxy1', '/etc/keepalived/keepalived.conf')).content.replace('script_user keepalived_script', `script_user ${user}`);
+			const conf = await checkableKeepalived(answers, 'haproxy1', (await fileOf(answers, 'haproxy1', '/etc/keepalived/keepalived.conf')).content);
 			const tested = await run(tools.keepalived, ['--config-test', '-f', put('keepalived.conf', conf)]);
 			expect(tested.stderr + tested.stdout).toBe('');
 		});

@@ -1,5 +1,10 @@
-import {describe, expect, it} from 'vitest';
-import {renderKeepalived} from '../../../recipes/keepalived/render.js';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {haproxyReadyScript, renderHaproxyReady, renderKeepalived} from '../../../recipes/keepalived/render.js';
+import {keepalived} from '../../../recipes/keepalived/index.js';
+import {run} from '../tool-helpers.js';
 import {renderSysctl} from '../../../recipes/haproxy/sysctl.js';
 import {example, nastyEnv} from '../../answers/fixtures.js';
 import {renderFacts} from '../../keys/fixtures.js';
@@ -36,10 +41,13 @@ describe('renderKeepalived', () => {
 		expect(value(master, 'advert_int')).toBe('1');
 	});
 
-	it('checks HAProxy as an unprivileged user with a command Debian has', () => {
+	it('checks that HAProxy is ready with pgha\'s script, run as root, scripts being otherwise unprivileged', () => {
 		expect(master).toContain('enable_script_security');
 		expect(value(master, 'script_user')).toBe('keepalived_script');
-		expect(value(master, 'script')).toBe('"/usr/bin/pgrep -x haproxy"');
+		const script = master.slice(master.indexOf('vrrp_script chk_haproxy {'), master.indexOf('vrrp_instance'));
+		expect(value(script, 'script')).toBe('"/usr/local/lib/pgha/haproxy-ready"');
+		expect(value(script, 'user')).toBe('root');
+		expect(master).not.toContain('pgrep');
 		expect(value(master, 'interval')).toBe('2');
 		expect(value(master, 'fall')).toBe('2');
 		expect(value(master, 'rise')).toBe('2');
@@ -65,6 +73,90 @@ describe('renderKeepalived', () => {
 
 	it('has balanced braces', () => {
 		for (const content of [master, backup]) expect(content.split('{').length).toBe(content.split('}').length);
+	});
+});
+
+describe('renderHaproxyReady', () => {
+	const file = renderHaproxyReady(compact);
+
+	it('is a root-owned 0755 script at the path the vrrp_script runs, one of the keepalived files', () => {
+		expect(file).toMatchObject({path: '/usr/local/lib/pgha/haproxy-ready', owner: 'root', group: 'root', mode: 0o755, secret: false});
+		expect(haproxyReadyScript).toBe(file.path);
+		expect(keepalived.files(compact, node1!, {interface: 'eth0', keys}).map(f => f.path)).toEqual([file.path, '/etc/keepalived/keepalived.conf']);
+		expect(keepalived.packages('balancer')).toEqual(['keepalived', 'socat']);
+		expect(file.content).toMatch(/^#!\/bin\/sh\n/);
+	});
+
+	it("reads HAProxy's admin socket with socat and awk where Debian has them", () => {
+		expect(file.content).toContain("echo 'show stat' | /usr/bin/socat -t 2 stdio unix-connect:/run/haproxy/admin.sock");
+		expect(file.content).toContain('| /usr/bin/awk -F, ');
+	});
+
+	/*
+	 * The script itself, run by /bin/sh as Keepalived runs it, with a stand-in
+	 * for /usr/bin/socat that prints a given `show stat` (or fails, as socat
+	 * does when HAProxy does not answer). The rest is Debian's sh and awk.
+	 */
+	const dir = mkdtempSync(join(tmpdir(), 'pgha-haproxy-ready-'));
+	afterAll(() => rmSync(dir, {recursive: true, force: true}));
+	const socat = join(dir, 'socat');
+	writeFileSync(socat, `#!/bin/sh\necho "$*" > ${dir}/args\ncat > ${dir}/request\n[ -f ${dir}/stats ] || exit 1\ncat ${dir}/stats\n`, {mode: 0o755});
+	const script = join(dir, 'haproxy-ready');
+	const tested = file.content.replaceAll('/usr/bin/socat ', `${socat} `);
+	expect(tested).not.toContain('/usr/bin/socat');
+	writeFileSync(script, tested);
+	chmodSync(script, 0o755);
+
+	/** `show stat` CSV rows as HAProxy 2.6 prints them: pxname, svname, status (field 17) and check_status (field 36) among 80 fields. */
+	const row = (px: string, sv: string, status: string, check: string) => {
+		const fields: string[] = Array.from({length: 80}, () => '');
+		Object.assign(fields, {0: px, 1: sv, 17: status, 36: check});
+		return fields.join(',');
+	};
+	const header = `# ${['pxname', 'svname'].concat(Array.from({length: 78}, (_, i) => `f${i + 2}`)).join(',')}`;
+	const checked = [
+		row('stats', 'FRONTEND', 'OPEN', ''),
+		row('stats', 'BACKEND', 'UP', ''),
+		row('primary', 'FRONTEND', 'OPEN', ''),
+		row('primary', 'postgres1', 'UP', 'L7OK'),
+		row('primary', 'postgres2', 'DOWN', 'L7STS'),
+		row('primary', 'BACKEND', 'UP', ''),
+		row('replicas', 'FRONTEND', 'OPEN', ''),
+		row('replicas', 'postgres1', 'DOWN', 'L7STS'),
+		row('replicas', 'postgres2', 'UP', '* L7OK'),
+		row('replicas', 'BACKEND', 'UP', ''),
+	];
+
+	async function ready(rows: string[] | undefined): Promise<number | null> {
+		rmSync(join(dir, 'stats'), {force: true});
+		if (rows) writeFileSync(join(dir, 'stats'), `${[header, ...rows].join('\n')}\n\n`);
+		const result = await run(script, [], {env: {PATH: '/usr/bin:/bin'}});
+		expect(result.stderr).toBe('');
+		return result.code;
+	}
+
+	it('succeeds when HAProxy answers and has checked every PostgreSQL server, up or down', async () => {
+		expect(await ready(checked)).toBe(0);
+		expect(readFileSync(join(dir, 'request'), 'utf8')).toBe('show stat\n');
+		expect(readFileSync(join(dir, 'args'), 'utf8')).toBe('-t 2 stdio unix-connect:/run/haproxy/admin.sock\n');
+	});
+
+	it('fails while any server of primary or replicas is in its initial unchecked state (INI)', async () => {
+		for (const [px, sv] of [['primary', 'postgres2'], ['replicas', 'postgres1']]) {
+			for (const ini of ['INI', '* INI']) {
+				const rows = checked.map(r => (r.startsWith(`${px},${sv},`) ? row(px!, sv!, 'UP', ini) : r));
+				expect(rows).not.toEqual(checked);
+				expect(await ready(rows), `${px}/${sv} ${ini}`).toBe(1);
+			}
+		}
+		// An unchecked server elsewhere (the stats listener) is none of its business.
+		expect(await ready([...checked, row('stats', 'other', 'UP', 'INI')])).toBe(0);
+	});
+
+	it('fails when HAProxy does not answer or lists no PostgreSQL server', async () => {
+		expect(await ready(undefined)).toBe(1);
+		expect(await ready([])).toBe(1);
+		expect(await ready(checked.filter(r => !/^(primary|replicas),postgres/.test(r)))).toBe(1);
 	});
 });
 
