@@ -19,7 +19,8 @@ export const haproxyReload = [
 	`haproxy -c -q -f ${locations.haproxyConfig}`,
 	`old=$(${workerPid})`,
 	`if echo 'show servers state' | ${socket} > ${locations.haproxyServerState}.new 2>/dev/null; then mv ${locations.haproxyServerState}.new ${locations.haproxyServerState}; else rm -f ${locations.haproxyServerState}.new; fi`,
-	'systemctl reload haproxy',
+	// A failed reload must not leave saved states for a later start to read.
+	`systemctl reload haproxy || { printf '1\\n' > ${locations.haproxyServerState}; exit 1; }`,
 	`for i in $(seq 50); do new=$(${workerPid}); if [ -n "$new" ] && [ "$new" != "$old" ]; then break; fi; sleep 0.1; done`,
 	`printf '1\\n' > ${locations.haproxyServerState}`,
 ].join('\n');

@@ -20,7 +20,7 @@ export const locations = {
 	pgbouncerDropIn: '/etc/systemd/system/pgbouncer.service.d/pgha.conf',
 	haproxyConfig: '/etc/haproxy/haproxy.cfg',
 	haproxySocket: '/run/haproxy/admin.sock',
-	/** Servers' states handed from one HAProxy worker to the next across a reload; exists only during one. */
+	/** Servers' states handed from one HAProxy worker to the next across a reload; holds none ("1") otherwise. */
 	haproxyServerState: '/var/lib/haproxy/server-state',
 	keepalivedConfig: '/etc/keepalived/keepalived.conf',
 	sysctlConfig: '/etc/sysctl.d/90-pgha.conf',

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {haTiming, leaderRaceSeconds, rtoPresets, writesResumeWithinSeconds} from '../../source/answers/ha-timing.js';
+import {haTiming, leaderRaceSeconds, partitionExtraSeconds, rtoPresets, writesResumeWithinSeconds} from '../../source/answers/ha-timing.js';
 import type {Answers} from '../../source/answers/schema.js';
 
 const answers = (ha: Partial<Answers['ha']>, patroni: Partial<Answers['patroni']> = {}): Pick<Answers, 'ha' | 'patroni'> => ({
@@ -46,9 +46,21 @@ describe('the rto presets', () => {
 describe('writesResumeWithinSeconds', () => {
 	it('is ttl, the leader race, and HAProxy marking the new leader up (rise × downinter + inter), rounded up', () => {
 		expect(leaderRaceSeconds).toBe(5);
-		expect(writesResumeWithinSeconds({ttl: 20}, {interMs: 1000, fastinterMs: 200, downinterMs: 500, fall: 2, rise: 1})).toBe(27);
-		expect(writesResumeWithinSeconds({ttl: 30}, {interMs: 3000, fastinterMs: 200, downinterMs: 1000, fall: 3, rise: 2})).toBe(40);
-		expect(writesResumeWithinSeconds({ttl: 45}, {interMs: 3000, fastinterMs: 200, downinterMs: 1000, fall: 3, rise: 2})).toBe(55);
+		expect(writesResumeWithinSeconds({ttl: 20, loopWait: 5}, {interMs: 1000, fastinterMs: 200, downinterMs: 500, fall: 2, rise: 1})).toBe(27);
+		expect(writesResumeWithinSeconds({ttl: 30, loopWait: 10}, {interMs: 3000, fastinterMs: 200, downinterMs: 1000, fall: 3, rise: 2})).toBe(40);
+		expect(writesResumeWithinSeconds({ttl: 45, loopWait: 10}, {interMs: 3000, fastinterMs: 200, downinterMs: 1000, fall: 3, rise: 2})).toBe(55);
+	});
+
+	it('adds one loop_wait with synchronous durability: the new leader names its synchronous standby on its next loop', () => {
+		expect(writesResumeWithinSeconds({ttl: 20, loopWait: 5}, {interMs: 1000, fastinterMs: 200, downinterMs: 500, fall: 2, rise: 1}, true)).toBe(32);
+		expect(writesResumeWithinSeconds({ttl: 30, loopWait: 10}, {interMs: 3000, fastinterMs: 200, downinterMs: 1000, fall: 3, rise: 2}, true)).toBe(50);
+	});
+});
+
+describe('partitionExtraSeconds', () => {
+	it('is HAProxy giving up on a silent leader: fall checks, each an inter and the check timeout', () => {
+		expect(partitionExtraSeconds(rtoPresets.fast.haproxy)).toBe(12);
+		expect(partitionExtraSeconds(rtoPresets.normal.haproxy)).toBe(24);
 	});
 });
 

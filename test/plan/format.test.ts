@@ -37,12 +37,12 @@ describe('formatPlan', () => {
 		const raw = exampleRaw('seed-topology');
 		raw['ha'] = {durability: 'synchronous', rto: 'fast'};
 		expect(formatPlan(buildPlan(answersFrom(raw)))).toContain(
-			'failover: synchronous (commits wait for a replica; writes wait when none is left), rto fast: writes back within ~27 s of a leader crash (Patroni ttl 20 s, loop_wait 5 s, retry_timeout 5 s)',
+			'failover: synchronous (commits wait for a replica; writes wait when none is left), rto fast: writes back within ~32 s of a leader crash (Patroni ttl 20 s, loop_wait 5 s, retry_timeout 5 s)',
 		);
 		raw['ha'] = {durability: 'synchronous', writesWithoutReplica: 'continue', rto: 'safe'};
 		raw['patroni'] = {ttl: 70};
 		expect(formatPlan(buildPlan(answersFrom(raw)))).toContain(
-			'failover: synchronous (commits wait for a replica; writes go on unprotected when none is left), rto safe: writes back within ~84 s of a leader crash (Patroni ttl 70 s, loop_wait 10 s, retry_timeout 25 s; patroni.ttl from the answers)',
+			'failover: synchronous (commits wait for a replica; writes go on unprotected when none is left), rto safe: writes back within ~94 s of a leader crash (Patroni ttl 70 s, loop_wait 10 s, retry_timeout 25 s; patroni.ttl from the answers)',
 		);
 	});
 

@@ -77,6 +77,8 @@ describe('buildPlan', () => {
 			mode: 'async',
 			rto: 'normal',
 			expectedWorstCaseSeconds: 40,
+			// A silent leader: HAProxy gives up on it after fall (3) checks of inter (3 s) plus the 5 s check timeout.
+			expectedPartitionWorstCaseSeconds: 64,
 			patroni: {ttl: 30, loopWait: 10, retryTimeout: 10, primaryStartTimeout: 30, maximumLagOnFailover: 1048576},
 			haproxy: {interMs: 3000, fastinterMs: 200, downinterMs: 1000, fall: 3, rise: 2},
 			keepalived: {interval: 2, fall: 2, rise: 2, advertInt: 1},
@@ -86,7 +88,8 @@ describe('buildPlan', () => {
 		raw['ha'] = {durability: 'synchronous', rto: 'fast'};
 		raw['patroni'] = {ttl: 25};
 		const fast = buildPlan(answersFrom(raw)).failover;
-		expect(fast).toMatchObject({mode: 'synchronous', writesWithoutReplica: 'wait', rto: 'fast', expectedWorstCaseSeconds: 32, overridden: ['ttl']});
+		// ttl 25 + 5 + HAProxy 1.5 + loop_wait 5 (synchronous), rounded up.
+		expect(fast).toMatchObject({mode: 'synchronous', writesWithoutReplica: 'wait', rto: 'fast', expectedWorstCaseSeconds: 37, overridden: ['ttl']});
 		expect(fast.patroni).toMatchObject({ttl: 25, loopWait: 5, retryTimeout: 5});
 	});
 

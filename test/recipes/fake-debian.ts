@@ -214,14 +214,14 @@ export class FakeDebianHost {
 			/^haproxy -c -q -f (\S+)$/,
 			new RegExp(String.raw`^old=\$\(${pid}\)$`),
 			new RegExp(String.raw`^if echo 'show servers state' \| ${socat} > (\S+)\.new 2>\/dev\/null; then mv \2\.new \2; else rm -f \2\.new; fi$`),
-			/^systemctl reload haproxy$/,
+			/^systemctl reload haproxy \|\| \{ printf '1\\n' > (\S+); exit 1; \}$/,
 			new RegExp(String.raw`^for i in \$\(seq 50\); do new=\$\(${pid}\); if \[ -n "\$new" \] && \[ "\$new" != "\$old" \]; then break; fi; sleep 0\.1; done$`),
 			/^printf '1\\n' > (\S+)$/,
 		];
 		const m = lines.map((line, i) => patterns[i]?.exec(line));
 		if (lines.length !== patterns.length || m.some(x => !x)) return this.misunderstood(script);
 		const [config, socket, stateFile] = [m[1]![1]!, m[2]![1]!, m[3]![2]!];
-		if (m[3]![1] !== socket || m[5]![1] !== socket || m[6]![1] !== stateFile) return this.misunderstood(script);
+		if (m[3]![1] !== socket || m[5]![1] !== socket || m[4]![1] !== stateFile || m[6]![1] !== stateFile) return this.misunderstood(script);
 		const check = this.command(['haproxy', '-c', '-q', '-f', config], script, undefined);
 		if (check.code !== 0) return check;
 		const answers = this.units.get('haproxy')?.active === true && this.packages.has('socat') && (this.files.get(config)?.content.includes(`stats socket ${socket} `) ?? false);
@@ -230,7 +230,11 @@ export class FakeDebianHost {
 			this.files.set(stateFile, {content: FakeDebianHost.savedServerStates, owner: 'root', group: 'root', mode: 0o644});
 		}
 		const reloaded = this.changeUnit('reload', 'haproxy', script);
-		if (reloaded.code !== 0) return reloaded;
+		if (reloaded.code !== 0) {
+			const saved = this.files.get(stateFile);
+			if (saved) saved.content = '1\n';
+			return reloaded;
+		}
 		const file = this.files.get(stateFile);
 		if (file) file.content = '1\n';
 		else if (this.dirs.has(stateFile.slice(0, stateFile.lastIndexOf('/')))) this.files.set(stateFile, {content: '1\n', owner: 'root', group: 'root', mode: 0o644});
