@@ -16,6 +16,18 @@ export const maxBackupAgeSeconds = 2 * 86_400;
 const finding = (name: string, ok: boolean, evidence: string): Finding => ({name, ok, evidence});
 
 /**
+ * Why a replica that does not stream may never catch up by itself: it is
+ * still on an older timeline, having received WAL the new leader never had
+ * (an asynchronous failover). Only cloning it again brings it back.
+ */
+function timelineBehind(status: ClusterStatus, name: string, leader: string): string | undefined {
+	const mine = status.postgres.find(m => m.member === name)?.timeline;
+	const theirs = status.postgres.find(m => m.member === leader)?.timeline;
+	if (mine === undefined || theirs === undefined || mine >= theirs) return undefined;
+	return ` (it is on timeline ${mine}, the leader on ${theirs}: if it stays there it holds WAL the leader never had, and \`patronictl reinit ${status.cluster} ${name}\` on a PostgreSQL node clones it again)`;
+}
+
+/**
  * The one health model: what a healthy cluster looks like, judged on what
  * `observeCluster` saw. verify, status and repair --check all use it. Pure.
  */
@@ -46,7 +58,8 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 	if (leaders.length === 1 && !status.replication) problems.push(`the leader ${leaders[0]!.member} did not say which replicas stream from it`);
 	else for (const name of nodes.filter(n => n !== leaders[0]?.member)) {
 		const row = rows.find(r => r.name === name);
-		if (leaders.length === 1 && !row) problems.push(`${name} does not stream from the leader`);
+		const behind = leaders.length === 1 ? timelineBehind(status, name, leaders[0]!.member) : undefined;
+		if (leaders.length === 1 && !row) problems.push(`${name} does not stream from the leader${behind ?? ''}`);
 		else if (row && row.state !== 'streaming') problems.push(`${name} is ${row.state}, not streaming`);
 		// The same limit Patroni uses to decide a replica is fit to take over: a busy cluster is never exactly caught up.
 		else if (row && (row.lagBytes < 0 || row.lagBytes > maximumLag))

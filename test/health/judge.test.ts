@@ -114,6 +114,17 @@ test('a replica a little behind a busy leader is healthy; one past the failover 
 	expect(failing(status)[0]).toMatch(/^Patroni: .*postgres2 lags 1048577 bytes behind the leader/);
 });
 
+test('a replica left on an older timeline that does not stream is named with the way to clone it again', () => {
+	const status = healthyStatus();
+	status.postgres[0]!.timeline = 2;
+	status.postgres[2]!.timeline = 2;
+	status.replication = [{name: 'postgres3', state: 'streaming', lagBytes: 0}];
+	expect(failing(status)[0]).toMatch(/postgres2 does not stream from the leader \(it is on timeline 1, the leader on 2: .*`patronictl reinit produccion postgres2` on a PostgreSQL node clones it again\)/);
+	// On the leader's timeline, a replica that does not stream is only said not to.
+	status.postgres[1]!.timeline = 2;
+	expect(failing(status)[0]).toMatch(/postgres2 does not stream from the leader \(postgres1 leader/);
+});
+
 test('two leaders, a missing member, a replica that does not stream and HAProxy routing writes to a replica are each drift', () => {
 	const status = healthyStatus();
 	status.postgres = [
