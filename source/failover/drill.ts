@@ -4,6 +4,7 @@ import {hostsWithRole} from '../answers/hosts.js';
 import type {HostConnection} from '../transport/ssh.js';
 import {ports} from '../../recipes/kit/locations.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
+import {waitFor} from '../../recipes/kit/wait-for.js';
 import {vipHolders} from '../../recipes/keepalived/probes.js';
 import {patroniMembers, replicationRows, type PatroniMember} from '../../recipes/postgres/probes.js';
 import {faultScripts, type FaultKind} from './faults.js';
@@ -50,18 +51,12 @@ async function membersFrom(setup: DrillSetup, skip?: string): Promise<PatroniMem
 	return [];
 }
 
-async function waitUntil(what: string, timeoutMs: number, test: () => Promise<boolean> | boolean, everyMs = 250): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		try {
-			if (await test()) return true;
-		} catch {
-			// not yet: a host may be unreachable mid-drill
-		}
-		if (Date.now() > deadline) return false;
-		await sleep(everyMs);
-	}
-}
+/** The one wait (recipes/kit/wait-for.ts), answering whether it held instead of throwing: a drill reports what did not happen. */
+export const waitUntil = (what: string, timeoutMs: number, probe: () => Promise<boolean> | boolean, everyMs = 250): Promise<boolean> =>
+	waitFor(what, async () => probe(), timeoutMs, everyMs).then(
+		() => true,
+		() => false,
+	);
 
 /** The other cluster hosts' addresses: what a partitioned host can no longer reach. */
 function peersOf(answers: Answers, name: string): string[] {
@@ -121,7 +116,7 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 	let rejoinedAfterMs: number | undefined;
 	let faultAt = 0;
 	let putBackAt = 0;
-	let log_: Awaited<ReturnType<typeof writers.stop>> | undefined;
+	let writerLog: Awaited<ReturnType<typeof writers.stop>> | undefined;
 	try {
 		await sleep(warmUpMs);
 		log(`drill: ${kind} of the leader ${leader} (${count} writers through ${answers.network.vip}:${ports.readWrite})`);
@@ -159,10 +154,10 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 	} finally {
 		// Whatever happened, the leader is put back and the writers stop.
 		if (injected) await leaderConn.run(fault.undo, {timeoutMs: 60_000, check: false}).catch(() => undefined);
-		log_ = await writers.stop();
+		writerLog = await writers.stop();
 	}
-	const lost = lostCommits(log_.commits, await storedCommits(target, id));
-	const pause = writePause(log_, faultAt);
+	const lost = lostCommits(writerLog.commits, await storedCommits(target, id));
+	const pause = writePause(writerLog, faultAt);
 	if (pause.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
 	else if (pause.resumedAfterMs > worst) problems.push(`writes came back after ${(pause.resumedAfterMs / 1000).toFixed(1)} s, later than the expected worst case of ${(worst / 1000).toFixed(0)} s`);
 	if (lost.length > 0 && setup.durability === 'synchronous') problems.push(`${lost.length} acknowledged write(s) lost with synchronous durability`);
@@ -179,14 +174,14 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 		...(vipBefore ? {vipBefore} : {}),
 		...(vipAfter ? {vipAfter} : {}),
 		writers: count,
-		acknowledged: log_.commits.length,
+		acknowledged: writerLog.commits.length,
 		lost: lost.length,
 		pauseMs: pause.ms,
 		...(pause.resumedAfterMs !== undefined ? {resumedAfterMs: pause.resumedAfterMs} : {}),
 		expectedWorstMs: worst,
 		...(rejoinedAfterMs !== undefined ? {rejoinedAfterMs} : {}),
 		rewound: await rewoundSince(leaderConn, faultAt).catch(() => false),
-		failedStatements: log_.failures.length,
+		failedStatements: writerLog.failures.length,
 		problems,
 	};
 }
@@ -214,7 +209,7 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 	let rejoinedAfterMs: number | undefined;
 	let injected = false;
 	let faultAt = 0;
-	let log_: Awaited<ReturnType<typeof writers.stop>> | undefined;
+	let writerLog: Awaited<ReturnType<typeof writers.stop>> | undefined;
 	try {
 		await sleep(warmUpMs);
 		log(`drill: HAProxy killed on ${vipBefore}, which holds the VIP`);
@@ -240,11 +235,11 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 		await sleep(2_000);
 	} finally {
 		if (injected) await holderConn.run(fault.undo, {timeoutMs: 60_000, check: false}).catch(() => undefined);
-		log_ = await writers.stop();
+		writerLog = await writers.stop();
 	}
-	const pause = writePause(log_, faultAt);
+	const pause = writePause(writerLog, faultAt);
 	if (pause.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
-	const lost = lostCommits(log_.commits, await storedCommits(target, id));
+	const lost = lostCommits(writerLog.commits, await storedCommits(target, id));
 	if (lost.length > 0) problems.push(`${lost.length} acknowledged write(s) lost while the VIP moved`);
 	return {
 		kind: 'vip',
@@ -256,12 +251,12 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 		vipBefore,
 		...(vipAfter ? {vipAfter} : {}),
 		writers: count,
-		acknowledged: log_.commits.length,
+		acknowledged: writerLog.commits.length,
 		lost: lost.length,
 		pauseMs: pause.ms,
 		...(pause.resumedAfterMs !== undefined ? {resumedAfterMs: pause.resumedAfterMs} : {}),
 		...(rejoinedAfterMs !== undefined ? {rejoinedAfterMs} : {}),
-		failedStatements: log_.failures.length,
+		failedStatements: writerLog.failures.length,
 		problems,
 	};
 }

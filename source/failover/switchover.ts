@@ -7,7 +7,7 @@ import {locations} from '../../recipes/kit/locations.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers, replicationRows, type PatroniMember, type ReplicationRow} from '../../recipes/postgres/probes.js';
 import {failuresOutside, lostCommits, writePause} from './measure.js';
-import {createDrillTable, drillId, drillTable, storedCommits, vipTarget} from './drill.js';
+import {createDrillTable, drillId, drillTable, storedCommits, vipTarget, waitUntil} from './drill.js';
 import {startWriters} from './writers.js';
 
 /** A member as the switchover's pre-checks read it; Patroni 3.0 names a pending restart in its list. */
@@ -112,20 +112,17 @@ export async function switchover(answers: Answers, connections: ReadonlyMap<stri
 		requestedAt = Date.now();
 		const result = await node(`timeout 120 patronictl -c ${locations.patroniConfig} switchover --leader ${shQuote(choice.from)} --candidate ${shQuote(choice.to)} --force ${shQuote(answers.cluster.name)}`, {timeoutMs: 150_000});
 		if (result.code !== 0) problems.push(`patronictl switchover failed: ${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-2).join(' ')}`);
-		const deadline = Date.now() + 180_000;
-		while (Date.now() < deadline && problems.length === 0) {
+		const whole = async () => {
 			const newRun = runOn(choice.to);
-			const rows = newRun ? await replicationRows(newRun).catch(() => []) : [];
+			if (!newRun) return false;
+			const [rows, members] = await Promise.all([replicationRows(newRun), patroniMembers(newRun)]);
 			// Both views: PostgreSQL streams before Patroni stops calling the old leader "starting".
-			const member = newRun ? (await patroniMembers(newRun)).find(m => m.Member === choice.from) : undefined;
+			const member = members.find(m => m.Member === choice.from);
 			// With synchronous durability the switchover is over once the new leader has named its synchronous standby.
-			const synced = answers.ha.durability !== 'synchronous' || (newRun ? (await patroniMembers(newRun)).some(m => m.Role === 'Sync Standby') : false);
-			if (rows.some(r => r.name === choice.from && r.state === 'streaming') && member && ['running', 'streaming'].includes(member.State) && synced) {
-				rejoinedAfterMs = Date.now() - requestedAt;
-				break;
-			}
-			await sleep(500);
-		}
+			const synced = answers.ha.durability !== 'synchronous' || members.some(m => m.Role === 'Sync Standby');
+			return rows.some(r => r.name === choice.from && r.state === 'streaming') && member !== undefined && ['running', 'streaming'].includes(member.State) && synced;
+		};
+		if (problems.length === 0 && (await waitUntil(`${choice.from} to stream from ${choice.to}`, 180_000, whole, 500))) rejoinedAfterMs = Date.now() - requestedAt;
 		if (problems.length === 0 && rejoinedAfterMs === undefined) problems.push(`${choice.from} did not stream from ${choice.to} within 180 s`);
 		await sleep(1_000);
 	} finally {
