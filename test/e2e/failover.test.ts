@@ -55,8 +55,14 @@ async function setHa(ha: Record<string, string> | undefined): Promise<void> {
 	expect(run.code, run.stdout + run.stderr).toBe(0);
 }
 
-/** Powers the leader's host off the hard way while `writers` write; returns the old leader and how long writes stopped. */
-async function crashLeader(table: string, writers = 4): Promise<{old: string; gapMs: number; lost: number}> {
+/**
+ * Powers the leader's host off the hard way while `writers` write; returns the
+ * old leader and how long writes stopped. With synchronous durability the old
+ * leader must come back as a replica by itself. With async it may hold WAL the
+ * new leader never had; if it does not stream within two minutes it is cloned
+ * again, as pgha's health finding tells an operator to, and that is logged.
+ */
+async function crashLeader(table: string, writers = 4, synchronous = true): Promise<{old: string; gapMs: number; lost: number}> {
 	const old = leaderName()!;
 	const load = await startVipWriters(answers, ca, table, writers);
 	let crashedAt = 0;
@@ -81,7 +87,14 @@ async function crashLeader(table: string, writers = 4): Promise<{old: string; ga
 	await viaVip(answers, ca, `drop table ${table}`);
 	const now = leaderName()!;
 	expect(now).not.toBe(old);
-	await until(`${old} to stream from ${now} again`, () => members().some(m => m.Member === old && m.Role !== 'Leader' && ['running', 'streaming'].includes(m.State)) && streamsFrom(now, old), 240_000, 1_000);
+	const rejoined = () => members().some(m => m.Member === old && m.Role !== 'Leader' && ['running', 'streaming'].includes(m.State)) && streamsFrom(now, old);
+	const started = Date.now();
+	if (synchronous) await until(`${old} to stream from ${now} again`, rejoined, 240_000, 1_000);
+	else if (!(await until(`${old} to stream from ${now} again`, rejoined, 120_000, 1_000).then(() => true, () => false))) {
+		console.log(`${old} did not stream from ${now} within 120 s of an asynchronous crash (it holds WAL ${now} never had); cloning it again`);
+		onHost(answers, now, `patronictl -c /etc/patroni/config.yml reinit ${cluster()} ${old} --force`);
+		await until(`${old} to stream from ${now} after being cloned again`, rejoined, 300_000, 2_000);
+	} else console.log(`${old} streams from ${now} again ${((Date.now() - started) / 1000).toFixed(1)} s after power came back`);
 	return {old, gapMs: gap.to - crashedAt, lost};
 }
 
@@ -106,6 +119,11 @@ describe.skipIf(skip)('failover the user chooses, on the seed topology', () => {
 	beforeAll(async () => {
 		answers = await seedLab({installed: true});
 		ca = clusterCa(env.PGHA_HOME, cluster());
+		// The saved cluster is the truth: day two may have added a node the answer file does not list.
+		const file = join(seedWork, 'failover-hosts.yaml');
+		const exported = await pgha(['answers', 'export', cluster(), '--file', file], env);
+		expect(exported.code, exported.stderr).toBe(0);
+		answers.hosts = (YAML.parse(readFileSync(file, 'utf8')) as typeof answers).hosts;
 	});
 
 	afterAll(async () => {
@@ -191,7 +209,7 @@ describe.skipIf(skip)('failover the user chooses, on the seed topology', () => {
 	test('rto safe with async durability: the leader host loses power and writes come back within the preset\'s worst case', async () => {
 		await setHa({durability: 'async', rto: 'safe'});
 		const worst = await expectedWorst();
-		const {gapMs} = await crashLeader('e2e_safe_crash', 2);
+		const {gapMs} = await crashLeader('e2e_safe_crash', 2, false);
 		console.log(`crash, async/safe: writes back after ${(gapMs / 1000).toFixed(1)} s (expected worst ${worst} s)`);
 		expect(gapMs).toBeLessThanOrEqual(worst * 1000);
 	});
