@@ -57,12 +57,10 @@ async function setHa(ha: Record<string, string> | undefined): Promise<void> {
 
 /**
  * Powers the leader's host off the hard way while `writers` write; returns the
- * old leader and how long writes stopped. With synchronous durability the old
- * leader must come back as a replica by itself. With async it may hold WAL the
- * new leader never had; if it does not stream within two minutes it is cloned
- * again, as pgha's health finding tells an operator to, and that is logged.
+ * old leader and how long writes stopped. The old leader must come back as a
+ * streaming replica by itself.
  */
-async function crashLeader(table: string, writers = 4, synchronous = true): Promise<{old: string; gapMs: number; lost: number}> {
+async function crashLeader(table: string, writers = 4): Promise<{old: string; gapMs: number; lost: number}> {
 	const old = leaderName()!;
 	const load = await startVipWriters(answers, ca, table, writers);
 	let crashedAt = 0;
@@ -89,12 +87,8 @@ async function crashLeader(table: string, writers = 4, synchronous = true): Prom
 	expect(now).not.toBe(old);
 	const rejoined = () => members().some(m => m.Member === old && m.Role !== 'Leader' && ['running', 'streaming'].includes(m.State)) && streamsFrom(now, old);
 	const started = Date.now();
-	if (synchronous) await until(`${old} to stream from ${now} again`, rejoined, 240_000, 1_000);
-	else if (!(await until(`${old} to stream from ${now} again`, rejoined, 120_000, 1_000).then(() => true, () => false))) {
-		console.log(`${old} did not stream from ${now} within 120 s of an asynchronous crash (it holds WAL ${now} never had); cloning it again`);
-		onHost(answers, now, `patronictl -c /etc/patroni/config.yml reinit ${cluster()} ${old} --force`);
-		await until(`${old} to stream from ${now} after being cloned again`, rejoined, 300_000, 2_000);
-	} else console.log(`${old} streams from ${now} again ${((Date.now() - started) / 1000).toFixed(1)} s after power came back`);
+	await until(`${old} to stream from ${now} again`, rejoined, 240_000, 1_000);
+	console.log(`${old} streams from ${now} again ${((Date.now() - started) / 1000).toFixed(1)} s after power came back`);
 	return {old, gapMs: gap.to - crashedAt, lost};
 }
 
@@ -206,11 +200,14 @@ describe.skipIf(skip)('failover the user chooses, on the seed topology', () => {
 		expect(vip.stdout).toMatch(/VIP back on \S+: [\d.]+ s after HAProxy was put back/);
 	});
 
-	test('rto safe with async durability: the leader host loses power and writes come back within the preset\'s worst case', async () => {
-		await setHa({durability: 'async', rto: 'safe'});
+	test('rto safe: the leader host loses power and writes come back within the preset\'s worst case', async () => {
+		// Synchronous, as the others: after an asynchronous crash a node may hold WAL the new leader never had and
+		// need cloning again (the health model names it); that is shown by the bench's async figures, not left to later files.
+		await setHa({durability: 'synchronous', rto: 'safe'});
 		const worst = await expectedWorst();
-		const {gapMs} = await crashLeader('e2e_safe_crash', 2, false);
-		console.log(`crash, async/safe: writes back after ${(gapMs / 1000).toFixed(1)} s (expected worst ${worst} s)`);
+		const {gapMs, lost} = await crashLeader('e2e_safe_crash', 2);
+		console.log(`crash, synchronous/safe: writes back after ${(gapMs / 1000).toFixed(1)} s (expected worst ${worst} s), ${lost} acknowledged writes lost`);
+		expect(lost).toBe(0);
 		expect(gapMs).toBeLessThanOrEqual(worst * 1000);
 	});
 });
