@@ -10,7 +10,7 @@ import {patroniMembers, replicationRows, type PatroniMember} from '../../recipes
 import {faultScripts, type FaultKind} from './faults.js';
 import {commitKey, lostCommits, writePause} from './measure.js';
 import type {DrillReport} from './report.js';
-import {runStatement, startWriters, type WriteTarget} from './writers.js';
+import {runStatement, startWriters, type WriteTarget, type WriterLog} from './writers.js';
 
 /** What a drill needs: the cluster, a connection to each host, the CA that signs the VIP's certificate, and where progress lines go. */
 export type DrillSetup = {
@@ -87,6 +87,19 @@ async function rewoundSince(conn: HostConnection, since: number): Promise<boolea
 	return Number(out.stdout.trim()) > 0;
 }
 
+/** What the writers saw, as the report gives it: how many, what they committed and lost, the pause the fault caused. */
+function writerFigures(writerLog: WriterLog, writers: number, faultAt: number, lost: number): Pick<DrillReport, 'writers' | 'acknowledged' | 'lost' | 'pauseMs' | 'resumedAfterMs' | 'failedStatements'> {
+	const pause = writePause(writerLog, faultAt);
+	return {
+		writers,
+		acknowledged: writerLog.commits.length,
+		lost,
+		pauseMs: pause.ms,
+		...(pause.resumedAfterMs !== undefined ? {resumedAfterMs: pause.resumedAfterMs} : {}),
+		failedStatements: writerLog.failures.length,
+	};
+}
+
 /**
  * The failover drill: writers commit through VIP:5000 and record every
  * acknowledgement, the leader is failed the chosen way (its own timer undoes
@@ -157,9 +170,9 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 		writerLog = await writers.stop();
 	}
 	const lost = lostCommits(writerLog.commits, await storedCommits(target, id));
-	const pause = writePause(writerLog, faultAt);
-	if (pause.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
-	else if (pause.resumedAfterMs > worst) problems.push(`writes came back after ${(pause.resumedAfterMs / 1000).toFixed(1)} s, later than the expected worst case of ${(worst / 1000).toFixed(0)} s`);
+	const figures = writerFigures(writerLog, count, faultAt, lost.length);
+	if (figures.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
+	else if (figures.resumedAfterMs > worst) problems.push(`writes came back after ${(figures.resumedAfterMs / 1000).toFixed(1)} s, later than the expected worst case of ${(worst / 1000).toFixed(0)} s`);
 	if (lost.length > 0 && setup.durability === 'synchronous') problems.push(`${lost.length} acknowledged write(s) lost with synchronous durability`);
 	const vipAfter = (await vipHolders(answers, runOn))[0];
 	return {
@@ -173,15 +186,10 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 		...(leaderAfter ? {leaderAfter} : {}),
 		...(vipBefore ? {vipBefore} : {}),
 		...(vipAfter ? {vipAfter} : {}),
-		writers: count,
-		acknowledged: writerLog.commits.length,
-		lost: lost.length,
-		pauseMs: pause.ms,
-		...(pause.resumedAfterMs !== undefined ? {resumedAfterMs: pause.resumedAfterMs} : {}),
+		...figures,
 		expectedWorstMs: worst,
 		...(rejoinedAfterMs !== undefined ? {rejoinedAfterMs} : {}),
 		rewound: await rewoundSince(leaderConn, faultAt).catch(() => false),
-		failedStatements: writerLog.failures.length,
 		problems,
 	};
 }
@@ -237,9 +245,9 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 		if (injected) await holderConn.run(fault.undo, {timeoutMs: 60_000, check: false}).catch(() => undefined);
 		writerLog = await writers.stop();
 	}
-	const pause = writePause(writerLog, faultAt);
-	if (pause.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
 	const lost = lostCommits(writerLog.commits, await storedCommits(target, id));
+	const figures = writerFigures(writerLog, count, faultAt, lost.length);
+	if (figures.resumedAfterMs === undefined) problems.push('writes through the VIP never came back');
 	if (lost.length > 0) problems.push(`${lost.length} acknowledged write(s) lost while the VIP moved`);
 	return {
 		kind: 'vip',
@@ -250,13 +258,8 @@ export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 		failed: vipBefore,
 		vipBefore,
 		...(vipAfter ? {vipAfter} : {}),
-		writers: count,
-		acknowledged: writerLog.commits.length,
-		lost: lost.length,
-		pauseMs: pause.ms,
-		...(pause.resumedAfterMs !== undefined ? {resumedAfterMs: pause.resumedAfterMs} : {}),
+		...figures,
 		...(rejoinedAfterMs !== undefined ? {rejoinedAfterMs} : {}),
-		failedStatements: writerLog.failures.length,
 		problems,
 	};
 }
