@@ -67,6 +67,10 @@ export function checkRules(answers: Answers): Problem[] {
 	if (!ssh.identityFile && !ssh.password && !ssh.agent)
 		add('ssh', 'gives no way to log in; set ssh.identityFile (a private key), ssh.agent: true (SSH_AUTH_SOCK) or ssh.password');
 
+	if (answers.packages.source === 'bundle' && !answers.packages.bundle)
+		add('packages.bundle', 'is missing; packages.source is bundle, so give the bundle file (made by pgha bundle create), or set source: mirror');
+	if (answers.packages.source === 'mirror' && answers.packages.bundle)
+		add('packages.source', `is mirror, but packages.bundle names ${answers.packages.bundle}; set source: bundle to install from it, or remove bundle`);
 	if (answers.ha.durability === 'async' && answers.ha.writesWithoutReplica !== undefined)
 		add('ha.writesWithoutReplica', 'is set but ha.durability is async, where no commit waits for a replica; set ha.durability: synchronous or remove writesWithoutReplica');
 

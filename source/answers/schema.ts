@@ -19,6 +19,10 @@ export type DurabilityMode = (typeof durabilityModes)[number];
 export const noReplicaModes = ['wait', 'continue'] as const;
 export type NoReplicaMode = (typeof noReplicaModes)[number];
 
+/** Where hosts get their packages: the Debian archives they reach, or a bundle file carried to them. */
+export const packageSources = ['mirror', 'bundle'] as const;
+export type PackageSource = (typeof packageSources)[number];
+
 /** The failover speed presets; ha-timing.ts holds what each one sets. */
 export const rtoPresetNames = ['fast', 'normal', 'safe'] as const;
 export type RtoPreset = (typeof rtoPresetNames)[number];
@@ -245,6 +249,23 @@ export const answersSchema = z
 			})
 			.default({durability: 'async', rto: 'normal'})
 			.describe('Durability of commits and the speed of failover'),
+		packages: z
+			.strictObject({
+				source: z
+					.enum(packageSources, {message: 'must be mirror or bundle'})
+					.default('mirror')
+					.describe('mirror: the hosts install from the Debian archives they reach; bundle: from a bundle file made by `pgha bundle create`, with no network'),
+				bundle: z.string().min(1).optional().describe('The bundle file on this machine (with source: bundle); ~ is your home'),
+				versions: z
+					.record(
+						z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, {message: 'is not a Debian package name'}),
+						z.string().regex(/^[A-Za-z0-9.+~:-]+$/, {message: 'is not a Debian version'}),
+					)
+					.optional()
+					.describe('The version each package is pinned to, recorded at install; a re-run never installs another'),
+			})
+			.default({source: 'mirror'})
+			.describe('Where the hosts get their Debian packages, and the versions they keep'),
 		// Advanced: ttl, loopWait and retryTimeout override the ha.rto preset one by one.
 		patroni: z
 			.strictObject({
