@@ -6,7 +6,7 @@ const cli = meow(
 	`
 	Usage
 	  $ pgha                                   guided wizard: a new cluster, or a saved one
-	  $ pgha install [--answers FILE] [--yes] [--dry-run]
+	  $ pgha install [--answers FILE] [--bundle FILE] [--yes] [--dry-run]
 	  $ pgha plan --answers FILE [--json]      what install would do, changing nothing
 	  $ pgha validate FILE                     check an answer file (exit 0 or 2)
 	  $ pgha schema                            the answer file's JSON Schema
@@ -35,6 +35,7 @@ const cli = meow(
 	  --stdin         rotate password: read the new password from standard input (one line)
 	  --to            switchover: the member that becomes leader
 	  --kind          drill failover: crash (default), partition or graceful
+	  --bundle        install, repair, add-replica: packages from this bundle file, no mirror
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
@@ -61,6 +62,7 @@ const cli = meow(
 			stdin: {type: 'boolean', default: false},
 			to: {type: 'string'},
 			kind: {type: 'string'},
+			bundle: {type: 'string'},
 		},
 	},
 );

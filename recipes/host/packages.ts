@@ -1,45 +1,115 @@
+import {createHash} from 'node:crypto';
+import {Readable} from 'node:stream';
+import {create as createTar} from 'tar';
 import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import {hasRole} from '../../source/answers/hosts.js';
-import type {Step} from '../kit/step.js';
+import {debsForRoles, packagesIndexFor, type BundleDeb, type OpenedBundle} from '../../source/bundle/manifest.js';
+import type {Step, StepContext} from '../kit/step.js';
 import {fileStep} from '../kit/file-step.js';
 import {locations} from '../kit/locations.js';
 import {scriptUserStep} from '../keepalived/steps.js';
 import {sshIdentitySteps} from '../pgbackrest/steps.js';
 import {noMainCluster} from '../postgres/steps.js';
 import {packagesFor} from '../index.js';
+import {shQuote} from '../../source/transport/quote.js';
+import {bundleDirOnHost, bundleInstallScript, mirrorInstallScript} from './apt-scripts.js';
 
-/** The step that installs a host's packages, with services held back while they install. */
+/** One package as dpkg knows it on a host. */
+export type InstalledPackage = {version: string; installed: boolean};
+
+/** What dpkg says of each package: its version and whether it is fully installed ("ii"). */
+export async function installedPackages(ctx: Pick<StepContext, 'run'>, packages: readonly string[]): Promise<Map<string, InstalledPackage>> {
+	const result = await ctx.run(`dpkg-query -W -f='\${Package}\\t\${Version}\\t\${db:Status-Abbrev}\\n' ${packages.join(' ')} 2>/dev/null; true`, {quiet: true, check: false});
+	const found = new Map<string, InstalledPackage>();
+	for (const line of result.stdout.split('\n')) {
+		const [name, version, status] = line.split('\t');
+		if (!name || version === undefined) continue;
+		found.set(name.replace(/:[a-z0-9]+$/, ''), {version, installed: (status ?? '').startsWith('ii') && version !== ''});
+	}
+	return found;
+}
+
+/**
+ * The version each package must have: the pin recorded with the cluster, or,
+ * for a package not pinned yet, the one the bundle holds. None for an
+ * unpinned package from a mirror: whatever is installed is kept.
+ */
+export function wantedVersions(packages: readonly string[], answers: Pick<Answers, 'packages'>, bundle?: OpenedBundle): Map<string, string> {
+	const inBundle = new Map(bundle?.manifest.packages.map(deb => [deb.name, deb.version]) ?? []);
+	const wanted = new Map<string, string>();
+	for (const name of packages) {
+		const version = answers.packages.versions?.[name] ?? inBundle.get(name);
+		if (version !== undefined) wanted.set(name, version);
+	}
+	return wanted;
+}
+
+/** Why each package differs from what it should be, one line each; empty when none does. */
+function differences(packages: readonly string[], installed: Map<string, InstalledPackage>, wanted: Map<string, string>): string[] {
+	return packages.flatMap(name => {
+		const have = installed.get(name);
+		const want = wanted.get(name);
+		if (!have?.installed) return [`${name}: not installed${want ? ` (pinned ${want})` : ''}`];
+		if (want !== undefined && have.version !== want) return [`${name}: ${have.version} installed, pinned ${want}`];
+		return [];
+	});
+}
+
+/** The step that installs a host's packages at their pinned versions, with services held back while they install. */
 export function packageInstallStep(packages: readonly string[]): Step {
 	const list = packages.join(' ');
+	const drift = async (ctx: StepContext) => differences(packages, await installedPackages(ctx, packages), wantedVersions(packages, ctx.answers, ctx.bundle));
 	return {
 		name: `packages ${list}`,
-		async check(ctx) {
-			const result = await ctx.run(`dpkg-query -W -f='\${Status}\\n' ${list} 2>/dev/null`, {quiet: true, check: false});
-			const lines = result.stdout.trim().split('\n');
-			return lines.length === packages.length && lines.every(line => line === 'install ok installed');
-		},
-		async explain(ctx) {
-			const result = await ctx.run(`for p in ${list}; do dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"; done`, {quiet: true, check: false});
-			return [`not installed: ${result.stdout.trim().split('\n').join(' ')}`];
-		},
+		check: async ctx => (await drift(ctx)).length === 0,
+		explain: drift,
 		async apply(ctx) {
-			// policy-rc.d keeps etcd, PostgreSQL and the others from starting with Debian's defaults;
-			// a member started that way keeps a stale data dir and never joins the cluster.
-			await ctx.run(
-				`set -e
-				trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-				printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d
-				export DEBIAN_FRONTEND=noninteractive
-				# An install cut off earlier (a host lost power mid-dpkg) is finished first.
-				dpkg --configure -a --force-confold
-				# A stalled mirror or cache must fail and be retried, not hang the phase.
-				opts='-o Acquire::http::Timeout=30 -o Acquire::Retries=3'
-				for i in 1 2 3; do timeout 300 apt-get $opts update -q && break; sleep 3; done
-				apt-get $opts install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold ${list}`,
-				{timeoutMs: 900_000},
-			);
+			const wanted = wantedVersions(packages, ctx.answers, ctx.bundle);
+			if (!ctx.bundle) {
+				await ctx.run(mirrorInstallScript(packages, wanted), {timeoutMs: 900_000});
+				return;
+			}
+			await copyBundle(ctx, ctx.bundle);
+			await ctx.run(bundleInstallScript(packages, wanted), {timeoutMs: 900_000});
 		},
 	};
+}
+
+/**
+ * Copies to the host the bundle's packages its roles need and does not
+ * already have at that exact version, with an apt index, a Release file and
+ * SHA256SUMS for them. The .debs travel as one tar stream on the command's
+ * stdin: one round trip, no temporary file on this machine.
+ */
+async function copyBundle(ctx: StepContext, bundle: OpenedBundle): Promise<void> {
+	const {debs, missing} = debsForRoles(bundle.manifest, ctx.host.roles);
+	if (missing.length > 0) throw new Error(`the bundle ${bundle.file} lacks what roles ${ctx.host.roles.join(', ')} need: ${missing.join(', ')}`);
+	const installed = await installedPackages(ctx, debs.map(deb => deb.name));
+	const needed = debs.filter(deb => {
+		const have = installed.get(deb.name);
+		return !(have?.installed && have.version === deb.version);
+	});
+	const index = packagesIndexFor(bundle.packagesIndex, new Set(needed.map(deb => deb.file)));
+	const dir = bundleDirOnHost;
+	const bytes = needed.reduce((sum, deb) => sum + deb.size, 0);
+	const note = `copying ${needed.length} of ${debs.length} packages from the bundle (${(bytes / 1e6).toFixed(1)} MB)`;
+	const tar = createTar({cwd: bundle.dir, portable: true}, needed.map(deb => `debs/${deb.file}`));
+	await ctx.run(`echo ${shQuote(note)}; rm -rf ${dir} && mkdir -p -m 0700 ${dir} && tar -x --no-same-owner -C ${dir} -f -`, {stdin: Readable.from(tar), timeoutMs: 900_000});
+	await ctx.conn.writeFile(`${dir}/Packages`, index);
+	await ctx.conn.writeFile(`${dir}/Release`, releaseFile(index));
+	await ctx.conn.writeFile(`${dir}/SHA256SUMS`, sha256Sums(needed));
+}
+
+/** A Release file for the copied index, so apt checks the index's hash like any archive's. */
+export function releaseFile(index: string): string {
+	const size = Buffer.byteLength(index);
+	const sha = createHash('sha256').update(index).digest('hex');
+	return ['Origin: pgha', 'Label: pgha bundle', 'Suite: pgha', 'Codename: pgha', `Date: ${new Date().toUTCString()}`, 'SHA256:', ` ${sha} ${size} Packages`, ''].join('\n');
+}
+
+/** sha256sum -c input for the copied files. */
+export function sha256Sums(debs: readonly BundleDeb[]): string {
+	return debs.map(deb => `${deb.sha256}  debs/${deb.file}\n`).join('');
 }
 
 /** Packages phase: the cluster marker, packages (with services held back while they install), and what each role needs before it is configured. */

@@ -50,6 +50,8 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
 			if (facts.os !== 'debian' || facts.version !== '12')
 				throw new Error(`runs ${facts.os} ${facts.version}; pgha supports Debian 12 (bookworm) only`);
 			if (!['amd64', 'arm64'].includes(facts.arch)) throw new Error(`is ${facts.arch}; pgha supports amd64 and arm64`);
+			if (ctx.bundle && facts.arch !== ctx.bundle.manifest.arch)
+				throw new Error(`is ${facts.arch}, but the bundle ${ctx.bundle.file} holds ${ctx.bundle.manifest.arch} packages; make one for it with pgha bundle create --arch ${facts.arch}`);
 			if (get('uid') !== '0') throw new Error('commands do not run as root; give the SSH user passwordless sudo or set ssh.sudoPassword');
 			if (facts.diskFreeMb < 1024) throw new Error(`has ${facts.diskFreeMb} MB free on /; free at least 1 GB`);
 			const skew = Math.abs(Number(get('clock')) - Math.round(Date.now() / 1000));

@@ -2,6 +2,7 @@ import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {HostConnection, RunOptions, RunResult} from '../../source/transport/ssh.js';
 import type {RemoteShell} from './remote-shell.js';
 import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
+import type {OpenedBundle} from '../../source/bundle/manifest.js';
 
 /** What preflight learned about one host. */
 export type HostFacts = {os: string; version: string; arch: string; interface: string; diskFreeMb: number};
@@ -19,6 +20,8 @@ export type RunContext = {
 	identities: Map<string, SshIdentity>;
 	connections: Map<string, HostConnection>;
 	signal: AbortSignal;
+	/** The package bundle opened and checked on this machine, when the answers install from one. */
+	bundle?: OpenedBundle;
 };
 
 /** How a step runs a command: as root on its host, streaming lines to the run's events unless quiet. */

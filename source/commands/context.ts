@@ -21,6 +21,8 @@ export type Flags = {
 	to?: string;
 	/** drill failover: how the leader is failed (crash, partition or graceful). */
 	kind?: string;
+	/** install, repair, add-replica: install packages from this bundle file instead of a mirror. */
+	bundle?: string;
 };
 
 /** Where a command writes; tests pass their own. */

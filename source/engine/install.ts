@@ -1,6 +1,6 @@
 import type {Answers, AnswersInput} from '../answers/schema.js';
 import {secretValues} from '../answers/secrets.js';
-import {recordHostKeys, saveCluster} from '../answers/store.js';
+import {readCluster, recordHostKeys, saveCluster} from '../answers/store.js';
 import {hostsWithRole} from '../answers/hosts.js';
 import type {PhaseName, ScheduleOptions} from '../phases.js';
 import type {HostConnection} from '../transport/ssh.js';
@@ -18,6 +18,7 @@ import type {ClusterKeys} from '../keys/cluster-keys.js';
 import {completeAnswers, keysDir, prepareKeys, type PreparedKeys} from '../keys/store.js';
 import {trustedCaPaths} from '../../recipes/index.js';
 import {shQuote} from '../transport/quote.js';
+import {installedPins, openCheckedBundle} from './package-source.js';
 
 export type RunRequest = {
 	answers: Answers;
@@ -68,9 +69,13 @@ async function livePatroni(answers: Answers, connections: Map<string, HostConnec
 export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	const {env = process.env, mode = 'apply'} = request;
 	// Passwords pgha generates (HAProxy's stats page) are made first, so they are redacted like the rest.
-	const {answers, raw} = completeAnswers(request.answers, request.raw, env);
+	const completed = completeAnswers(request.answers, request.raw, env);
+	// The versions the cluster was pinned to stay pinned, whichever answers this run was given.
+	const {answers, raw} = withSavedPins(completed.answers, completed.raw, env);
 	// Refused before the run starts (exit 2): an answer file's key that contradicts the saved cluster's.
 	const hostKeys = expectedHostKeys(answers, env);
+	// A bundle is proven whole here, before any host is touched (exit 2 naming what is wrong).
+	const bundle = await openCheckedBundle(answers);
 	const {emit, log, redact} = loggedSink(answers.cluster.name, [...secretValues(answers), ...(request.redact ?? [])], env, request.emit);
 	const started = (phases: PhaseName[]) =>
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
@@ -119,20 +124,36 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		const phases = buildPhases(answers, {...live, ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
 		started([...phases.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
-		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal};
+		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal, ...(bundle ? {bundle} : {})};
 		const [preflight, ...rest] = phases;
 		let outcome = await runPhases(preflight ? [preflight] : [], context, emit, mode);
 		if (outcome.ok) {
+			let saved = raw;
 			if (mode === 'apply') {
 				// Saved once preflight passed, so a failed install can be resumed with --cluster.
 				prepared.save();
 				// Keys are only added, for hosts that had none: every other host was checked against its key at connect.
 				const pins = keysToRecord(hostKeys, connections);
-				saveCluster({...raw, ssh: {...raw.ssh, hostKeys: pins}} as AnswersInput, env);
+				saved = {...raw, ssh: {...raw.ssh, hostKeys: pins}} as AnswersInput;
+				saveCluster(saved, env);
 				recordHostKeys(answers.cluster.name, pins, env);
 			}
-			const more = await runPhases(rest, context, emit, mode);
-			outcome = {...more, changed: outcome.changed + more.changed, unchanged: outcome.unchanged + more.unchanged, drifted: (outcome.drifted ?? 0) + (more.drifted ?? 0) || undefined};
+			// The packages phase first, so the versions it installed are pinned even if a later phase fails.
+			const split = rest.findIndex(p => p.name !== 'packages');
+			const [packages, others] = split < 0 ? [rest, []] : [rest.slice(0, split), rest.slice(split)];
+			const installed = await runPhases(packages, context, emit, mode);
+			if (mode === 'apply' && installed.ok && packages.length > 0) {
+				const versions = await installedPins(answers, connections);
+				if (JSON.stringify(versions) !== JSON.stringify(raw.packages?.versions ?? {})) saveCluster({...saved, packages: {...saved.packages, versions}} as AnswersInput, env);
+			}
+			const more: RunOutcome = installed.ok ? await runPhases(others, context, emit, mode) : {ok: true, changed: 0, unchanged: 0};
+			const sum = (a: number | undefined, b: number | undefined, c: number | undefined) => (a ?? 0) + (b ?? 0) + (c ?? 0);
+			outcome = {
+				...(installed.ok ? more : installed),
+				changed: sum(outcome.changed, installed.changed, more.changed),
+				unchanged: sum(outcome.unchanged, installed.unchanged, more.unchanged),
+				drifted: sum(outcome.drifted, installed.drifted, more.drifted) || undefined,
+			};
 			if (mode === 'apply') delete outcome.drifted;
 		}
 		let verified: boolean | undefined;
@@ -150,6 +171,17 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		for (const conn of connections.values()) conn.close();
 		await log.close();
 	}
+}
+
+/**
+ * The answers with the saved cluster's pinned versions under their own (their
+ * own win: a version written in the answers is a choice), in both forms.
+ */
+function withSavedPins(answers: Answers, raw: AnswersInput, env: NodeJS.ProcessEnv): {answers: Answers; raw: AnswersInput} {
+	const saved = readCluster(answers.cluster.name, env)?.packages?.versions ?? {};
+	if (Object.keys(saved).length === 0) return {answers, raw};
+	const versions = {...saved, ...answers.packages.versions};
+	return {answers: {...answers, packages: {...answers.packages, versions}}, raw: {...raw, packages: {...raw.packages, versions}}};
 }
 
 /**

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {NodeSSH} from 'node-ssh';
+import {PassThrough, type Readable} from 'node:stream';
 import type {Answers} from '../answers/schema.js';
 import {UserError} from '../errors.js';
 import {readExit, readFileScript, writeFileScript} from './file-scripts.js';
@@ -14,8 +15,8 @@ export type SshSettings = Answers['ssh'];
 export type RunResult = {code: number; stdout: string; stderr: string};
 
 export type RunOptions = {
-	/** Sent on the command's stdin: the only way secrets travel. */
-	stdin?: string;
+	/** Sent on the command's stdin: the only way secrets travel, and how files too large for a string (a bundle's packages) are streamed. */
+	stdin?: string | Readable;
 	/** Milliseconds before the command is abandoned (default 10 minutes). */
 	timeoutMs?: number;
 	/** Each stdout/stderr line as it arrives. */
@@ -217,13 +218,21 @@ export class HostConnection {
 		this.ssh.dispose();
 	}
 
-	private wrap(script: string, stdin?: string): {command: string; stdin?: string} {
+	private wrap(script: string, stdin?: string | Readable): {command: string; stdin?: string | Readable} {
 		const inner = `bash -c ${shQuote(script)}`;
 		if (this.sudo === 'root') return {command: inner, stdin};
-		if (this.sudo === 'password')
+		if (this.sudo === 'password') {
 			// sudo -S reads the password as the first line of stdin; the rest stays for the script.
 			// -k ignores cached credentials, so that line is always consumed by sudo, never by the script.
-			return {command: `sudo -k -S -p '' ${inner}`, stdin: `${this.settings.sudoPassword ?? ''}\n${stdin ?? ''}`};
+			const command = `sudo -k -S -p '' ${inner}`;
+			const password = `${this.settings.sudoPassword ?? ''}\n`;
+			if (stdin === undefined || typeof stdin === 'string') return {command, stdin: `${password}${stdin ?? ''}`};
+			const joined = new PassThrough();
+			joined.write(password);
+			stdin.on('error', error => joined.destroy(error));
+			stdin.pipe(joined);
+			return {command, stdin: joined};
+		}
 		return {command: `sudo -n ${inner}`, stdin};
 	}
 }
