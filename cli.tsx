@@ -21,7 +21,7 @@ const cli = meow(
 	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
 	  $ pgha drill vip [--cluster NAME] [--yes]
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
-	  $ pgha lab up [--topology seed|compact] [--write-answers FILE]
+	  $ pgha lab up [--topology seed|compact] [--mirror] [--write-answers FILE]
 	  $ pgha lab status [--json] | lab down [--purge]
 	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab crash NAME | lab start NAME
 

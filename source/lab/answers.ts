@@ -12,6 +12,7 @@ export function labAnswers(
 	hosts: ReadonlyArray<{name: string; ip: string; roles: readonly Role[]}>,
 	keyFile: string,
 	passwords: GeneratedPasswords,
+	packages?: AnswersInput['packages'],
 ): AnswersInput {
 	return {
 		version: 1,
@@ -21,6 +22,7 @@ export function labAnswers(
 		hosts: hosts.filter(host => host.roles.length > 0).map(host => ({name: host.name, ip: host.ip, roles: [...host.roles]})),
 		network: {vip: labNetwork.vip, prefix: labNetwork.prefix, vrrpRouterId: labNetwork.vrrpRouterId, interface: 'eth0'},
 		passwords: {...passwords},
+		...(packages ? {packages} : {}),
 	};
 }
 

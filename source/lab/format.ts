@@ -27,6 +27,8 @@ export type LabStatus =
 			keyFile: string;
 			securityProxied: boolean;
 			packageCache: {address: string; pid?: number; alive: boolean};
+			/** Where the hosts' packages come from: the lab's bundle (no package source on the hosts) or the package cache. */
+			packages: {source: 'bundle'; bundle: string} | {source: 'mirror'};
 			hosts: LabHostStatus[];
 	  };
 
@@ -41,7 +43,7 @@ export function formatStatus(status: LabStatus): string[] {
 	const up = status.hosts.filter(h => h.alive && h.ssh).length;
 	const lines = [
 		`lab: ${status.topology} topology, ${up} of ${status.hosts.length} hosts up${status.phase === 'starting' ? ' (lab up did not finish)' : ''}`,
-		`  subnet ${status.subnet}, VIP ${status.vip}, package cache ${status.packageCache.address} ${status.packageCache.alive ? 'up' : 'DOWN'}, key ${status.keyFile}`,
+		`  subnet ${status.subnet}, VIP ${status.vip}, ${status.packages.source === 'bundle' ? `packages from the bundle ${status.packages.bundle} (hosts have no package source)` : `package cache ${status.packageCache.address} ${status.packageCache.alive ? 'up' : 'DOWN'}`}, key ${status.keyFile}`,
 	];
 	const width = Math.max(4, ...status.hosts.map(h => h.name.length));
 	for (const host of status.hosts) {

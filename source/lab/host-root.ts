@@ -34,11 +34,13 @@ export type HostSetup = {
 	publicKey: string;
 	mirrors: Mirrors;
 	withSecurity: boolean;
+	/** No package source at all: the hosts install from a bundle pgha copies to them. */
+	offline: boolean;
 };
 
 /**
  * Makes the base image into this host: its name, the lab's hosts, the lab
- * key for root, apt through the package cache, and identities (machine id,
+ * key for root, apt through the package cache (or no package source at all), and identities (machine id,
  * SSH host keys) of its own. Identities are made once; the rest is rewritten
  * on every start so it follows the lab.
  */
@@ -50,9 +52,15 @@ export async function prepareHostRoot(setup: HostSetup): Promise<void> {
 	await mkdir(join(root, 'root/.ssh'), {recursive: true, mode: 0o700});
 	await chmod(join(root, 'root/.ssh'), 0o700);
 	await writeInRoot(root, '/root/.ssh/authorized_keys', setup.publicKey.endsWith('\n') ? setup.publicKey : `${setup.publicKey}\n`, 0o600);
-	await writeInRoot(root, '/etc/apt/apt.conf.d/01pgha-lab-proxy', aptProxyConf());
-	await writeInRoot(root, '/etc/apt/sources.list.d/debian.sources', aptSources(setup.mirrors, setup.withSecurity));
 	await rm(join(root, 'etc/apt/sources.list'), {force: true});
+	if (setup.offline) {
+		// Like a site with no Internet: apt on the host knows no archive at all.
+		await rm(join(root, 'etc/apt/apt.conf.d/01pgha-lab-proxy'), {force: true});
+		await rm(join(root, 'etc/apt/sources.list.d/debian.sources'), {force: true});
+	} else {
+		await writeInRoot(root, '/etc/apt/apt.conf.d/01pgha-lab-proxy', aptProxyConf());
+		await writeInRoot(root, '/etc/apt/sources.list.d/debian.sources', aptSources(setup.mirrors, setup.withSecurity));
+	}
 	const machineId = await readFile(join(root, 'etc/machine-id'), 'utf8').catch(() => '');
 	if (!/^[0-9a-f]{32}\s*$/.test(machineId)) await writeInRoot(root, '/etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
 	// ssh-keygen -A makes only the host keys that are missing.

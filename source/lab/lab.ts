@@ -1,4 +1,5 @@
 import {rm} from 'node:fs/promises';
+import {join} from 'node:path';
 import {UsageError, UserError} from '../errors.js';
 import {labAnswers, writeLabAnswers} from './answers.js';
 import {ensureBaseImage, removeBaseImage} from './base-image.js';
@@ -8,6 +9,7 @@ import {seconds, type LabHostStatus, type LabStatus} from './format.js';
 import {prepareHostRoot, updateHostsFile} from './host-root.js';
 import {withLabLock} from './lock.js';
 import {machineMirrors} from './mirror.js';
+import {ensureLabBundle} from './lab-bundle.js';
 import {currentMounts, isMounted, mountHostRoot, mountsUnder, unmountUnder} from './mounts.js';
 import {
 	checkSubnetFree,
@@ -51,12 +53,14 @@ const quiet: LabLog = () => undefined;
 
 /**
  * Boots the lab: a cached Debian 12 base image, a bridge, one network
- * namespace and overlay per host, a package cache on the bridge, and every
- * host booted with systemd-nspawn in parallel. A lab already running with the
+ * namespace and overlay per host, and every host booted with systemd-nspawn
+ * in parallel. The hosts have no package source: installs copy packages from
+ * the lab's bundle (built once and cached like the base image). With mirror,
+ * a package cache on the bridge serves them the machine's archives instead. A lab already running with the
  * same topology is left as it is; leftovers of an interrupted run are cleaned
  * up first.
  */
-export async function labUp(options: LabOptions & {topology?: TopologyName; writeAnswers?: string} = {}): Promise<LabUpResult> {
+export async function labUp(options: LabOptions & {topology?: TopologyName; writeAnswers?: string; mirror?: boolean} = {}): Promise<LabUpResult> {
 	requireLinuxRoot();
 	const log = options.log ?? quiet;
 	const topology = options.topology ?? 'seed';
@@ -77,6 +81,9 @@ export async function labUp(options: LabOptions & {topology?: TopologyName; writ
 				);
 			if (state.topology === topology && state.phase === 'running' && (await infrastructureUp(paths, state))) {
 				const off = state.hosts.filter(host => !alive.includes(host.name));
+				const wanted = options.mirror ? 'mirror' : 'bundle';
+				if (state.packageSource !== wanted)
+					log(`lab: the running lab installs from ${state.packageSource === 'bundle' ? 'its bundle' : 'the package cache'}; run \`pgha lab down\` first to change that`);
 				if (off.length === 0) log(`lab: a ${topology} lab is already running; nothing changed`);
 				else {
 					log(`lab: ${off.map(h => h.name).join(', ')} ${off.length === 1 ? 'was' : 'were'} off; starting ${off.length === 1 ? 'it' : 'them'}`);
@@ -100,6 +107,15 @@ export async function labUp(options: LabOptions & {topology?: TopologyName; writ
 		timings['base image'] = Date.now() - mark;
 		log(`lab: base image ready (${how === 'cached' ? 'cached' : `built in ${seconds(timings['base image'])}`})`);
 
+		let bundle: string | undefined;
+		if (!options.mirror) {
+			mark = Date.now();
+			const made = await ensureLabBundle(paths, mirrors, log);
+			bundle = made.file;
+			timings['bundle'] = Date.now() - mark;
+			if (!made.built) log(`lab: package bundle ready (cached: ${made.file})`);
+		}
+
 		const state: LabState = {
 			version: 1,
 			topology,
@@ -110,6 +126,8 @@ export async function labUp(options: LabOptions & {topology?: TopologyName; writ
 			mirrors,
 			securityProxied: false,
 			packageCache: {},
+			packageSource: bundle ? 'bundle' : 'mirror',
+			...(bundle ? {bundle} : {}),
 			hosts: topologyHosts(topology).map(host => ({...host, added: false})),
 		};
 		const save = saver(paths, state);
@@ -120,21 +138,7 @@ export async function labUp(options: LabOptions & {topology?: TopologyName; writ
 		await createBridge();
 		timings['network'] = Date.now() - mark;
 
-		mark = Date.now();
-		state.packageCache.pid = await startPackageCache(paths, mirrors);
-		await save();
-		const main = await fetchThroughCache(`${mirrors.debian}dists/bookworm/InRelease`);
-		if (!main.ok) throw new UserError(`the package cache cannot fetch ${mirrors.debian} (${main.status}); the hosts could not install anything`);
-		if (mirrors.security) {
-			const security = await fetchThroughCache(`${mirrors.security}dists/bookworm-security/InRelease`);
-			state.securityProxied = security.ok;
-			if (!security.ok) log(`lab: bookworm-security is not reachable through the cache (${security.status}); the hosts get bookworm and bookworm-updates only`);
-		} else {
-			log('lab: the machine names no security archive; the hosts get bookworm and bookworm-updates only');
-		}
-		await save();
-		timings['package cache'] = Date.now() - mark;
-		log(`lab: package cache up on ${labNetwork.bridgeIp}:${labNetwork.packageCachePort} (${seconds(timings['package cache'])})`);
+		if (!bundle) await startCache(paths, state, save, timings, log);
 
 		mark = Date.now();
 		await bootHosts(paths, state, state.hosts, save, log);
@@ -148,6 +152,26 @@ export async function labUp(options: LabOptions & {topology?: TopologyName; writ
 		log(`lab: up in ${seconds(ms)} (${parts.join(', ')}): ${state.hosts.length} hosts on ${labNetwork.cidr}, VIP ${labNetwork.vip}, key ${paths.keyFile}`);
 		return {already: false, status: await statusOf(paths, state), ms, timings};
 	});
+}
+
+/** Starts the package cache on the bridge and proves it reaches the machine's archives. */
+async function startCache(paths: LabPaths, state: LabState, save: () => Promise<void>, timings: Record<string, number>, log: LabLog): Promise<void> {
+	const mark = Date.now();
+	const {mirrors} = state;
+	state.packageCache.pid = await startPackageCache(paths, mirrors);
+	await save();
+	const main = await fetchThroughCache(`${mirrors.debian}dists/bookworm/InRelease`);
+	if (!main.ok) throw new UserError(`the package cache cannot fetch ${mirrors.debian} (${main.status}); the hosts could not install anything`);
+	if (mirrors.security) {
+		const security = await fetchThroughCache(`${mirrors.security}dists/bookworm-security/InRelease`);
+		state.securityProxied = security.ok;
+		if (!security.ok) log(`lab: bookworm-security is not reachable through the cache (${security.status}); the hosts get bookworm and bookworm-updates only`);
+	} else {
+		log('lab: the machine names no security archive; the hosts get bookworm and bookworm-updates only');
+	}
+	await save();
+	timings['package cache'] = Date.now() - mark;
+	log(`lab: package cache up on ${labNetwork.bridgeIp}:${labNetwork.packageCachePort} (${seconds(timings['package cache'])})`);
 }
 
 /**
@@ -167,7 +191,9 @@ export async function labDown(options: LabOptions & {purge?: boolean} = {}): Pro
 		if (options.purge) {
 			await removeBaseImage(paths.baseImage);
 			await rm(paths.packages, {recursive: true, force: true});
-			log(`lab: removed the base image and the package cache (${paths.cacheDir})`);
+			await rm(join(paths.cacheDir, 'bundles'), {recursive: true, force: true});
+			await rm(join(paths.cacheDir, 'bundle-debs'), {recursive: true, force: true});
+			log(`lab: removed the base image, the package bundle and the package cache (${paths.cacheDir})`);
 		}
 		const ms = Date.now() - started;
 		if (existing.kind === 'missing' && found.length === 0) log('lab: no lab to take down');
@@ -306,7 +332,8 @@ async function writeAnswersFor(paths: LabPaths, file: string, log: LabLog): Prom
 	const existing = await readStateFile(paths.stateFile);
 	if (existing.kind !== 'ok') throw new UserError('no lab is set up; run pgha lab up first');
 	const state = existing.state;
-	await writeLabAnswers(file, labAnswers(state.topology, state.hosts, state.keyFile, generatePasswords()));
+	const packages = state.packageSource === 'bundle' && state.bundle ? {source: 'bundle' as const, bundle: state.bundle} : undefined;
+	await writeLabAnswers(file, labAnswers(state.topology, state.hosts, state.keyFile, generatePasswords(), packages));
 	log(`lab: answer file written to ${file} (mode 0600; it holds the passwords)`);
 }
 
@@ -352,7 +379,7 @@ async function bootHost(paths: LabPaths, state: LabState, host: LabHostState, pu
 		await setHostLink(host.ip, 'up');
 	} else {
 		await deleteHostNetwork(host.name, host.ip);
-		await createHostNetwork(host.name, host.ip);
+		await createHostNetwork(host.name, host.ip, state.packageSource === 'mirror');
 	}
 	await mountHostRoot(state.baseImage, files);
 	await prepareHostRoot({
@@ -362,6 +389,7 @@ async function bootHost(paths: LabPaths, state: LabState, host: LabHostState, pu
 		publicKey,
 		mirrors: state.mirrors,
 		withSecurity: state.securityProxied,
+		offline: state.packageSource === 'bundle',
 	});
 	host.pid = await startNspawn(host.name, files);
 	await save();
@@ -379,9 +407,9 @@ async function aliveHosts(paths: LabPaths, state: LabState): Promise<string[]> {
 	return state.hosts.filter((_, i) => alive[i]).map(h => h.name);
 }
 
-// The parts every host depends on: the bridge and the package cache.
+// The parts every host depends on: the bridge, and the package cache when the hosts install through it.
 async function infrastructureUp(paths: LabPaths, state: LabState): Promise<boolean> {
-	const [links, cache] = await Promise.all([listLinks(), isOurProcess(state.packageCache.pid, packageCacheMatch(paths))]);
+	const [links, cache] = await Promise.all([listLinks(), state.packageSource === 'mirror' ? isOurProcess(state.packageCache.pid, packageCacheMatch(paths)) : true]);
 	return links.includes(labNetwork.bridge) && cache;
 }
 
@@ -407,6 +435,7 @@ async function statusOf(paths: LabPaths, state: LabState): Promise<LabStatus> {
 		keyFile: state.keyFile,
 		securityProxied: state.securityProxied,
 		packageCache: {address: `${labNetwork.bridgeIp}:${labNetwork.packageCachePort}`, ...(cacheAlive && state.packageCache.pid ? {pid: state.packageCache.pid} : {}), alive: cacheAlive},
+		packages: state.packageSource === 'bundle' && state.bundle ? {source: 'bundle', bundle: state.bundle} : {source: 'mirror'},
 		hosts,
 	};
 }

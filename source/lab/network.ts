@@ -69,10 +69,11 @@ export async function deleteBridge(): Promise<void> {
 
 /**
  * A host's network: its own namespace with lo, and eth0 holding its address,
- * a veth whose other end sits in the bridge. The default route points at the
- * bridge address, where nothing but the package cache answers.
+ * a veth whose other end sits in the bridge. With a package cache the default
+ * route points at the bridge address, where nothing but the cache answers;
+ * without one the host has no route beyond the lab subnet at all.
  */
-export async function createHostNetwork(name: string, ip: string): Promise<void> {
+export async function createHostNetwork(name: string, ip: string, defaultRoute = true): Promise<void> {
 	const ns = netnsName(name);
 	const veth = vethName(ip);
 	await run('ip', ['netns', 'add', ns]);
@@ -82,7 +83,7 @@ export async function createHostNetwork(name: string, ip: string): Promise<void>
 	await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
 	await run('ip', ['-n', ns, 'addr', 'add', `${ip}/${labNetwork.prefix}`, 'dev', 'eth0']);
 	await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
-	await run('ip', ['-n', ns, 'route', 'add', 'default', 'via', labNetwork.bridgeIp]);
+	if (defaultRoute) await run('ip', ['-n', ns, 'route', 'add', 'default', 'via', labNetwork.bridgeIp]);
 }
 
 /**

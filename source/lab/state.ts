@@ -31,6 +31,10 @@ export const labStateSchema = z.strictObject({
 	/** Whether bookworm-security was reachable through the cache at start. */
 	securityProxied: z.boolean().default(false),
 	packageCache: z.strictObject({pid: z.number().int().positive().optional()}),
+	/** bundle: the hosts have no package source and install from the lab's bundle; mirror: through the package cache. */
+	packageSource: z.enum(['bundle', 'mirror']).default('mirror'),
+	/** The lab's bundle file, with packageSource bundle. */
+	bundle: z.string().optional(),
 	hosts: z.array(labHostStateSchema),
 });
 export type LabState = z.infer<typeof labStateSchema>;

@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest';
+import {mirrorInstallScript} from '../../recipes/host/apt-scripts.js';
 import {FakeDebianHost} from './fake-debian.js';
 
 describe('the fake Debian host', () => {
@@ -12,7 +13,7 @@ describe('the fake Debian host', () => {
 		const host = new FakeDebianHost('a', '10.0.0.1');
 		const conn = host.connection();
 		expect((await conn.run('systemctl start haproxy', {check: false})).code).not.toBe(0);
-		host.run("set -e\ntrap 'rm -f /usr/sbin/policy-rc.d' EXIT\napt-get $opts install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold haproxy");
+		host.run(mirrorInstallScript(['haproxy'], new Map()));
 		expect(host.unit('haproxy')).toMatchObject({enabled: true, active: false});
 		await conn.run('systemctl daemon-reload && systemctl enable --quiet haproxy');
 		await conn.run('systemctl start haproxy');

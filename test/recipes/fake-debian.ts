@@ -41,6 +41,10 @@ export class FakeDebianHost {
 	readonly files = new Map<string, FakeFile>();
 	readonly dirs = new Map<string, FakeDirectory>();
 	readonly packages = new Set<string>();
+	/** The version dpkg reports for each installed package; packageVersion unless one was asked for. */
+	readonly versions = new Map<string, string>();
+	/** The version a package gets when the install does not name one. */
+	static readonly packageVersion = '1.0-1';
 	readonly units = new Map<string, FakeUnit>();
 	readonly users = new Set<string>(['root']);
 	readonly sysctls = new Map<string, string>([['net.ipv4.ip_nonlocal_bind', '0']]);
@@ -141,8 +145,10 @@ export class FakeDebianHost {
 	}
 
 	private install(list: string[]): void {
-		for (const pkg of list) {
+		for (const word of list) {
+			const [pkg = word, version] = word.split('=');
 			this.packages.add(pkg);
+			this.versions.set(pkg, version ?? FakeDebianHost.packageVersion);
 			for (const user of packageEffects[pkg]?.users ?? []) this.users.add(user);
 			// Debian enables a packaged unit; policy-rc.d keeps it from starting.
 			for (const unit of packageEffects[pkg]?.units ?? []) if (!this.units.has(unit)) this.units.set(unit, {enabled: true, active: false, starts: 0, restarts: 0, reloads: 0});
@@ -177,20 +183,17 @@ export class FakeDebianHost {
 			const pg = [...this.files.keys()].filter(f => f === '/data/patroni/PG_VERSION' || /^\/var\/lib\/postgresql\/[^/]+\/main\/PG_VERSION$/.test(f)).map(f => `pg=${f}\n`);
 			return ok(`marker=${marker}\n${etcd.join('')}${pg.join('')}`);
 		}
-		m = script.match(/^dpkg-query -W -f='\$\{Status\}\\n' ([\w .+-]+) 2>\/dev\/null$/);
+		m = script.match(/^dpkg-query -W -f='\$\{Package\}\\t\$\{Version\}\\t\$\{db:Status-Abbrev\}\\n' ([\w .+-]+) 2>\/dev\/null; true$/);
 		if (m) {
-			const list = m[1]!.trim().split(' ');
-			const installed = list.filter(p => this.packages.has(p));
-			return {code: installed.length === list.length ? 0 : 1, stdout: installed.map(() => 'install ok installed\n').join(''), stderr: ''};
+			const list = m[1]!.trim().split(' ').filter(p => this.packages.has(p));
+			return ok(list.map(p => `${p}\t${this.versions.get(p) ?? FakeDebianHost.packageVersion}\tii \n`).join(''));
 		}
-		m = script.match(/^for p in ([\w .+-]+); do dpkg-query -W -f='\$\{Status\}' "\$p" 2>\/dev\/null \| grep -q '\^install ok installed\$' \|\| echo "\$p"; done$/);
-		if (m) return ok(m[1]!.trim().split(' ').filter(p => !this.packages.has(p)).map(p => `${p}\n`).join(''));
 		const reload = this.haproxyReload(script);
 		if (reload) return reload;
 		if (script.startsWith('set -e') && script.includes('policy-rc.d')) {
-			const list = script.match(/apt-get \$opts install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold ([\w .+-]+)$/);
+			const list = script.match(/apt-get \$opts install -y -q --no-install-recommends --allow-downgrades -o Dpkg::Options::=--force-confold ([\w .+=~:'-]+)$/);
 			if (!list) this.misunderstood(script);
-			this.install(list[1]!.trim().split(' '));
+			this.install(words(list[1]!));
 			return ok();
 		}
 		return undefined;
