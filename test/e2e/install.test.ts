@@ -1,7 +1,10 @@
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, test} from 'vitest';
+import YAML from 'yaml';
 import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until, type CliResult} from './helpers.js';
+import {labStatus} from './lab-owner.js';
 import {secretsOf, watched} from './process-watch.js';
 import {seedAnswersFile as answersFile, seedEnv as env, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
@@ -12,6 +15,7 @@ import {seedAnswersFile as answersFile, seedEnv as env, seedLab, seedPgpass as p
 // failed drill does not leave the next tests a broken cluster. Every install
 // runs with the hosts' process lists watched for the passwords.
 const skip = labUnavailable();
+const readAnswersRaw = (file: string) => YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 let answers: ReturnType<typeof readAnswers>;
 
 const hostOf = (role: string) => answers.hosts.filter(h => h.roles.includes(role)).map(h => h.name);
@@ -34,6 +38,41 @@ describe.skipIf(skip)('install on the seed topology', () => {
 	beforeAll(async () => {
 		// A fresh lab: this file starts from hosts pgha has never touched.
 		answers = await seedLab({installed: false, fresh: true});
+	});
+
+	test('the hosts have no package source at all, and a bundle with one altered package is refused naming it, before any host changes', async () => {
+		const status = await labStatus();
+		if (!status.exists) throw new Error('no lab');
+		expect(status.packages.source).toBe('bundle');
+		expect(status.packageCache.alive).toBe(false);
+		const bundle = (readAnswersRaw(answersFile)['packages'] as {bundle?: string} | undefined)?.bundle;
+		expect(bundle, 'the lab answers install from the lab bundle').toBe(status.packages.source === 'bundle' ? status.packages.bundle : undefined);
+		for (const host of answers.hosts) {
+			// No route beyond the lab subnet, no archive apt knows of, and nothing at the bridge where a cache would be.
+			expect(onHost(answers, host.name, 'ip -4 route').trim(), host.name).not.toMatch(/default/);
+			expect(onHost(answers, host.name, 'cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | grep -v "^#" | grep -c . || true').trim(), host.name).toBe('0');
+		}
+		expect(onHost(answers, answers.hosts[0]!.name, `timeout 3 bash -c 'exec 3<>/dev/tcp/10.131.0.254/3142' 2>&1; echo "exit=$?"`)).not.toContain('exit=0');
+
+		// The lab bundle with one .deb changed by a byte: refused on this machine, naming the package, with exit 2.
+		const dir = mkdtempSync(join(seedWork, 'corrupt-'));
+		execFileSync('tar', ['-x', '-f', bundle!, '-C', dir]);
+		const manifest = JSON.parse(readFileSync(join(dir, 'pgha-bundle', 'manifest.json'), 'utf8')) as {packages: Array<{name: string; version: string; file: string}>};
+		const victim = manifest.packages.find(p => p.name === 'pgbouncer')!;
+		const file = join(dir, 'pgha-bundle', 'debs', victim.file);
+		const bytes = readFileSync(file);
+		bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
+		writeFileSync(file, bytes);
+		const corrupt = join(seedWork, 'corrupt-bundle.tar');
+		execFileSync('tar', ['-c', '-f', corrupt, '-C', dir, 'pgha-bundle']);
+		rmSync(dir, {recursive: true, force: true});
+		const run = await pgha(['install', '--answers', answersFile, '--bundle', corrupt, '--yes'], env);
+		expect(run.code, run.stdout + run.stderr).toBe(2);
+		expect(run.stderr).toContain(`pgbouncer ${victim.version}`);
+		expect(run.stderr).toMatch(/corrupt/);
+		expect(run.stderr).toContain('no host was changed');
+		for (const host of answers.hosts) expect(onHost(answers, host.name, 'ls /etc/pgha/cluster /var/lib/pgha/bundle 2>&1; dpkg -l pgbouncer 2>&1 | tail -1'), host.name).toMatch(/No such file[\s\S]*No such file[\s\S]*(no packages found|un  pgbouncer)/);
+		expect(existsSync(join(env.PGHA_HOME, 'clusters', `${answers.cluster.name}.json`))).toBe(false);
 	});
 
 	test('preflight refuses, before changing anything: a VIP that answers, foreign data, an unsupported OS, wrong credentials', async () => {
@@ -115,6 +154,33 @@ describe.skipIf(skip)('install on the seed topology', () => {
 		expect(run.stdout).toMatch(/finished: 0 changed, \d+ already in place/);
 		expect(run.stdout).not.toMatch(/: changed$/m);
 		expect(startTimes()).toEqual(before);
+	});
+
+	test('the installed versions are pinned with the cluster; a package downgraded by hand is named by repair --check and put back by repair', async () => {
+		const bundle = (readAnswersRaw(answersFile)['packages'] as {bundle: string}).bundle;
+		const manifest = JSON.parse(execFileSync('tar', ['-x', '-O', '-f', bundle, 'pgha-bundle/manifest.json'], {encoding: 'utf8'})) as {packages: Array<{name: string; version: string; file: string}>};
+		const saved = JSON.parse(readFileSync(join(env.PGHA_HOME, 'clusters', `${answers.cluster.name}.json`), 'utf8')) as {answers: {packages?: {versions?: Record<string, string>}}};
+		const pins = saved.answers.packages?.versions ?? {};
+		for (const name of ['etcd-server', 'patroni', 'postgresql-15', 'pgbouncer', 'pgbackrest', 'haproxy', 'keepalived', 'socat'])
+			expect(pins[name], name).toBe(manifest.packages.find(p => p.name === name)?.version);
+
+		// An older socat, made on the host from the bundle's own package with a lower version, installed by hand.
+		const socat = manifest.packages.find(p => p.name === 'socat')!;
+		const host = hostOf('balancer')[0]!;
+		const deb = execFileSync('tar', ['-x', '-O', '-f', bundle, `pgha-bundle/debs/${socat.file}`]);
+		onHost(answers, host, 'base64 -d > /tmp/socat.deb', deb.toString('base64'));
+		const older = `${socat.version}~old1`;
+		onHost(answers, host, `set -e; cd /tmp; rm -rf socat-old; dpkg-deb -R socat.deb socat-old; sed -i 's/^Version: .*/Version: ${older}/' socat-old/DEBIAN/control; dpkg-deb -b socat-old socat-old.deb >/dev/null; dpkg -i socat-old.deb >/dev/null; rm -rf socat.deb socat-old socat-old.deb`);
+		expect(onHost(answers, host, "dpkg-query -W -f='${Version}' socat")).toBe(older);
+
+		const check = await pgha(['repair', '--cluster', answers.cluster.name, '--check'], env);
+		expect(check.code, check.stdout + check.stderr).toBe(3);
+		expect(check.stdout).toContain(`socat: ${older} installed, pinned ${socat.version}`);
+		const repair = await pgha(['repair', '--cluster', answers.cluster.name], env);
+		expect(repair.code, repair.stdout + repair.stderr).toBe(0);
+		expect(onHost(answers, host, "dpkg-query -W -f='${Version}' socat")).toBe(socat.version);
+		const clean = await pgha(['repair', '--cluster', answers.cluster.name, '--check'], env);
+		expect(clean.code, clean.stdout + clean.stderr).toBe(0);
 	});
 
 	test('no password appears in the run logs of these installs', async () => {

@@ -54,7 +54,8 @@ describe.skipIf(skip)(skip ? `pgha lab (skipped: ${skip})` : 'pgha lab on the co
 	beforeAll(async () => {
 		// A lab this run left goes first; anybody else's stops the test instead.
 		const started = Date.now();
-		const up = await freshLab(['--topology', 'compact', '--write-answers', answersFile]);
+		// --mirror: this file proves the package cache; the cluster suites install from the lab's bundle with no package source.
+		const up = await freshLab(['--topology', 'compact', '--mirror', '--write-answers', answersFile]);
 		expect(up.code, up.stderr + up.stdout).toBe(0);
 		console.log(`lab up (compact) took ${((Date.now() - started) / 1000).toFixed(1)} s:\n${up.stdout}`);
 		for (const name of ['node1', 'node2', 'node3']) expect(up.stdout).toMatch(new RegExp(`^lab: ${name} up 10\\.131\\.0\\.\\d+ \\(\\d+\\.\\d s\\)`, 'm'));
@@ -73,6 +74,7 @@ describe.skipIf(skip)(skip ? `pgha lab (skipped: ${skip})` : 'pgha lab on the co
 		expect(status.topology).toBe('compact');
 		expect(status.phase).toBe('running');
 		expect(status.packageCache.alive).toBe(true);
+		expect(status.packages).toEqual({source: 'mirror'});
 		expect(status.hosts.map(h => [h.name, h.ip, h.roles.join(',')])).toEqual([
 			['node1', '10.131.0.11', 'postgres,etcd,balancer'],
 			['node2', '10.131.0.12', 'postgres,etcd,balancer'],
