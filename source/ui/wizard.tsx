@@ -75,7 +75,8 @@ export function Wizard(props: WizardProps) {
 	const index = stepIds.indexOf(state.step);
 	return (
 		<Box flexDirection="column">
-			<Box>
+			{/* Titles that do not fit the terminal wrap whole onto a second line instead of being cut. */}
+			<Box flexWrap="wrap">
 				<Text bold>pgha · new cluster </Text>
 				{stepIds.map((step, i) => (
 					<Text key={step} color={i === index ? 'cyan' : i < index ? 'green' : 'gray'} bold={i === index}>
