@@ -26,6 +26,7 @@ export async function benchFirstFrame(options: {log?: (line: string) => void} = 
 	const services: WizardServices = {
 		listSshKeys: async () => ['~/.ssh/id_ed25519'],
 		checkHost: async () => ({ok: false, reachable: false, authenticated: false}),
+		inspectBundle: async () => ({ok: false, message: 'no bundle in the bench'}),
 		generatePassword: kind => (kind === 'vrrp' ? 'Bench123' : 'Bench-Password-0123456789'),
 		savedClusters: async () => [],
 		install: async () => ({ok: false, logFile: '', answersFile: ''}),

@@ -1,5 +1,5 @@
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 
 /** Where pgha keeps saved clusters and run logs: $PGHA_HOME, else ~/.config/pgha. */
 export function pghaHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -9,4 +9,9 @@ export function pghaHome(env: NodeJS.ProcessEnv = process.env): string {
 /** Directory of run logs. */
 export function logDir(env: NodeJS.ProcessEnv = process.env): string {
 	return join(pghaHome(env), 'logs');
+}
+
+/** A path as a person types it, made absolute: a leading ~ is the home, anything else is taken from the working directory. */
+export function absolutePath(path: string): string {
+	return resolve(path.replace(/^~(?=$|\/)/, homedir()));
 }

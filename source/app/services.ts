@@ -18,6 +18,9 @@ export type HostCheck = {
 	error?: string;
 };
 
+/** What inspecting a bundle file on this machine found: a one-line summary, or why it cannot be used. */
+export type BundleInspection = {ok: true; summary: string} | {ok: false; message: string};
+
 /**
  * What an install runs on: answers already validated, once, by whoever asked
  * for the install, and the input as given (${ENV} references kept) to save.
@@ -40,6 +43,8 @@ export type WizardServices = {
 	listSshKeys(): Promise<string[]>;
 	/** Connects to one host with the SSH settings given; never throws (errors go in `error`). */
 	checkHost(ip: string, ssh: AnswersInput['ssh']): Promise<HostCheck>;
+	/** Looks at a bundle file on this machine (~ is the home); never throws (a failure is a message). */
+	inspectBundle(path: string): Promise<BundleInspection>;
 	/** A fresh random password of the kind asked for; synchronous so the wizard starts with them. */
 	generatePassword(kind: PasswordKind): string;
 	/** Names of the clusters saved by earlier runs. */

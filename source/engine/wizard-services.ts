@@ -45,9 +45,9 @@ export async function checkHost(ip: string, ssh: AnswersInput['ssh'], signal?: A
 }
 
 /**
- * The real services behind the wizard: SSH checks, the saved store, the install
- * engine and its log. `dispose` abandons host checks still connecting, so the
- * process can end as soon as the app does.
+ * The real services behind the wizard: SSH checks, bundle checks, the saved
+ * store, the install engine and its log. `dispose` abandons host checks still
+ * connecting, so the process can end as soon as the app does.
  */
 export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServices & {dispose(): void} {
 	let logFile: string | undefined;
@@ -60,6 +60,8 @@ export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServ
 			return files.filter(f => files.includes(`${f}.pub`)).map(f => `~/.ssh/${f}`);
 		},
 		checkHost: (ip, ssh) => checkHost(ip, ssh, checks.signal),
+		// The bundle code loads when a path is first checked, as SSH does for a host.
+		inspectBundle: async path => (await import('../bundle/inspect.js')).inspectBundle(path),
 		generatePassword: kind => (kind === 'vrrp' ? alphanumericSecret(8) : kind === 'cipher' ? passwordWithSymbol(48) : passwordWithSymbol(24)),
 		savedClusters: async () => listClusters(env),
 		async install({answers, input}, onEvent: (event: EngineEvent) => void, signal) {

@@ -1,6 +1,7 @@
 import {validateAnswers} from '../answers/load.js';
 import type {Problem} from '../answers/problem.js';
 import {secretKeys, type Answers, type AnswersInput} from '../answers/schema.js';
+import {bundlePath, currentBundleCheck, isCheckingBundle} from './bundle-check.js';
 import {acceptedKey, currentCheck, isChecking} from './host-checks.js';
 import {toAnswersInput} from './wizard-answers.js';
 import type {StepId, WizardState} from './wizard-model.js';
@@ -11,6 +12,7 @@ const stepPaths: Record<Exclude<StepId, 'review'>, string[]> = {
 	ssh: ['ssh'],
 	hosts: ['hosts', 'ssh.hostKeys'],
 	network: ['network'],
+	packages: ['packages'],
 	passwords: ['passwords'],
 	backup: ['backup'],
 	failover: ['ha', 'patroni'],
@@ -40,7 +42,7 @@ export type StepVerdict = {
 /**
  * Judges one step by the same rules as an answer file (`validateAnswers`,
  * run once), plus what only the wizard can know: host checks, accepted host
- * keys and password confirmations.
+ * keys, the bundle file's check and password confirmations.
  */
 export function judgeStep(state: WizardState, step: StepId): StepVerdict {
 	const input = toAnswersInput(state, step === 'review' ? {} : {placeholdersAfter: step});
@@ -51,10 +53,12 @@ export function judgeStep(state: WizardState, step: StepId): StepVerdict {
 	const own: Problem[] = [];
 	if (step === 'ssh' || step === 'review') own.push(...sshProblems(state));
 	if (step === 'hosts' || step === 'review') own.push(...hostProblems(state, fromRules));
+	if (step === 'packages' || step === 'review') own.push(...packageProblems(state));
 	if (step === 'passwords' || step === 'review') own.push(...passwordProblems(state));
-	// The wizard names the missing login field itself; the answer-file rule would say it twice.
+	// The wizard names the missing login field and bundle file itself; the answer-file rule would say it twice.
 	const wizardSaysSsh = own.some(p => pathUnder(p.path, 'ssh'));
-	const problems = [...fromRules.filter(p => !(wizardSaysSsh && p.path === 'ssh')), ...own];
+	const wizardSaysBundle = own.some(p => p.path === 'packages.bundle');
+	const problems = [...fromRules.filter(p => !(wizardSaysSsh && p.path === 'ssh') && !(wizardSaysBundle && p.path === 'packages.bundle')), ...own];
 	return {problems, input, ...(step === 'review' && result.ok ? {answers: result.answers} : {})};
 }
 
@@ -113,6 +117,16 @@ export function describeFailedCheck(ip: string, check: NonNullable<ReturnType<ty
 	if (!check.authenticated) return `${ip} refused the login${why}; check the user, key or password on the SSH step`;
 	if (check.supported === false) return `${ip} runs ${check.os ?? 'an unknown OS'}, which pgha does not support${why}; use Debian 12`;
 	return `${ip} failed the check${why}`;
+}
+
+function packageProblems(state: WizardState): Problem[] {
+	if (state.packages.source !== 'bundle') return [];
+	const path = 'packages.bundle';
+	if (!bundlePath(state)) return [{path, message: 'is missing; type the path of the bundle file on this machine, or choose the Debian mirror'}];
+	if (isCheckingBundle(state)) return [{path, message: 'is being checked; wait for the check to finish'}];
+	const check = currentBundleCheck(state);
+	if (!check) return [{path, message: 'has not been checked yet; the check starts as you stop typing'}];
+	return check.ok ? [] : [{path, message: check.message}];
 }
 
 function passwordProblems(state: WizardState): Problem[] {

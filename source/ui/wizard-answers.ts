@@ -1,4 +1,6 @@
 import {answersSchema, secretKeys, type AnswersInput, type SecretKey} from '../answers/schema.js';
+import {absolutePath} from '../paths.js';
+import {bundlePath} from './bundle-check.js';
 import {acceptedKey} from './host-checks.js';
 import {stepIds, type StepId, type WizardState} from './wizard-model.js';
 
@@ -49,6 +51,8 @@ export function toAnswersInput(state: WizardState, options: {placeholdersAfter?:
 					...(state.network.interface ? {interface: state.network.interface} : {}),
 				}
 			: {vip: '10.255.255.254', prefix: 24},
+		// The mirror is the answer file's default, so it is left out as the other defaults are.
+		...(real('packages') && state.packages.source === 'bundle' ? {packages: packagesAnswers(state)} : {}),
 		passwords: real('passwords')
 			? (Object.fromEntries(secretKeys.map(key => [key, effectiveSecret(state, key)])) as AnswersInput['passwords'])
 			: placeholderPasswords,
@@ -61,6 +65,15 @@ export function toAnswersInput(state: WizardState, options: {placeholdersAfter?:
 			: {},
 		...(real('failover') ? {ha: haAnswers(state.ha)} : {}),
 	};
+}
+
+/**
+ * The packages section for a bundle: the file as an absolute path, so the
+ * saved answers name the same file from any directory.
+ */
+export function packagesAnswers(state: WizardState): NonNullable<AnswersInput['packages']> {
+	const path = bundlePath(state);
+	return {source: 'bundle', ...(path ? {bundle: absolutePath(path)} : {})};
 }
 
 /** The ha section as the answer file will hold it: what happens without a replica only with synchronous commits. */

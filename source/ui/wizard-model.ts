@@ -1,12 +1,12 @@
-import type {DurabilityMode, NoReplicaMode, Role, RtoPreset, SecretKey} from '../answers/schema.js';
-import type {HostCheck} from '../app/services.js';
+import type {DurabilityMode, NoReplicaMode, PackageSource, Role, RtoPreset, SecretKey} from '../answers/schema.js';
+import type {BundleInspection, HostCheck} from '../app/services.js';
 import type {BackupPresetId, LayoutId} from './presets.js';
 
 // The shape of the wizard apart from how it changes: the reducer, the answers
 // built from it and the step checks all read it, and none of them imports another to do so.
 
 /** The wizard's steps, in order. */
-export const stepIds = ['cluster', 'ssh', 'hosts', 'network', 'passwords', 'backup', 'failover', 'review'] as const;
+export const stepIds = ['cluster', 'ssh', 'hosts', 'network', 'packages', 'passwords', 'backup', 'failover', 'review'] as const;
 /** One step of the wizard. */
 export type StepId = (typeof stepIds)[number];
 
@@ -16,6 +16,7 @@ export const stepTitles: Record<StepId, string> = {
 	ssh: 'SSH access',
 	hosts: 'Hosts',
 	network: 'Network',
+	packages: 'Packages',
 	passwords: 'Passwords',
 	backup: 'Backups',
 	failover: 'Failover',
@@ -27,6 +28,9 @@ export type HostRow = {id: number; name: string; ip: string; roles: Role[]};
 
 /** A host check in flight or done, for the address and SSH settings it was run with. */
 export type HostCheckState = {ip: string; ssh: string; status: 'checking'} | {ip: string; ssh: string; status: 'done'; result: HostCheck};
+
+/** A bundle inspection in flight or done, for the path (as typed, trimmed) it was run with. */
+export type BundleCheckState = {path: string; status: 'checking'} | {path: string; status: 'done'; result: BundleInspection};
 
 /** How pgha logs in to the hosts. */
 export type SshMethod = 'key' | 'agent' | 'password';
@@ -51,6 +55,10 @@ export type WizardState = {
 	/** Fingerprints the person accepted, by host id. */
 	accepted: Record<number, string>;
 	network: {vip: string; prefix: string; vrrpRouterId: string; interface: string};
+	/** Where the hosts get their packages; the bundle path is kept as typed, so switching to the mirror and back loses nothing. */
+	packages: {source: PackageSource; bundle: string};
+	/** The latest inspection of a bundle path; it answers only for the path it names. */
+	bundleCheck?: BundleCheckState;
 	passwords: {mode: PasswordMode; generated: Record<SecretKey, string>; typed: Record<SecretKey, TypedSecret>};
 	backup: {preset: BackupPresetId; full: string; differential: string; retentionFull: string};
 	/** Durability and failover speed; what happens without a replica is kept while asynchronous, for a switch back. */

@@ -1,7 +1,8 @@
 import {secretKeys, type Role, type SecretKey} from '../answers/schema.js';
-import type {HostCheck, PasswordKind} from '../app/services.js';
+import type {BundleInspection, HostCheck, PasswordKind} from '../app/services.js';
 import {backupPresets, layouts, roleHostPrefix, type BackupPresetId, type LayoutId} from './presets.js';
 import {stepProblems} from './step-problems.js';
+import {bundlePath} from './bundle-check.js';
 import {currentCheck} from './host-checks.js';
 import {stepIds, type HostRow, type PasswordMode, type TypedSecret, type WizardState} from './wizard-model.js';
 
@@ -32,6 +33,8 @@ export function createWizardState(generate: (kind: PasswordKind) => string): Wiz
 		checks: {},
 		accepted: {},
 		network: {vip: '', prefix: '24', vrrpRouterId: '51', interface: ''},
+		// The answer file's default: the hosts install from the Debian archives they reach.
+		packages: {source: 'mirror', bundle: ''},
 		passwords: {mode: 'generate', generated, typed},
 		backup: {preset: 'weekly', full: backupPresets[0]!.full, differential: backupPresets[0]!.differential, retentionFull: '3'},
 		// The answer file's defaults: asynchronous commits, normal failover speed; wait when synchronous.
@@ -56,6 +59,9 @@ export type WizardAction =
 	| {type: 'accept-key'; id: number; accept: boolean}
 	| {type: 'accept-all-keys'}
 	| {type: 'set-network'; field: keyof WizardState['network']; value: string}
+	| {type: 'set-packages'; packages: Partial<WizardState['packages']>}
+	| {type: 'bundle-check-started'; path: string}
+	| {type: 'bundle-check-finished'; path: string; result: BundleInspection}
 	| {type: 'set-password-mode'; mode: PasswordMode}
 	| {type: 'set-secret'; key: SecretKey; field: keyof TypedSecret; value: string}
 	| {type: 'set-backup-preset'; preset: BackupPresetId}
@@ -129,6 +135,14 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 		}
 		case 'set-network':
 			return {...state, network: {...state.network, [action.field]: action.value.trim()}};
+		case 'set-packages':
+			return {...state, packages: {...state.packages, ...action.packages}};
+		case 'bundle-check-started':
+			return {...state, bundleCheck: {path: action.path, status: 'checking'}};
+		case 'bundle-check-finished':
+			// A result for a path since changed, or overtaken by a newer check, answers nothing.
+			if (state.bundleCheck?.path !== action.path || bundlePath(state) !== action.path) return state;
+			return {...state, bundleCheck: {path: action.path, status: 'done', result: action.result}};
 		case 'set-password-mode':
 			return {...state, passwords: {...state.passwords, mode: action.mode}};
 		case 'set-secret': {

@@ -1,5 +1,6 @@
 import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Box, Text} from 'ink';
+import {bundlePath} from './bundle-check.js';
 import {sshSignature} from './host-checks.js';
 import type {InstallRequest, WizardServices} from '../app/services.js';
 import {BackupStep} from './steps/backup-step.js';
@@ -7,6 +8,7 @@ import {ClusterStep} from './steps/cluster-step.js';
 import {FailoverStep} from './steps/failover-step.js';
 import {HostsStep, isCheckableIp} from './steps/hosts-step.js';
 import {NetworkStep} from './steps/network-step.js';
+import {PackagesStep} from './steps/packages-step.js';
 import {PasswordsStep} from './steps/passwords-step.js';
 import {ReviewStep} from './steps/review-step.js';
 import {SshStep} from './steps/ssh-step.js';
@@ -15,9 +17,9 @@ import {sshAnswers} from './wizard-answers.js';
 import {stepIds, stepTitles, type WizardState} from './wizard-model.js';
 import {createWizardState, reduceWizard} from './wizard-state.js';
 
-/** Props of the wizard: services for SSH keys and host checks, and where it ends. */
+/** Props of the wizard: services for SSH keys, host and bundle checks, and where it ends. */
 export type WizardProps = {
-	services: Pick<WizardServices, 'listSshKeys' | 'checkHost' | 'generatePassword'>;
+	services: Pick<WizardServices, 'listSshKeys' | 'checkHost' | 'inspectBundle' | 'generatePassword'>;
 	/** Start from this state (a step further on, or what was typed before leaving). */
 	initialState?: WizardState;
 	/** Install was confirmed on the review step, with the answers it validated. */
@@ -69,13 +71,31 @@ export function Wizard(props: WizardProps) {
 		[services],
 	);
 
+	const checkBundle = useCallback(
+		(force = false) => {
+			const current = latest.current;
+			const path = bundlePath(current);
+			if (current.packages.source !== 'bundle' || path === '') return;
+			if (!force && current.bundleCheck?.path === path) return;
+			dispatch({type: 'bundle-check-started', path});
+			services
+				.inspectBundle(path)
+				.catch((error: unknown) => ({ok: false as const, message: `${path} could not be checked: ${error instanceof Error ? error.message : String(error)}`}))
+				.then(result => {
+					if (mounted.current) dispatch({type: 'bundle-check-finished', path, result});
+				});
+		},
+		[services],
+	);
+
 	const active = props.active ?? true;
 	const onBack = () => (state.step === 'cluster' ? props.onLeave(state) : dispatch({type: 'back'}));
-	const stepProps: StepProps = {state, dispatch, active, onBack, checkHost};
+	const stepProps: StepProps = {state, dispatch, active, onBack, checkHost, checkBundle};
 	const index = stepIds.indexOf(state.step);
 	return (
 		<Box flexDirection="column">
-			<Box>
+			{/* Titles that do not fit the terminal wrap whole onto a second line instead of being cut. */}
+			<Box flexWrap="wrap">
 				<Text bold>pgha · new cluster </Text>
 				{stepIds.map((step, i) => (
 					<Text key={step} color={i === index ? 'cyan' : i < index ? 'green' : 'gray'} bold={i === index}>
@@ -94,6 +114,7 @@ export function Wizard(props: WizardProps) {
 			{state.step === 'ssh' ? <SshStep key="ssh" {...stepProps} /> : null}
 			{state.step === 'hosts' ? <HostsStep key="hosts" {...stepProps} /> : null}
 			{state.step === 'network' ? <NetworkStep key="network" {...stepProps} /> : null}
+			{state.step === 'packages' ? <PackagesStep key="packages" {...stepProps} /> : null}
 			{state.step === 'passwords' ? <PasswordsStep key="passwords" {...stepProps} /> : null}
 			{state.step === 'backup' ? <BackupStep key="backup" {...stepProps} /> : null}
 			{state.step === 'failover' ? <FailoverStep key="failover" {...stepProps} /> : null}

@@ -100,7 +100,7 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		await waitFor('New cluster');
 		keys('Enter');
 
-		await waitFor('1/8 Cluster');
+		await waitFor('1/9 Cluster');
 		type(cluster);
 		await waitFor(new RegExp(`Cluster name\\s+${cluster}`));
 		// The layout is the field after the name; → moves it from the 9-host preset to the compact one.
@@ -108,12 +108,12 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		await waitFor('Compact: 3 hosts');
 		keys('Enter', 'Enter');
 
-		await waitFor('2/8 SSH access');
+		await waitFor('2/9 SSH access');
 		// The keys of ~/.ssh are read after the first frame; Enter before that would leave the key blank.
 		await waitFor('~/.ssh/id_ed25519');
 		keys('Enter', 'Enter', 'Enter', 'Enter', 'Enter');
 
-		await waitFor('3/8 Hosts');
+		await waitFor('3/9 Hosts');
 		keys('Tab');
 		for (const name of ['node1', 'node2', 'node3']) {
 			type(ipOf(name));
@@ -124,21 +124,25 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		await waitFor(text => text.split('[x] key accepted').length === 4);
 		keys('Down', 'Enter');
 
-		await waitFor('4/8 Network');
+		await waitFor('4/9 Network');
 		type(lab.network.vip);
 		keys('Enter', 'Enter', 'Enter', 'Enter', 'Enter');
 
-		await waitFor('5/8 Passwords');
+		// The default: the Debian mirror the hosts reach.
+		await waitFor('5/9 Packages');
 		keys('Enter', 'Enter');
 
-		await waitFor('6/8 Backups');
+		await waitFor('6/9 Passwords');
+		keys('Enter', 'Enter');
+
+		await waitFor('7/9 Backups');
 		keys('Enter', 'Enter', 'Enter');
 
 		// The defaults: async commits, normal failover speed.
-		await waitFor('7/8 Failover');
+		await waitFor('8/9 Failover');
 		keys('Enter', 'Enter', 'Enter');
 
-		const review = await waitFor('8/8 Review');
+		const review = await waitFor('9/9 Review');
 		show('review screen', review);
 		for (const drawn of ['clients', 'balancers', 'postgres', '3 member(s) tolerate 1 failure(s)', 'backups', '▼']) expect(review).toContain(drawn);
 		expect(review).toMatch(new RegExp(`VIP\\s+${lab.network.vip.replaceAll('.', '\\.')}\\s+:5000 read-write`));

@@ -14,12 +14,12 @@ describe('App', () => {
 		const ui = drive(<App services={services} onExit={result => results.push(result)} />);
 		await ui.waitFor('New cluster');
 		await ui.press('enter');
-		await ui.waitFor('1/8 Cluster');
+		await ui.waitFor('1/9 Cluster');
 		await ui.type('produccion');
 		await ui.press('enter', 'enter', 'enter');
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 		await ui.press('enter', 'enter', 'enter', 'enter', 'enter');
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		await ui.press('tab');
 		for (const ip of ['1', '2', '3', '4', '7', '8', '5', '6', '9']) {
 			await ui.type(`192.168.100.${ip}`);
@@ -29,16 +29,19 @@ describe('App', () => {
 		await ui.press('up', 'enter');
 		await ui.waitFor(frame => (frame.match(/\[x\] key accepted/g) ?? []).length === 9);
 		await ui.press('down', 'enter');
-		await ui.waitFor('4/8 Network');
+		await ui.waitFor('4/9 Network');
 		await ui.type('192.168.100.56');
 		await ui.press('enter', 'enter', 'enter', 'enter', 'enter');
-		await ui.waitFor('5/8 Passwords');
+		// The default: the Debian mirror the hosts reach.
+		await ui.waitFor('5/9 Packages');
 		await ui.press('enter', 'enter');
-		await ui.waitFor('6/8 Backups');
+		await ui.waitFor('6/9 Passwords');
+		await ui.press('enter', 'enter');
+		await ui.waitFor('7/9 Backups');
 		await ui.press('enter', 'enter', 'enter');
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 		await ui.press('enter', 'enter', 'enter');
-		await ui.waitFor('8/8 Review');
+		await ui.waitFor('9/9 Review');
 		await ui.press('enter');
 		const done = await ui.waitFor('is installed', 10_000);
 		expect(done).toContain('postgresql://aplicacion@192.168.100.56:5000/aplicacion');
@@ -79,7 +82,7 @@ describe('App', () => {
 	it('quits on Ctrl-C in the wizard, and says nothing was installed', async () => {
 		const results: AppResult[] = [];
 		const ui = drive(<App services={fakeServices()} startInWizard onExit={result => results.push(result)} />);
-		await ui.waitFor('1/8 Cluster');
+		await ui.waitFor('1/9 Cluster');
 		await ui.press('ctrlC');
 		await ui.waitFor(() => results.length === 1);
 		expect(results[0]).toEqual({kind: 'quit'});
@@ -90,19 +93,19 @@ describe('App', () => {
 		const ui = drive(<App services={fakeServices()} onExit={() => {}} />);
 		await ui.waitFor('New cluster');
 		await ui.press('enter');
-		await ui.waitFor('1/8 Cluster');
+		await ui.waitFor('1/9 Cluster');
 		await ui.type('produccion');
 		await ui.press('escape');
 		await ui.waitFor('What do you want to do?');
 		await ui.press('enter');
-		expect(await ui.waitFor('1/8 Cluster')).toContain('produccion');
+		expect(await ui.waitFor('1/9 Cluster')).toContain('produccion');
 	});
 
 	it('reports a stopped install with what to run to finish it', async () => {
 		const results: AppResult[] = [];
 		const services = fakeServices({install: replayInstall(recording('install-9-hosts'), {stopAfter: 100, untilAborted: true})});
 		const ui = drive(<App services={services} wizardState={wizardAt('review')} onExit={result => results.push(result)} />);
-		await ui.waitFor('8/8 Review');
+		await ui.waitFor('9/9 Review');
 		await ui.press('enter');
 		await ui.waitFor('phase');
 		await ui.press('ctrlC');

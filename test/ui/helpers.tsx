@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import type {ReactElement} from 'react';
 import {render} from 'ink-testing-library';
 import type {EngineEvent} from '../../source/app/events.js';
-import type {HostCheck, InstallOutcome, InstallRequest, WizardServices} from '../../source/app/services.js';
+import type {BundleInspection, HostCheck, InstallOutcome, InstallRequest, WizardServices} from '../../source/app/services.js';
 import {sshSignature} from '../../source/ui/host-checks.js';
 import {judgeStep, stepProblems} from '../../source/ui/step-problems.js';
 import type {StepId, WizardState} from '../../source/ui/wizard-model.js';
@@ -88,15 +88,19 @@ export function okCheck(ip: string): HostCheck {
 	};
 }
 
-/** Fake services: every host passes its check unless listed in `unreachable`; calls are recorded. */
+/**
+ * Fake services: every host passes its check unless listed in `unreachable`;
+ * a bundle path is found only when listed in `bundles`; calls are recorded.
+ */
 export function fakeServices(options: {
 	keys?: string[];
 	unreachable?: string[];
+	bundles?: Record<string, BundleInspection>;
 	saved?: string[];
 	install?: (request: InstallRequest, onEvent: (event: EngineEvent) => void, signal: AbortSignal) => Promise<InstallOutcome>;
 	logs?: Record<string, string[]>;
-} = {}): WizardServices & {calls: {checkHost: string[]; install: InstallRequest[]; readLog: string[]}} {
-	const calls = {checkHost: [] as string[], install: [] as InstallRequest[], readLog: [] as string[]};
+} = {}): WizardServices & {calls: {checkHost: string[]; inspectBundle: string[]; install: InstallRequest[]; readLog: string[]}} {
+	const calls = {checkHost: [] as string[], inspectBundle: [] as string[], install: [] as InstallRequest[], readLog: [] as string[]};
 	let counter = 0;
 	return {
 		calls,
@@ -105,6 +109,10 @@ export function fakeServices(options: {
 			calls.checkHost.push(ip);
 			if (options.unreachable?.includes(ip)) return {ok: false, reachable: false, authenticated: false, error: 'connect ETIMEDOUT'};
 			return okCheck(ip);
+		},
+		inspectBundle: async path => {
+			calls.inspectBundle.push(path);
+			return options.bundles?.[path] ?? {ok: false, message: `no file at ${path}`};
 		},
 		generatePassword: kind => {
 			counter++;
@@ -169,6 +177,8 @@ export function wizardAt(step: StepId, generate: WizardServices['generatePasswor
 	next();
 	apply({type: 'set-network', field: 'vip', value: '192.168.100.56'});
 	if (step === 'network') return state;
+	next();
+	if (step === 'packages') return state;
 	next();
 	if (step === 'passwords') return state;
 	next();

@@ -86,6 +86,30 @@ describe('stepProblems', () => {
 	});
 });
 
+describe('stepProblems: packages', () => {
+	const bundle = (path: string) => run(wizardAt('packages'), {type: 'set-packages', packages: {source: 'bundle', bundle: path}});
+	const messages = (state: WizardState, step: 'packages' | 'review' = 'packages') => stepProblems(state, step).map(p => `${p.path}: ${p.message}`);
+
+	it('asks for the bundle file once, in the wizard\'s words rather than the answer file\'s', () => {
+		expect(messages(wizardAt('packages'))).toEqual([]);
+		expect(messages(bundle('  '))).toEqual(['packages.bundle: is missing; type the path of the bundle file on this machine, or choose the Debian mirror']);
+	});
+
+	it('holds Next until the path typed is checked and found usable, on the review too', () => {
+		const state = bundle('/srv/pgha.tar');
+		expect(messages(state)).toEqual(['packages.bundle: has not been checked yet; the check starts as you stop typing']);
+		const checking = run(state, {type: 'bundle-check-started', path: '/srv/pgha.tar'});
+		expect(messages(checking)).toEqual(['packages.bundle: is being checked; wait for the check to finish']);
+		const failed = run(checking, {type: 'bundle-check-finished', path: '/srv/pgha.tar', result: {ok: false, message: 'no file at /srv/pgha.tar'}});
+		expect(messages(failed)).toEqual(['packages.bundle: no file at /srv/pgha.tar']);
+		expect(messages({...failed, step: 'review'}, 'review')).toContain('packages.bundle: no file at /srv/pgha.tar');
+		const found = run(checking, {type: 'bundle-check-finished', path: '/srv/pgha.tar', result: {ok: true, summary: 'bundle file /srv/pgha.tar (1.0 MB)'}});
+		expect(messages(found)).toEqual([]);
+		// A check answers for the path it was run with only.
+		expect(messages(run(found, {type: 'set-packages', packages: {bundle: '/srv/other.tar'}}))).toEqual(['packages.bundle: has not been checked yet; the check starts as you stop typing']);
+	});
+});
+
 describe('judgeStep', () => {
 	it('hands the review its answers validated with defaults applied, next to the input they came from', () => {
 		const verdict = judgeStep(wizardAt('review'), 'review');

@@ -24,8 +24,8 @@ describe('splitKeys', () => {
 describe('keys sent in one chunk', () => {
 	it('are handled one after another, as if typed', async () => {
 		const ui = drive(<Wizard services={fakeServices()} onConfirm={() => {}} onLeave={() => {}} />);
-		await ui.waitFor('1/8 Cluster');
+		await ui.waitFor('1/9 Cluster');
 		await ui.type('produccion\r\r\r');
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 	});
 });

@@ -92,6 +92,18 @@ describe('reduceWizard', () => {
 		expect(after).toBe(state);
 	});
 
+	it('starts on the Debian mirror and keeps a bundle check only for the path it was run with', () => {
+		let state = fresh();
+		expect(state.packages).toEqual({source: 'mirror', bundle: ''});
+		expect(state.bundleCheck).toBeUndefined();
+		state = run(state, {type: 'set-packages', packages: {source: 'bundle', bundle: '/srv/old.tar'}}, {type: 'bundle-check-started', path: '/srv/old.tar'});
+		const changed = run(state, {type: 'set-packages', packages: {bundle: '/srv/new.tar'}});
+		// The result for the old path arrives after the path changed: nothing comes of it.
+		expect(run(changed, {type: 'bundle-check-finished', path: '/srv/old.tar', result: {ok: true, summary: 'old'}})).toBe(changed);
+		const done = run(changed, {type: 'bundle-check-started', path: '/srv/new.tar'}, {type: 'bundle-check-finished', path: '/srv/new.tar', result: {ok: true, summary: 'new'}});
+		expect(done.bundleCheck).toEqual({path: '/srv/new.tar', status: 'done', result: {ok: true, summary: 'new'}});
+	});
+
 	it('accepts a fingerprint only for the check that found it', () => {
 		let state = wizardAt('ssh');
 		state = run(state, {type: 'next'});

@@ -3,7 +3,7 @@ import {warnings} from '../../answers/rules.js';
 import type {InstallRequest} from '../../app/services.js';
 import {ProblemLines} from '../form/cells.js';
 import {Topology} from '../topology.js';
-import {effectiveBackup} from '../wizard-answers.js';
+import {effectiveBackup, packagesAnswers} from '../wizard-answers.js';
 import {rtoPresets} from '../../answers/ha-timing.js';
 import type {WizardState} from '../wizard-model.js';
 import {StepActions, useStep, type StepProps} from './step-kit.js';
@@ -50,6 +50,7 @@ export function ReviewStep(props: StepProps & {onConfirm: (request: InstallReque
 					label="Network"
 					value={`VIP ${state.network.vip}/${state.network.prefix} on ${state.network.interface || 'the interface found on the balancers'} · VRRP id ${state.network.vrrpRouterId}`}
 				/>
+				<Summary label="Packages" value={packagesSummary(state)} />
 				<Summary label="Passwords" value={state.passwords.mode === 'generate' ? 'generated, saved in the answer file' : 'typed (blank ones generated)'} />
 				<Summary
 					label="Security"
@@ -74,6 +75,11 @@ export function ReviewStep(props: StepProps & {onConfirm: (request: InstallReque
 			<StepActions kit={kit} nextLabel="Install" />
 		</Box>
 	);
+}
+
+/** Where the hosts get their packages, the bundle as the answers will name it. */
+function packagesSummary(state: WizardState): string {
+	return state.packages.source === 'bundle' ? `bundle ${packagesAnswers(state).bundle ?? '(no file given)'}` : 'Debian mirror the hosts reach';
 }
 
 /** The failover step's choices in one line. */

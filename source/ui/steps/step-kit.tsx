@@ -18,6 +18,8 @@ export type StepProps = {
 	onBack: () => void;
 	/** Starts the SSH check of a host (unless one for its address is done or running, or `force`). */
 	checkHost: (id: number, force?: boolean) => void;
+	/** Starts the inspection of the bundle path now typed (unless one for that path is done or running, or `force`). */
+	checkBundle: (force?: boolean) => void;
 };
 
 /** A step's form, its problems, and Next/Back wired to the wizard. */

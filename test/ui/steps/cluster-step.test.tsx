@@ -13,7 +13,7 @@ describe('cluster step', () => {
 	it('asks for a name, shows PostgreSQL 15 and the seed layout', async () => {
 		const ui = wizard();
 		const frame = await ui.waitFor('Cluster name');
-		expect(frame).toContain('1/8 Cluster');
+		expect(frame).toContain('1/9 Cluster');
 		expect(frame).toContain('15 (the version Debian 12 ships)');
 		expect(frame).toContain('Separate roles: 9 hosts');
 		expect(frame).toContain('postgres1-3');
@@ -25,8 +25,8 @@ describe('cluster step', () => {
 		await ui.type('Bad Name');
 		await ui.press('down', 'down', 'enter');
 		const frame = await ui.waitFor('must be lower-case letters');
-		expect(frame).toContain('1/8 Cluster');
-		expect(frame).not.toContain('2/8');
+		expect(frame).toContain('1/9 Cluster');
+		expect(frame).not.toContain('2/9');
 	});
 
 	it('moves on with a valid name', async () => {
@@ -34,7 +34,7 @@ describe('cluster step', () => {
 		await ui.waitFor('Cluster name');
 		await ui.type('produccion');
 		await ui.press('enter', 'enter', 'enter');
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 	});
 
 	it('cycles the layout with the arrows', async () => {
@@ -63,8 +63,8 @@ describe('cluster step', () => {
 		await ui.waitFor('Cluster name');
 		await ui.type('produccion');
 		await ui.press('enter', 'enter', 'enter');
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 		await ui.press('escape');
-		expect(await ui.waitFor('1/8 Cluster')).toContain('produccion');
+		expect(await ui.waitFor('1/9 Cluster')).toContain('produccion');
 	});
 });

@@ -16,7 +16,7 @@ const words = (frame: string) => frame.replace(/\s+/g, ' ');
 describe('failover step', () => {
 	it('comes after the backups and starts with the answer file\'s defaults, each with what it costs', async () => {
 		const ui = at();
-		const frame = words(await ui.waitFor('7/8 Failover'));
+		const frame = words(await ui.waitFor('8/9 Failover'));
 		expect(frame).toContain('Commits ‹ Asynchronous: a commit returns once the leader has it ›');
 		expect(frame).toContain('the fastest commits; writes of the last moment before a crash of the leader can be lost');
 		expect(frame).toContain('Failover speed Normal');
@@ -28,7 +28,7 @@ describe('failover step', () => {
 
 	it('asks what happens with no replica left once commits are synchronous, wait first', async () => {
 		const ui = at();
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 		await ui.press('right');
 		const frame = words(await ui.waitFor('No replica left'));
 		expect(frame).toContain('Commits ‹ Synchronous: each commit waits for a replica ›');
@@ -41,7 +41,7 @@ describe('failover step', () => {
 
 	it('shows the expected worst case and the risk of each failover speed', async () => {
 		const ui = at();
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 		await ui.press('down', 'left');
 		let frame = words(await ui.waitFor('‹ Fast ›'));
 		expect(frame).toContain('writes back in about 27 s after a crash of the leader; but a network blip of 5 s can cause a failover');
@@ -55,10 +55,10 @@ describe('failover step', () => {
 	it('hands the choices to the install as the answer file\'s ha section, and the review says them', async () => {
 		let confirmed: InstallRequest | undefined;
 		const ui = at(undefined, request => (confirmed = request));
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 		// Synchronous, writes go on without a replica, fast; then Next.
 		await ui.press('right', 'down', 'right', 'down', 'left', 'down', 'enter');
-		const review = words(await ui.waitFor('8/8 Review'));
+		const review = words(await ui.waitFor('9/9 Review'));
 		expect(review).toContain('Failover synchronous commits, writes go on unprotected when no replica is left · fast: writes back in about 27 s after a crash of the leader');
 		await ui.press('enter');
 		await ui.waitFor(() => confirmed !== undefined);
@@ -69,13 +69,13 @@ describe('failover step', () => {
 	it('leaves what happens without a replica out of the answers when commits are asynchronous again', async () => {
 		let confirmed: InstallRequest | undefined;
 		const ui = at(undefined, request => (confirmed = request));
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 		await ui.press('right');
 		await ui.waitFor('No replica left');
 		await ui.press('left');
 		await ui.waitFor(frame => !frame.includes('No replica left'));
 		await ui.press('down', 'down', 'enter');
-		await ui.waitFor('8/8 Review');
+		await ui.waitFor('9/9 Review');
 		expect(words(ui.lastFrame()!)).toContain('Failover asynchronous commits · normal: writes back in about 40 s');
 		await ui.press('enter');
 		await ui.waitFor(() => confirmed !== undefined);
@@ -84,12 +84,12 @@ describe('failover step', () => {
 
 	it('goes back to the backups step with Esc, keeping the choices', async () => {
 		const ui = at();
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 		await ui.press('down', 'right');
 		await ui.waitFor('‹ Safe ›');
 		await ui.press('escape');
-		await ui.waitFor('6/8 Backups');
+		await ui.waitFor('7/9 Backups');
 		await ui.press('down', 'down', 'enter');
-		expect(words(await ui.waitFor('7/8 Failover'))).toContain('Failover speed Safe');
+		expect(words(await ui.waitFor('8/9 Failover'))).toContain('Failover speed Safe');
 	});
 });

@@ -20,14 +20,14 @@ const atHosts = (state: WizardState = blank(), services = fakeServices()) => ({
 describe('hosts step', () => {
 	it('prefills the seed names with their roles', async () => {
 		const {ui} = atHosts();
-		const frame = await ui.waitFor('3/8 Hosts');
+		const frame = await ui.waitFor('3/9 Hosts');
 		for (const name of ['postgres1', 'postgres3', 'etcd1', 'etcd3', 'haproxy1', 'haproxy2', 'pgbackrestRepo']) expect(frame).toContain(name);
 		expect(frame).toMatch(/haproxy1\s+address\s+\[ \] postgres \[ \] etcd \[x\] balancer \[ \] backup/);
 	});
 
 	it('shows the message of an invalid address and blocks Next', async () => {
 		const {ui, services} = atHosts();
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		await ui.press('tab');
 		await ui.type('192.168.100.300');
 		await ui.press('enter');
@@ -38,13 +38,13 @@ describe('hosts step', () => {
 		// Enter on an address field goes down the column; Next is reached from the last row.
 		for (let i = 0; i < 30 && !/› Next/.test(ui.lastFrame()!); i++) await ui.press('down');
 		await ui.press('enter');
-		await ui.waitFor(frame => frame.includes('3/8 Hosts') && frame.includes('is not an IPv4 address'));
-		expect(ui.lastFrame()).not.toContain('4/8');
+		await ui.waitFor(frame => frame.includes('3/9 Hosts') && frame.includes('is not an IPv4 address'));
+		expect(ui.lastFrame()).not.toContain('4/9');
 	});
 
 	it('checks each host when its address is entered and shows the fingerprint to accept', async () => {
 		const {ui, services} = atHosts();
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		await ui.press('tab');
 		await ui.type('192.168.100.1');
 		await ui.press('enter');
@@ -61,7 +61,7 @@ describe('hosts step', () => {
 
 	it('shows an unreachable host in red words and keeps Next closed', async () => {
 		const {ui} = atHosts(blank(), fakeServices({unreachable: ['192.168.100.1']}));
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		await ui.press('tab');
 		await ui.type('192.168.100.1');
 		await ui.press('enter');
@@ -80,12 +80,12 @@ describe('hosts step', () => {
 		await ui.press('enter');
 		await ui.waitFor(frame => (frame.match(/\[x\] key accepted/g) ?? []).length === 9);
 		await ui.press('down', 'enter');
-		await ui.waitFor('4/8 Network');
+		await ui.waitFor('4/9 Network');
 	});
 
 	it('adds a PostgreSQL node with a prefilled name and removes a host with x', async () => {
 		const {ui} = atHosts(wizardAt('hosts'));
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		for (let i = 0; i < 20 && !/› \+ PostgreSQL/.test(ui.lastFrame()!); i++) await ui.press('down');
 		await ui.press('enter');
 		await ui.waitFor('postgres4');
@@ -100,7 +100,7 @@ describe('hosts step', () => {
 
 	it('toggles roles with space', async () => {
 		const {ui} = atHosts();
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		await ui.press('tab', 'tab');
 		await ui.waitFor('x removes this host');
 		await ui.press('right', 'space');
@@ -109,16 +109,16 @@ describe('hosts step', () => {
 
 	it('keeps the addresses typed after going back and forth', async () => {
 		const {ui} = atHosts();
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		await ui.press('tab');
 		await ui.type('192.168.100.1');
 		await ui.press('enter');
 		await ui.type('192.168.100.2');
 		await ui.press('escape');
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 		for (let i = 0; i < 10 && !/› Next/.test(ui.lastFrame()!); i++) await ui.press('down');
 		await ui.press('enter');
-		const frame = await ui.waitFor('3/8 Hosts');
+		const frame = await ui.waitFor('3/9 Hosts');
 		expect(frame).toMatch(/postgres1\s+192\.168\.100\.1 /);
 		expect(frame).toMatch(/postgres2\s+192\.168\.100\.2 /);
 	});

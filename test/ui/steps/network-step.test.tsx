@@ -18,7 +18,7 @@ const toNext = async (ui: ReturnType<typeof atNetwork>) => {
 describe('network step', () => {
 	it('defaults the prefix to 24 and the VRRP router id to 51, and offers the interfaces the checks found', async () => {
 		const ui = atNetwork();
-		const frame = await ui.waitFor('4/8 Network');
+		const frame = await ui.waitFor('4/9 Network');
 		expect(frame).toMatch(/Prefix length\s+24/);
 		expect(frame).toMatch(/VRRP router id\s+51/);
 		expect(frame).toContain('found on the balancers: eth0');
@@ -29,16 +29,16 @@ describe('network step', () => {
 
 	it('shows why an invalid VIP is refused and blocks Next', async () => {
 		const ui = atNetwork();
-		await ui.waitFor('4/8 Network');
+		await ui.waitFor('4/9 Network');
 		await ui.type('192.168.100');
 		await toNext(ui);
 		const frame = await ui.waitFor('is not an IPv4 address');
-		expect(frame).toContain('4/8 Network');
+		expect(frame).toContain('4/9 Network');
 	});
 
 	it('applies the cross-field rules: the VIP must be in the balancers subnet and free', async () => {
 		const ui = atNetwork();
-		await ui.waitFor('4/8 Network');
+		await ui.waitFor('4/9 Network');
 		await ui.type('10.1.1.1');
 		await ui.press('down');
 		await ui.waitFor('is not in the subnet of balancer haproxy1');
@@ -50,7 +50,7 @@ describe('network step', () => {
 
 	it('refuses a VRRP router id outside 1-255', async () => {
 		const ui = atNetwork();
-		await ui.waitFor('4/8 Network');
+		await ui.waitFor('4/9 Network');
 		await ui.type('192.168.100.56');
 		await ui.press('down', 'down', 'down', 'backspace', 'backspace');
 		await ui.type('300');
@@ -60,11 +60,11 @@ describe('network step', () => {
 
 	it('moves on with a valid VIP, and keeps it when coming back', async () => {
 		const ui = atNetwork();
-		await ui.waitFor('4/8 Network');
+		await ui.waitFor('4/9 Network');
 		await ui.type('192.168.100.56');
 		await toNext(ui);
-		await ui.waitFor('5/8 Passwords');
+		await ui.waitFor('5/9 Packages');
 		await ui.press('escape');
-		expect(await ui.waitFor('4/8 Network')).toContain('192.168.100.56');
+		expect(await ui.waitFor('4/9 Network')).toContain('192.168.100.56');
 	});
 });

@@ -10,13 +10,13 @@ describe('passwords step', () => {
 	it('generates strong passwords by default and never shows them', async () => {
 		const state = wizardAt('passwords');
 		const ui = drive(<Wizard services={fakeServices()} initialState={state} onConfirm={() => {}} onLeave={() => {}} />);
-		const frame = await ui.waitFor('5/8 Passwords');
+		const frame = await ui.waitFor('6/9 Passwords');
 		expect(frame).toContain('generate strong ones (recommended)');
 		// Every secret, the HAProxy stats page's included.
 		expect(frame).toContain('HAProxy stats page');
 		expect(frame.match(/✓ generated/g)).toHaveLength(7);
 		await ui.press('down', 'enter');
-		await ui.waitFor('6/8 Backups');
+		await ui.waitFor('7/9 Backups');
 		for (const secret of Object.values(state.passwords.generated)) expect(ui.everything()).not.toContain(secret);
 	});
 
@@ -24,7 +24,7 @@ describe('passwords step', () => {
 		const secret = 'Correct-Horse-42';
 		let confirmed: InstallRequest | undefined;
 		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('passwords')} onConfirm={request => (confirmed = request)} onLeave={() => {}} />);
-		await ui.waitFor('5/8 Passwords');
+		await ui.waitFor('6/9 Passwords');
 		await ui.press('right');
 		await ui.waitFor('Again, to confirm');
 		await ui.press('down');
@@ -39,11 +39,11 @@ describe('passwords step', () => {
 		expect(ui.lastFrame()).toContain('*'.repeat(secret.length));
 		for (let i = 0; i < 12 && !/› Next/.test(ui.lastFrame()!); i++) await ui.press('down');
 		await ui.press('enter');
-		await ui.waitFor('6/8 Backups');
+		await ui.waitFor('7/9 Backups');
 		await ui.press('enter', 'enter', 'enter');
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 		await ui.press('enter', 'enter', 'enter');
-		await ui.waitFor('8/8 Review');
+		await ui.waitFor('9/9 Review');
 		await ui.press('enter');
 		await ui.waitFor(() => confirmed !== undefined);
 		expect(confirmed!.answers.passwords.superuser).toBe(secret);
@@ -58,7 +58,7 @@ describe('passwords step', () => {
 
 	it('refuses a weak typed password with the answer-file rule', async () => {
 		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('passwords')} onConfirm={() => {}} onLeave={() => {}} />);
-		await ui.waitFor('5/8 Passwords');
+		await ui.waitFor('6/9 Passwords');
 		await ui.press('right', 'down');
 		await ui.type('short');
 		await ui.press('tab');
@@ -68,12 +68,12 @@ describe('passwords step', () => {
 		expect(frame).not.toContain('short');
 		for (let i = 0; i < 12 && !/› Next/.test(ui.lastFrame()!); i++) await ui.press('down');
 		await ui.press('enter');
-		await ui.waitFor(frame => frame.includes('5/8 Passwords') && frame.includes('use at least 12'));
+		await ui.waitFor(frame => frame.includes('6/9 Passwords') && frame.includes('use at least 12'));
 	});
 
 	it('checks the VRRP password against keepalived\u2019s 8-character limit', async () => {
 		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('passwords')} onConfirm={() => {}} onLeave={() => {}} />);
-		await ui.waitFor('5/8 Passwords');
+		await ui.waitFor('6/9 Passwords');
 		await ui.press('right');
 		await ui.waitFor('Again, to confirm');
 		await ui.press('down', 'down', 'down', 'down', 'down');

@@ -13,7 +13,7 @@ afterEach(cleanup);
 describe('review step', () => {
 	it('draws the topology from clients down to etcd and the backup repository', async () => {
 		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={() => {}} onLeave={() => {}} />);
-		const frame = await ui.waitFor('8/8 Review');
+		const frame = await ui.waitFor('9/9 Review');
 		const order = ['clients', '192.168.100.56', ':5000 read-write', ':5001 read-only', 'haproxy1', 'PgBouncer :6432', 'postgres1', '3 member(s) tolerate 1 failure(s)', 'etcd1', 'pgbackrestRepo 192.168.100.9'];
 		let at = -1;
 		for (const text of order) {
@@ -28,7 +28,7 @@ describe('review step', () => {
 
 	it('says the cluster is closed by TLS and where its CA is kept', async () => {
 		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={() => {}} onLeave={() => {}} />);
-		const frame = await ui.waitFor('8/8 Review');
+		const frame = await ui.waitFor('9/9 Review');
 		const words = frame.replace(/\s+/g, ' ');
 		expect(words).toMatch(/Security closed by TLS on every port; the cluster CA is made at install, kept in clusters\/produccion\.keys\/ca\.crt in pgha's home \(clients use it\)/);
 	});
@@ -47,7 +47,7 @@ describe('review step', () => {
 			].reduce((s, a) => reduceWizard(s, a as never), state);
 		}
 		const ui = drive(<Wizard services={fakeServices()} initialState={state} onConfirm={() => {}} onLeave={() => {}} />);
-		const frame = await ui.waitFor('8/8 Review');
+		const frame = await ui.waitFor('9/9 Review');
 		expect(frame).toContain('etcd shares 3 host(s) with PostgreSQL');
 		expect(frame).toMatch(/node1\s+10\.20\.0\.11\s+postgres, etcd, balancer/);
 	});
@@ -55,7 +55,7 @@ describe('review step', () => {
 	it('confirms with Install, handing over the answers it validated and the input they came from', async () => {
 		let confirmed: InstallRequest | undefined;
 		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={request => (confirmed = request)} onLeave={() => {}} />);
-		await ui.waitFor('8/8 Review');
+		await ui.waitFor('9/9 Review');
 		await ui.press('enter');
 		await ui.waitFor(() => confirmed !== undefined);
 		const again = validateAnswers(confirmed!.input, {});
@@ -69,7 +69,7 @@ describe('review step', () => {
 		// A ${...} reference passes the earlier steps but names a variable the wizard never looks up.
 		const unresolved = {...state, ssh: {...state.ssh, identityFile: '${KEY_FILE}'}};
 		const ui = drive(<Wizard services={fakeServices()} initialState={unresolved} onConfirm={request => (confirmed = request)} onLeave={() => {}} />);
-		await ui.waitFor('8/8 Review');
+		await ui.waitFor('9/9 Review');
 		await ui.press('enter');
 		await ui.waitFor('ssh.identityFile');
 		expect(confirmed).toBeUndefined();
@@ -77,8 +77,8 @@ describe('review step', () => {
 
 	it('goes back to the failover step', async () => {
 		const ui = drive(<Wizard services={fakeServices()} initialState={wizardAt('review')} onConfirm={() => {}} onLeave={() => {}} />);
-		await ui.waitFor('8/8 Review');
+		await ui.waitFor('9/9 Review');
 		await ui.press('right', 'enter');
-		await ui.waitFor('7/8 Failover');
+		await ui.waitFor('8/9 Failover');
 	});
 });

@@ -11,7 +11,7 @@ const atSsh = (keys?: string[]) => drive(<Wizard services={fakeServices({keys})}
 describe('SSH step', () => {
 	it('offers the keys found in ~/.ssh and another file', async () => {
 		const ui = atSsh();
-		expect(await ui.waitFor('2/8 SSH access')).toContain('~/.ssh/id_ed25519');
+		expect(await ui.waitFor('2/9 SSH access')).toContain('~/.ssh/id_ed25519');
 		expect(ui.lastFrame()).toContain('2 key(s) found');
 		await ui.press('down', 'down', 'down', 'right');
 		await ui.waitFor('~/.ssh/id_rsa');
@@ -21,16 +21,16 @@ describe('SSH step', () => {
 
 	it('refuses to go on without a key file', async () => {
 		const ui = atSsh();
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 		await ui.press('down', 'down', 'down', 'right', 'right');
 		await ui.waitFor('Key file path');
 		await ui.press('down', 'down', 'enter');
-		expect(await ui.waitFor('is missing; pick a key')).toContain('2/8 SSH access');
+		expect(await ui.waitFor('is missing; pick a key')).toContain('2/9 SSH access');
 	});
 
 	it('asks for a masked password when logging in with one, and for sudo when not root', async () => {
 		const ui = atSsh();
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 		await ui.press('backspace', 'backspace', 'backspace', 'backspace');
 		await ui.type('debian');
 		await ui.waitFor('sudo password');
@@ -56,13 +56,13 @@ describe('SSH step', () => {
 		};
 		const state = wizardAt('ssh');
 		const ui = drive(<Wizard services={services} initialState={{...state, hosts: state.hosts.map(h => ({...h, ip: h.name === 'postgres1' ? '192.168.100.1' : ''}))}} onConfirm={() => {}} onLeave={() => {}} />);
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 		await ui.press('down', 'backspace', 'backspace');
 		await ui.type('2222');
 		await ui.press('down', 'right');
 		await ui.waitFor('the SSH agent');
 		await ui.press('down', 'enter');
-		await ui.waitFor('3/8 Hosts');
+		await ui.waitFor('3/9 Hosts');
 		await ui.waitFor('accept key');
 		expect(seen[0]).toMatchObject({user: 'root', port: 2222, agent: true});
 		expect(seen[0]).not.toHaveProperty('identityFile');
@@ -70,12 +70,12 @@ describe('SSH step', () => {
 
 	it('goes back to the cluster step and forward again with everything kept', async () => {
 		const ui = atSsh();
-		await ui.waitFor('2/8 SSH access');
+		await ui.waitFor('2/9 SSH access');
 		await ui.press('down', 'backspace', 'backspace');
 		await ui.type('2200');
 		await ui.press('escape');
-		expect(await ui.waitFor('1/8 Cluster')).toContain('produccion');
+		expect(await ui.waitFor('1/9 Cluster')).toContain('produccion');
 		await ui.press('down', 'down', 'enter');
-		expect(await ui.waitFor('2/8 SSH access')).toContain('2200');
+		expect(await ui.waitFor('2/9 SSH access')).toContain('2200');
 	});
 });
