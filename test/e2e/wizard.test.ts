@@ -2,6 +2,7 @@ import {spawnSync} from 'node:child_process';
 import {copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import YAML from 'yaml';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {cliPath, labUnavailable, pgha, readAnswers} from './helpers.js';
 import {freshLab} from './lab-owner.js';
@@ -69,6 +70,7 @@ function show(what: string, text: string): void {
 	writeFileSync(join(work, `${what.replaceAll(' ', '-')}.txt`), text);
 }
 
+const labBundle = () => (YAML.parse(readFileSync(labFile, 'utf8')) as {packages?: {bundle?: string}}).packages?.bundle ?? 'the lab made no bundle';
 const ipOf = (name: string) => lab.hosts.find(host => host.name === name)!.ip;
 const secrets = () => JSON.parse(readFileSync(join(pghaHome, 'clusters', `${cluster}.secrets.json`), 'utf8')) as Record<string, string>;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -128,9 +130,15 @@ describe.skipIf(skip)('the wizard in a real terminal on the compact lab', () => 
 		type(lab.network.vip);
 		keys('Enter', 'Enter', 'Enter', 'Enter', 'Enter');
 
-		// The default: the Debian mirror the hosts reach.
+		// The lab's hosts have no package source: the bundle the lab made, its path typed and checked.
 		await waitFor('5/9 Packages');
-		keys('Enter', 'Enter');
+		keys('Right');
+		await waitFor('Bundle file');
+		keys('Enter');
+		type(labBundle());
+		keys('Enter');
+		await waitFor(/bundle for Debian 12[^\n]*packages/, 60_000, /no file at|cannot be used|not a pgha bundle/);
+		keys('Enter');
 
 		await waitFor('6/9 Passwords');
 		keys('Enter', 'Enter');
