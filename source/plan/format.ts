@@ -14,10 +14,18 @@ export function formatPlan(plan: Plan): string {
 		`  ${describeFailover(plan.failover)}`,
 		'',
 	);
+	const {pinned} = plan.packages;
+	const pins = Object.keys(pinned).length;
+	out.push(
+		'Packages',
+		`  ${plan.packages.source === 'bundle' ? `from the bundle ${plan.packages.bundle}, copied to each host (no package source needed)` : 'from the Debian archives the hosts reach'}`,
+		`  ${pins > 0 ? `${pins} pinned: a re-run installs exactly these versions and never upgrades` : 'the versions installed are pinned with the cluster at the first install'}`,
+		'',
+	);
 	out.push('Hosts');
 	for (const host of plan.hosts) {
 		out.push(`  ${host.name} (${host.ip}): ${host.roles.join(', ')}`);
-		out.push(`    packages: ${host.packages.join(' ')}`);
+		out.push(`    packages: ${host.packages.map(name => (pinned[name] ? `${name}=${pinned[name]}` : name)).join(' ')}`);
 		for (const service of host.services) {
 			out.push(`    service ${service.unit}: ${service.description}`);
 			for (const p of service.ports) out.push(`      ${port(p)}: ${p.purpose}`);

@@ -46,11 +46,15 @@ export type PlanFailover = Durability & {
 };
 
 
+/** Where the hosts get their packages and the versions the cluster keeps. */
+export type PlanPackages = {source: 'mirror' | 'bundle'; bundle?: string; pinned: Record<string, string>};
+
 /** What `pgha install` would do with these answers. */
 export type Plan = {
 	cluster: string;
 	postgresVersion: number;
 	vip: string;
+	packages: PlanPackages;
 	hosts: PlanHost[];
 	phases: PlanPhase[];
 	quorum: Quorum;
@@ -86,6 +90,7 @@ export function buildPlan(given: Answers): Plan {
 		cluster: answers.cluster.name,
 		postgresVersion: answers.cluster.postgresVersion,
 		vip: answers.network.vip,
+		packages: {source: answers.packages.source, ...(answers.packages.bundle ? {bundle: answers.packages.bundle} : {}), pinned: {...answers.packages.versions}},
 		hosts: answers.hosts.map(host => ({
 			name: host.name,
 			ip: host.ip,

@@ -57,3 +57,14 @@ describe('formatPlan', () => {
 		expect(formatPlan(buildPlan(withStats))).not.toContain(withStats.passwords.haproxyStats);
 	});
 });
+
+describe('the plan of packages', () => {
+	it('says where packages come from and shows each pinned version on its hosts', () => {
+		const base = example('compact');
+		const text = formatPlan(buildPlan({...base, packages: {source: 'bundle', bundle: '/srv/pgha.tar', versions: {haproxy: '2.6.12-1+deb12u2'}}}));
+		expect(text).toContain('from the bundle /srv/pgha.tar, copied to each host (no package source needed)');
+		expect(text).toContain('1 pinned: a re-run installs exactly these versions and never upgrades');
+		expect(text).toMatch(/packages: .*haproxy=2\.6\.12-1\+deb12u2 /);
+		expect(formatPlan(buildPlan(base))).toContain('from the Debian archives the hosts reach');
+	});
+});
