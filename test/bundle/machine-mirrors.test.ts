@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseDeb822, parseSourcesList, pickMirrors, withSlash} from '../../source/lab/mirror.js';
+import {parseDeb822, parseSourcesList, pickMirrors, withSlash} from '../../source/bundle/machine-mirrors.js';
 
 const debianSources = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z
