@@ -42,6 +42,12 @@ describe('machine mirrors', () => {
 		expect(pickMirrors([])).toEqual({debian: 'http://deb.debian.org/debian/'});
 	});
 
+	it('takes no archive of another distribution for a Debian one', () => {
+		const text = `deb http://archive.ubuntu.com/ubuntu jammy main\ndeb https://deb.nodesource.com/node_20.x nodistro main\ndeb http://ftp.example.org/debian bookworm main\ndeb http://security.ubuntu.com/ubuntu jammy-security main\n`;
+		expect(pickMirrors(parseSourcesList(text))).toEqual({debian: 'http://ftp.example.org/debian/'});
+		expect(pickMirrors(parseSourcesList('deb http://archive.ubuntu.com/ubuntu noble main\n'))).toEqual({debian: 'http://deb.debian.org/debian/'});
+	});
+
 	it('ends URIs with exactly one slash', () => {
 		expect(withSlash('http://a/debian')).toBe('http://a/debian/');
 		expect(withSlash('http://a/debian//')).toBe('http://a/debian/');
