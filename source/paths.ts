@@ -10,3 +10,8 @@ export function pghaHome(env: NodeJS.ProcessEnv = process.env): string {
 export function logDir(env: NodeJS.ProcessEnv = process.env): string {
 	return join(pghaHome(env), 'logs');
 }
+
+/** Where `pgha bundle create` keeps the .debs it fetched, so the next bundle fetches only what changed. */
+export function bundleCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+	return join(pghaHome(env), 'bundle-cache');
+}
