@@ -21,6 +21,14 @@ export type Flags = {
 	to?: string;
 	/** drill failover: how the leader is failed (crash, partition or graceful). */
 	kind?: string;
+	/** bundle create: the bundle file to write. */
+	output?: string;
+	/** bundle create: the roles to bundle packages for, comma-separated (all when absent). */
+	roles?: string;
+	/** bundle create: the Debian architecture of the hosts (amd64 when absent). */
+	arch?: string;
+	/** bundle create: the Debian archive to take bookworm and bookworm-updates from instead of this machine's. */
+	mirror?: string;
 };
 
 /** Where a command writes; tests pass their own. */
