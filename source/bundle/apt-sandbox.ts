@@ -44,6 +44,9 @@ export async function openAptSandbox(options: AptSandboxOptions): Promise<AptSan
 		['Dir::State::extended_states', path('extended_states')],
 		['Dir::State::Lists', path('lists')],
 		['Dir::Cache', path('cache')],
+		// A machine may switch apt's binary cache off (Docker images do); in the private state it saves a rebuild per call.
+		['Dir::Cache::pkgcache', 'pkgcache.bin'],
+		['Dir::Cache::srcpkgcache', 'srcpkgcache.bin'],
 		['Dir::Etc::SourceList', path('sources.list')],
 		['Dir::Etc::SourceParts', path('sources.list.d')],
 		['Dir::Etc::Preferences', path('preferences')],
