@@ -78,13 +78,20 @@ export async function downloadDebs(items: readonly DownloadItem[], options: Down
 
 	progress();
 	const queue = [...items];
+	let failed = false;
 	const worker = async () => {
-		for (let item = queue.shift(); item; item = queue.shift()) {
+		for (let item = queue.shift(); item && !failed; item = queue.shift()) {
 			options.signal?.throwIfAborted();
-			await one(item);
+			await one(item).catch((error: unknown) => {
+				failed = true;
+				throw error;
+			});
 		}
 	};
-	await Promise.all(Array.from({length: Math.min(parallel, items.length)}, worker));
+	// Every worker ends (and removes its partial file) before the first failure is reported.
+	const settled = await Promise.allSettled(Array.from({length: Math.min(parallel, items.length)}, worker));
+	const failure = settled.find(result => result.status === 'rejected');
+	if (failure) throw failure.reason;
 	return {paths, reused: state.reused, fetchedBytes: state.fetchedBytes};
 }
 

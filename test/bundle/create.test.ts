@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -138,6 +138,29 @@ describe('createBundle from a file: archive', () => {
 		tar[at + Math.floor(content.length / 2)] ^= 0xff;
 		writeFileSync(output, tar);
 		expect(await verifyBundle(await openBundle(output))).toEqual([`pgha-lib 1.0-1+deb12u1: debs/${lib.file} is corrupt (SHA-256 differs from the manifest)`]);
+	});
+
+	it('stopped while fetching, it leaves no bundle and no partial files', async () => {
+		const controller = new AbortController();
+		const output = join(root, 'stopped.tar');
+		const cacheDir = join(root, 'stopped-cache');
+		const run = createBundle({
+			output,
+			roles: ['postgres', 'etcd'],
+			arch: 'amd64',
+			cacheDir,
+			sources,
+			packagesOf,
+			localArchives: [],
+			signal: controller.signal,
+			onProgress: event => {
+				if (event.type === 'progress' && event.packagesDone === 2) controller.abort(new Error('stopped by the test'));
+			},
+		});
+		await expect(run).rejects.toThrow('stopped by the test');
+		expect(existsSync(output)).toBe(false);
+		expect(existsSync(`${output}.partial`)).toBe(false);
+		expect(readdirSync(join(cacheDir, 'debs')).filter(name => name.endsWith('.partial'))).toEqual([]);
 	});
 
 	it('refuses an archive whose bookworm is another release', async () => {
