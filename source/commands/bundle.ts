@@ -71,7 +71,7 @@ async function create(flags: Flags, io: Io): Promise<number> {
 		});
 		const seconds = Math.round((Date.now() - started) / 1000);
 		const {packages} = bundleTotals(created.manifest);
-		io.out(`Bundle written: ${output} (${packages} packages, ${formatMegabytes(created.size)}, ${seconds} s, ${created.reused} reused from the cache)`);
+		io.out(`Bundle written: ${output} (${packages} packages, ${formatMegabytes(created.size)}, ${seconds} s, ${created.reused} reused without downloading)`);
 		return exitCodes.ok;
 	} catch (error) {
 		if (!controller.signal.aborted) throw error;
