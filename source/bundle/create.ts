@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 import {packagesFor} from '../../recipes/index.js';
 import type {Role} from '../answers/schema.js';
 import {UsageError} from '../errors.js';
@@ -92,7 +92,7 @@ export async function createBundle(options: CreateOptions): Promise<CreatedBundl
 	} satisfies BundleManifest);
 	report({type: 'step', text: `Writing ${options.output}`});
 	const size = await writeBundle({output: options.output, manifest, packagesIndex: resolution.packagesIndex, debs: downloaded.paths, signal: options.signal});
-	return {file: options.output, manifest, size, reused: downloaded.reused, fetchedBytes: downloaded.fetchedBytes, warnings};
+	return {file: resolve(options.output), manifest, size, reused: downloaded.reused, fetchedBytes: downloaded.fetchedBytes, warnings};
 }
 
 async function defaultSources(mirror: string | undefined, warn: (text: string) => void): Promise<AptSource[]> {
