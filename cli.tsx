@@ -21,6 +21,9 @@ const cli = meow(
 	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
 	  $ pgha drill vip [--cluster NAME] [--yes]
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
+	  $ pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL]
+	                                           every package the roles need, in one file, for hosts with no network
+	  $ pgha bundle show FILE [--json]
 	  $ pgha lab up [--topology seed|compact] [--mirror] [--write-answers FILE]
 	  $ pgha lab status [--json] | lab down [--purge]
 	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab crash NAME | lab start NAME
@@ -35,7 +38,10 @@ const cli = meow(
 	  --stdin         rotate password: read the new password from standard input (one line)
 	  --to            switchover: the member that becomes leader
 	  --kind          drill failover: crash (default), partition or graceful
-	  --bundle        install, repair, add-replica: packages from this bundle file, no mirror
+	  --output        bundle create: the file to write (default pgha-bundle-bookworm-ARCH-DATE.tar here)
+	  --roles         bundle create: the roles to bundle, comma-separated (default all)
+	  --arch          bundle create: the hosts' Debian architecture (default amd64)
+	  --mirror        bundle create: the Debian archive to use instead of this machine's
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
@@ -63,6 +69,10 @@ const cli = meow(
 			to: {type: 'string'},
 			kind: {type: 'string'},
 			bundle: {type: 'string'},
+			output: {type: 'string'},
+			roles: {type: 'string'},
+			arch: {type: 'string'},
+			mirror: {type: 'string'},
 		},
 	},
 );

@@ -15,3 +15,8 @@ export function logDir(env: NodeJS.ProcessEnv = process.env): string {
 export function absolutePath(path: string): string {
 	return resolve(path.replace(/^~(?=$|\/)/, homedir()));
 }
+
+/** Where `pgha bundle create` keeps the .debs it fetched, so the next bundle fetches only what changed. */
+export function bundleCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+	return join(pghaHome(env), 'bundle-cache');
+}

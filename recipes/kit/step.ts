@@ -2,7 +2,7 @@ import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import type {HostConnection, RunOptions, RunResult} from '../../source/transport/ssh.js';
 import type {RemoteShell} from './remote-shell.js';
 import type {ClusterKeys} from '../../source/keys/cluster-keys.js';
-import type {OpenedBundle} from '../../source/bundle/manifest.js';
+import type {OpenedBundle} from '../../source/bundle/archive.js';
 
 /** What preflight learned about one host. */
 export type HostFacts = {os: string; version: string; arch: string; interface: string; diskFreeMb: number};

@@ -82,17 +82,3 @@ export function bundleVersions(manifest: BundleManifest): Map<string, string> {
 	return new Map(manifest.packages.map(deb => [deb.name, deb.version]));
 }
 
-/** A bundle opened on this machine: its manifest, its apt index, and the directory holding `debs/`. */
-export type OpenedBundle = {file: string; dir: string; manifest: BundleManifest; packagesIndex: string};
-
-/** The stanzas of an apt Packages index whose Filename is debs/<one of files>, for a host given only those files. */
-export function packagesIndexFor(index: string, files: ReadonlySet<string>): string {
-	const kept = index
-		.split(/\n\s*\n/)
-		.map(stanza => stanza.trim())
-		.filter(stanza => {
-			const filename = stanza.match(/^Filename:\s*(\S+)\s*$/m)?.[1] ?? '';
-			return filename.startsWith('debs/') && files.has(filename.slice('debs/'.length));
-		});
-	return kept.length > 0 ? `${kept.join('\n\n')}\n` : '';
-}

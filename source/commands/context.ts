@@ -23,6 +23,14 @@ export type Flags = {
 	kind?: string;
 	/** install, repair, add-replica: install packages from this bundle file instead of a mirror. */
 	bundle?: string;
+	/** bundle create: the bundle file to write. */
+	output?: string;
+	/** bundle create: the roles to bundle packages for, comma-separated (all when absent). */
+	roles?: string;
+	/** bundle create: the Debian architecture of the hosts (amd64 when absent). */
+	arch?: string;
+	/** bundle create: the Debian archive to take bookworm and bookworm-updates from instead of this machine's; lab up: given (even empty), the hosts use a package cache. */
+	mirror?: string;
 };
 
 /** Where a command writes; tests pass their own. */

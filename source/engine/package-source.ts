@@ -1,7 +1,7 @@
 import {homedir} from 'node:os';
 import type {Answers} from '../answers/schema.js';
-import {debsForRoles, supportedRelease, type OpenedBundle} from '../bundle/manifest.js';
-import {openBundle, verifyBundle} from '../bundle/archive.js';
+import {debsForRoles, supportedRelease} from '../bundle/manifest.js';
+import {openBundle, verifyBundle, type OpenedBundle} from '../bundle/archive.js';
 import {BundleError} from '../bundle/errors.js';
 import type {HostConnection} from '../transport/ssh.js';
 import {packagesFor} from '../../recipes/index.js';

@@ -1,4 +1,4 @@
-import type {Mirrors} from './mirror.js';
+import type {Mirrors} from '../bundle/machine-mirrors.js';
 import {labNetwork} from './topology.js';
 
 /** /etc/hosts of a lab host: itself and every other lab host, so no host needs DNS. */

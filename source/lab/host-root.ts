@@ -3,7 +3,7 @@ import {chmod, lstat, mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {dirname, join, relative, resolve} from 'node:path';
 import {run} from './exec.js';
 import {aptProxyConf, aptSources, hostsFile, resolvConf} from './host-files.js';
-import type {Mirrors} from './mirror.js';
+import type {Mirrors} from '../bundle/machine-mirrors.js';
 
 /**
  * Writes a file inside a host's root. A symlink already at that path is

@@ -39,19 +39,22 @@ export async function ensureLabBundle(paths: LabPaths, mirrors: Mirrors, log: (l
 	const started = Date.now();
 	log(`lab: making the package bundle from ${mirrors.debian} (once; the hosts install from it with no package source)`);
 	let last = 0;
-	const {manifest, bytes} = await createBundle({
+	const {manifest, size} = await createBundle({
 		output: file,
 		roles: [...roleNames],
 		arch: labArch(),
 		mirror: mirrors.debian,
 		cacheDir: join(paths.cacheDir, 'bundle-debs'),
-		onProgress: progress => {
-			if (Date.now() - last < 5000) return;
-			last = Date.now();
-			log(`lab: bundle: ${progress.packagesDone}/${progress.packagesTotal} packages, ${(progress.bytesDone / 1e6).toFixed(0)}/${(progress.bytesTotal / 1e6).toFixed(0)} MB`);
+		onProgress: event => {
+			if (event.type === 'step' || event.type === 'warning') log(`lab: bundle: ${event.text}`);
+			else if (event.type === 'stalled') log(`lab: bundle: ${event.file} stalled (no data for ${event.stallMs / 1000} s), attempt ${event.attempt} of ${event.attempts}`);
+			else if (Date.now() - last >= 5000 || event.packagesDone === event.packagesTotal) {
+				last = Date.now();
+				log(`lab: bundle: ${event.packagesDone}/${event.packagesTotal} packages, ${(event.bytesDone / 1e6).toFixed(0)} of ${(event.bytesTotal / 1e6).toFixed(0)} MB (${event.reused} reused)`);
+			}
 		},
 	});
 	for (const old of await readdir(dir)) if (old.startsWith('lab-') && old !== labBundleName(mirrors)) await rm(join(dir, old), {force: true});
-	log(`lab: package bundle ready: ${manifest.packages.length} packages, ${(bytes / 1e6).toFixed(0)} MB in ${seconds(Date.now() - started)} (${file})`);
+	log(`lab: package bundle ready: ${manifest.packages.length} packages, ${(size / 1e6).toFixed(0)} MB in ${seconds(Date.now() - started)} (${file})`);
 	return {file, built: true};
 }

@@ -8,7 +8,7 @@ import {run, type ExecResult} from './exec.js';
 import {seconds, type LabHostStatus, type LabStatus} from './format.js';
 import {prepareHostRoot, updateHostsFile} from './host-root.js';
 import {withLabLock} from './lock.js';
-import {machineMirrors} from './mirror.js';
+import {machineMirrors} from '../bundle/machine-mirrors.js';
 import {ensureLabBundle} from './lab-bundle.js';
 import {currentMounts, isMounted, mountHostRoot, mountsUnder, unmountUnder} from './mounts.js';
 import {

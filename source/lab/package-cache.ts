@@ -5,7 +5,7 @@ import {connect} from 'node:net';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {packageCacheConf} from './host-files.js';
-import type {Mirrors} from './mirror.js';
+import type {Mirrors} from '../bundle/machine-mirrors.js';
 import type {LabPaths} from './paths.js';
 import {isOurProcess, stopProcess, type ArgvMatch} from './processes.js';
 import {labNetwork} from './topology.js';

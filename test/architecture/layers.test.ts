@@ -18,8 +18,8 @@ const rules: Array<{from: string; mustNotImport: string[]; except?: string[]}> =
 	{from: 'source/health/', mustNotImport: ['source/engine/', 'source/commands/', 'source/ui/']},
 	// Drills and switchover act on a live cluster through recipes' probes; they are run by commands, never the other way.
 	{from: 'source/failover/', mustNotImport: ['source/engine/', 'source/commands/', 'source/ui/']},
-	// Bundles are made and read on this machine; installing from one is the packages step's business, never the other way.
-	{from: 'source/bundle/', mustNotImport: ['source/engine/', 'source/commands/', 'source/ui/', 'source/lab/', 'source/health/', 'source/failover/']},
+	// Bundles are made and read on this machine alone: no hosts, no screens, no lab.
+	{from: 'source/bundle/', mustNotImport: ['source/ui/', 'source/commands/', 'source/engine/', 'source/transport/', 'source/lab/', 'source/failover/', 'source/health/']},
 	// The contracts both sides share stay below both.
 	{from: 'source/app/', mustNotImport: ['source/ui/', 'source/commands/', 'source/engine/', 'source/transport/', 'recipes/']},
 ];

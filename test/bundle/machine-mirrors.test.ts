@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseDeb822, parseSourcesList, pickMirrors, withSlash} from '../../source/lab/mirror.js';
+import {parseDeb822, parseSourcesList, pickMirrors, withSlash} from '../../source/bundle/machine-mirrors.js';
 
 const debianSources = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z
@@ -40,6 +40,12 @@ describe('machine mirrors', () => {
 	it('falls back to deb.debian.org when the machine names no usable archive', () => {
 		expect(pickMirrors(parseSourcesList('deb file:/srv/repo bookworm main\n'))).toEqual({debian: 'http://deb.debian.org/debian/'});
 		expect(pickMirrors([])).toEqual({debian: 'http://deb.debian.org/debian/'});
+	});
+
+	it('takes no archive of another distribution for a Debian one', () => {
+		const text = `deb http://archive.ubuntu.com/ubuntu jammy main\ndeb https://deb.nodesource.com/node_20.x nodistro main\ndeb http://ftp.example.org/debian bookworm main\ndeb http://security.ubuntu.com/ubuntu jammy-security main\n`;
+		expect(pickMirrors(parseSourcesList(text))).toEqual({debian: 'http://ftp.example.org/debian/'});
+		expect(pickMirrors(parseSourcesList('deb http://archive.ubuntu.com/ubuntu noble main\n'))).toEqual({debian: 'http://deb.debian.org/debian/'});
 	});
 
 	it('ends URIs with exactly one slash', () => {

@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 
-/** The Debian archives the machine itself uses; the lab's package cache fetches from them. */
+/** The Debian archives the machine itself uses; the lab's package cache and package bundles fetch from them. */
 export type Mirrors = {
 	/** Serves bookworm and bookworm-updates. */
 	debian: string;
@@ -53,15 +53,20 @@ export function parseSourcesList(text: string): Source[] {
 	return sources;
 }
 
+const debianSuite = /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldoldstable|oldstable|stable|testing|unstable)([-/](updates|security|backports|proposed-updates))?$/;
+
 /** Picks the main and security archives out of the machine's apt sources. */
 export function pickMirrors(sources: readonly Source[]): Mirrors {
-	const isSecurity = (suite: string) => /-security$/.test(suite);
-	const main = sources.find(s => s.suites.some(suite => !isSecurity(suite)) && s.uris.some(usable));
-	const security = sources.find(s => s.suites.some(isSecurity) && s.uris.some(usable));
+	// buster/updates is how the security archive was named before bullseye.
+	const isSecurity = (suite: string) => /-security$|\/updates$/.test(suite);
+	// Ubuntu's or a vendor's archive (jammy, nodistro) serves no Debian suite, so it is never taken for one.
+	const debian = sources.filter(s => s.suites.some(suite => debianSuite.test(suite)));
+	const main = debian.find(s => s.suites.some(suite => debianSuite.test(suite) && !isSecurity(suite)) && s.uris.some(usable));
+	const security = debian.find(s => s.suites.some(isSecurity) && s.uris.some(usable));
 	const pick = (s: Source | undefined) => s?.uris.find(usable);
-	const debian = pick(main);
+	const mainUri = pick(main);
 	const securityUri = pick(security);
-	return {debian: debian ? withSlash(debian) : fallback, ...(securityUri ? {security: withSlash(securityUri)} : {})};
+	return {debian: mainUri ? withSlash(mainUri) : fallback, ...(securityUri ? {security: withSlash(securityUri)} : {})};
 }
 
 // The cache fetches plain http(s) archives; file:, cdrom: and mirror+ methods are not archives it can serve.

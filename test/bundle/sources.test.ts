@@ -1,0 +1,25 @@
+import {describe, expect, it} from 'vitest';
+import {bundleSources, debianKeyring, describeSource, sourcesListLine} from '../../source/bundle/sources.js';
+
+describe('bundle sources', () => {
+	it('takes bookworm and bookworm-updates from the main archive and bookworm-security from the security one', () => {
+		const {sources, warnings} = bundleSources({debian: 'http://deb.debian.org/debian', security: 'http://deb.debian.org/debian-security/'});
+		expect(sources.map(sourcesListLine)).toEqual([
+			`deb [target=Packages signed-by=${debianKeyring}] http://deb.debian.org/debian/ bookworm main`,
+			`deb [target=Packages signed-by=${debianKeyring}] http://deb.debian.org/debian/ bookworm-updates main`,
+			`deb [target=Packages signed-by=${debianKeyring}] http://deb.debian.org/debian-security/ bookworm-security main`,
+		]);
+		expect(warnings).toEqual([]);
+		expect(sources.map(describeSource)[2]).toBe('http://deb.debian.org/debian-security/ bookworm-security main');
+	});
+
+	it('guesses no security archive: without one it is left out and said', () => {
+		const {sources, warnings} = bundleSources({debian: 'http://mirror.example/debian/'});
+		expect(sources.map(source => source.suite)).toEqual(['bookworm', 'bookworm-updates']);
+		expect(warnings).toEqual([expect.stringMatching(/names no security archive, so the bundle holds no bookworm-security updates/)]);
+	});
+
+	it('an unsigned test archive is marked trusted', () => {
+		expect(sourcesListLine({uri: 'file:/srv/archive/', suite: 'bookworm', components: ['main'], trust: 'unsigned'})).toBe('deb [target=Packages trusted=yes] file:/srv/archive/ bookworm main');
+	});
+});
