@@ -1,10 +1,13 @@
 import {open, stat} from 'node:fs/promises';
 import {absolutePath} from '../paths.js';
+import {openBundle, verifyBundle} from './archive.js';
+import {bundleTotals, formatMegabytes} from './describe.js';
 
 /**
  * Whether a bundle file on this machine can be used, and a line saying what
- * it is. Never throws: a file that is missing, not a regular file or
- * unreadable is a message naming it. ~ is the home; relative paths are taken
+ * it is: opened (which refuses another Debian release) and every package's SHA-256 proven, as
+ * install will. Never throws: a file that is missing, not a regular file,
+ * unreadable, not a bundle or damaged is a message naming it. ~ is the home; relative paths are taken
  * from the working directory.
  */
 export async function inspectBundle(path: string): Promise<{ok: true; summary: string} | {ok: false; message: string}> {
@@ -25,6 +28,15 @@ export async function inspectBundle(path: string): Promise<{ok: true; summary: s
 	} catch {
 		return {ok: false, message: `${file} cannot be read`};
 	}
-	const mb = size / 1_000_000;
-	return {ok: true, summary: `bundle file ${file} (${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB)`};
+	try {
+		const bundle = await openBundle(file);
+		const {debian, arch} = bundle.manifest;
+		const problems = await verifyBundle(bundle);
+		if (problems.length > 0) return {ok: false, message: `${file} cannot be used: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`};
+		const {packages} = bundleTotals(bundle.manifest);
+		const release = debian.pointRelease ? ` (${debian.pointRelease})` : '';
+		return {ok: true, summary: `bundle for Debian ${debian.version}${release} ${arch}: ${packages} packages, ${formatMegabytes(size)}, made ${bundle.manifest.createdAt.slice(0, 10)}`};
+	} catch (error) {
+		return {ok: false, message: error instanceof Error ? error.message : String(error)};
+	}
 }

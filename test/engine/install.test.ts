@@ -120,7 +120,7 @@ describe('applyCluster as repair', () => {
 		cluster.host('node2').remove('socat');
 		const {check, apply, before} = await checkThenApply();
 		expect(check.drifts).toHaveLength(1);
-		expect(check.drifts[0]).toMatchObject({host: 'node2', phase: 'packages', detail: ['not installed: socat']});
+		expect(check.drifts[0]).toMatchObject({host: 'node2', phase: 'packages', detail: ['socat: not installed']});
 		expect(check.drifts[0]!.step).toMatch(/^packages .*socat/);
 		expect(apply.changed).toEqual([`node2: ${check.drifts[0]!.step}`]);
 		expect(cluster.host('node2').packages.has('socat')).toBe(true);

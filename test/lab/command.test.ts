@@ -56,6 +56,7 @@ describe('lab status text', () => {
 			keyFile: '/k',
 			securityProxied: true,
 			packageCache: {address: '10.131.0.254:3142', pid: 10, alive: true},
+			packages: {source: 'mirror'},
 			hosts: [
 				{name: 'node1', ip: '10.131.0.11', roles: ['postgres', 'etcd'], pid: 20, alive: true, ssh: true, added: false},
 				{name: 'extra', ip: '10.131.0.1', roles: [], alive: false, ssh: false, added: true},

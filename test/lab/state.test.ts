@@ -14,6 +14,7 @@ const state: LabState = {
 	mirrors: {debian: 'http://deb.debian.org/debian/', security: 'http://deb.debian.org/debian-security/'},
 	securityProxied: true,
 	packageCache: {pid: 1234},
+	packageSource: 'mirror',
 	hosts: [
 		{name: 'node1', ip: '10.131.0.11', roles: ['postgres', 'etcd', 'balancer'], pid: 2000, added: false},
 		{name: 'extra', ip: '10.131.0.1', roles: [], added: true},
