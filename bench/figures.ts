@@ -4,7 +4,7 @@ import {cpus, totalmem} from 'node:os';
 import {join} from 'node:path';
 
 /** One measured figure: what, how much, in what unit. */
-export type Figure = {name: string; value: number; unit: 'ms' | 's' | '%' | 'rows'};
+export type Figure = {name: string; value: number; unit: 'ms' | 's' | '%' | 'rows' | 'MB'};
 
 /** The machine a bench ran on: figures are only comparable on the same kind. */
 export type Machine = {cpu: string; cores: number; memoryGiB: number; node: string; platform: string};
@@ -47,7 +47,7 @@ export function saveRun(dir: string, figures: Figure[], root: string, at = new D
 	return {file, run};
 }
 
-const show = (f: Pick<Figure, 'value' | 'unit'>) => (f.unit === 'ms' ? `${f.value.toFixed(0)} ms` : f.unit === 's' ? `${f.value.toFixed(1)} s` : f.unit === 'rows' ? `${f.value.toFixed(0)} rows` : `${f.value.toFixed(1)} %`);
+const show = (f: Pick<Figure, 'value' | 'unit'>) => (f.unit === 'ms' ? `${f.value.toFixed(0)} ms` : f.unit === 's' ? `${f.value.toFixed(1)} s` : f.unit === 'rows' ? `${f.value.toFixed(0)} rows` : f.unit === 'MB' ? `${f.value.toFixed(1)} MB` : `${f.value.toFixed(1)} %`);
 
 /**
  * The run as one table: each figure, its value, the previous run's and the

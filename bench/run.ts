@@ -57,7 +57,12 @@ async function main(): Promise<void> {
 		const {benchLab, labFigures} = await import('./lab.js');
 		figures.push(...labFigures(await benchLab('seed')));
 	}
-	console.log('== install, no-op re-run, drills, add-replica, repair --check');
+	console.log('== bundle create (cold and warm)');
+	const {benchBundleCreate, benchMirrorInstall} = await import('./bundle.js');
+	figures.push(...(await benchBundleCreate()));
+	console.log('== install through the mirror (lab up --mirror), for its packages phase');
+	figures.push(...(await benchMirrorInstall()));
+	console.log('== install from the lab bundle, no-op re-run, drills, add-replica, repair --check');
 	const {benchInstall} = await import('./install.js');
 	figures.push(...(await benchInstall()));
 	finish();
