@@ -104,6 +104,9 @@ export class HostConnection {
 		try {
 			if (signal?.aborted) throw new Error('connection abandoned');
 			await ssh.connect(config);
+			// A host lost after login (power cut, cable pulled) makes the socket fail under a running
+			// command, which then reports the lost connection itself; unheard, the error would end pgha.
+			ssh.connection?.on('error', () => undefined);
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			if (expected && seen && seen !== expected)
