@@ -115,3 +115,25 @@ opts="-o Dir::Etc::SourceList=${dir}/sources.list -o Dir::Etc::SourceParts=${dir
 apt-get $opts update -q
 apt-get $opts install -y -q --no-install-recommends --allow-downgrades -o Dpkg::Options::=--force-confold ${words}`;
 }
+
+/**
+ * Asks apt, with the bundle's index (on stdin) as its only source and the
+ * host's own installed packages, whether the install would work, changing
+ * nothing: a simulation in a private directory, removed at once. Prints
+ * apt's complaint and exits non-zero when it would not.
+ */
+export function bundleSimulationScript(packages: readonly string[], pins: ReadonlyMap<string, string>): string {
+	const words = installWords(packages, pins).map(shQuote).join(' ');
+	return `set -e
+d=$(mktemp -d /tmp/pgha-bundle-check.XXXXXX)
+trap 'rm -rf "$d"' EXIT
+cat > "$d/Packages"
+printf 'deb [trusted=yes] file:%s ./\\n' "$d" > "$d/sources.list"
+mkdir -p "$d/lists/partial" "$d/empty"
+opts="-o Dir::Etc::SourceList=$d/sources.list -o Dir::Etc::SourceParts=$d/empty -o Dir::State::Lists=$d/lists -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o Acquire::Languages=none -o Debug::NoLocking=1"
+if ! out=$(apt-get $opts update -q 2>&1); then echo "apt cannot read the bundle's index: $out"; exit 1; fi
+if ! out=$(apt-get $opts -s install -y -q --no-install-recommends --allow-downgrades ${words} 2>&1); then
+	echo "$out" | grep -E '^(E: | )' | grep -v '^ *$' | head -n 12
+	exit 1
+fi`;
+}

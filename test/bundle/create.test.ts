@@ -2,7 +2,9 @@ import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
+import {spawnSync} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {bundleSimulationScript} from '../../recipes/host/apt-scripts.js';
 import {openBundle as openBundleOnce, packagesIndexFor, verifyBundle} from '../../source/bundle/archive.js';
 import {createBundle, type CreateEvent} from '../../source/bundle/create.js';
 import {bundleManifestSchema, debsForRoles} from '../../source/bundle/manifest.js';
@@ -177,5 +179,17 @@ describe('createBundle from a file: archive', () => {
 		await expect(
 			createBundle({output: join(root, 'never.tar'), roles: ['backup'], arch: 'amd64', cacheDir: join(root, 'cache'), sources, packagesOf: () => ['pgha-nowhere'], localArchives: []}),
 		).rejects.toThrow(/apt cannot install the backup role's packages \(pgha-nowhere\) from these archives:\n {2}E: Unable to locate package pgha-nowhere/);
+	});
+
+	// The preflight's question to a host, asked of this machine's apt with the bundle's index alone.
+	it("the host's simulation installs from the bundle's index alone, and names a version the bundle lacks", async () => {
+		const bundle = await openBundle((await make(join(root, 'simulate.tar'))).file);
+		const index = packagesIndexFor(bundle.packagesIndex, new Set(bundle.manifest.packages.map(deb => deb.file)));
+		const simulate = (pins: Map<string, string>) => spawnSync('bash', ['-c', bundleSimulationScript(['pgha-app'], pins)], {input: index, encoding: 'utf8'});
+		const fits = simulate(new Map([['pgha-app', '1:2.0~rc1-1']]));
+		expect(fits.status, fits.stdout + fits.stderr).toBe(0);
+		const lacking = simulate(new Map([['pgha-app', '9.9']]));
+		expect(lacking.status).toBe(1);
+		expect(lacking.stdout).toContain("E: Version '9.9' for 'pgha-app' was not found");
 	});
 });
