@@ -95,7 +95,7 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
  * any change). Skipped when every package is in place already.
  */
 function bundleFitsStep(host: HostAnswers): Step {
-	return probeStep('packages installable from the bundle', async ctx => {
+	return probeStep('apt simulates the install from the bundle', async ctx => {
 		const bundle = ctx.bundle;
 		if (!bundle) return true;
 		const packages = packagesFor(host);

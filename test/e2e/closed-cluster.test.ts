@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, test} from 'vitest';
 import {createCa, issueCertificate} from '../../source/keys/certificates.js';
-import {labUnavailable, onHost, pgha, readAnswers, until} from './helpers.js';
+import {installFromLabBundle, labUnavailable, onHost, pgha, readAnswers, until} from './helpers.js';
 import {seedEnv as env, seedLab} from './seed-cluster.js';
 
 // The installed seed lab (shared with the files before) seen from a lab host
@@ -38,8 +38,8 @@ describe.skipIf(skip)('a closed cluster, seen from a host that does not belong',
 			expect(added.code, added.stderr).toBe(0);
 			outsiderIp = added.stdout.match(/10\.131\.0\.\d+/)![0];
 		}
-		// Client tools only; both packages are in the lab's package cache since the install.
-		outsider('DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client-15 etcd-client >/dev/null 2>&1 || (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-client-15 etcd-client >/dev/null)');
+		// Client tools only, from the lab's bundle: the lab's hosts have no package source.
+		installFromLabBundle(answers, outsiderIp, ['postgresql-client-15', 'etcd-client']);
 		outsider('cat > /root/ca.crt', readFileSync(join(keys(), 'ca.crt'), 'utf8'));
 		outsider('umask 077; cat > /root/.pgpass', `*:*:*:aplicacion:${answers.passwords['app']}\n`);
 	}, 300_000);

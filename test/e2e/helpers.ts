@@ -49,7 +49,15 @@ export function pgha(args: string[], env: NodeJS.ProcessEnv = {}, onLine?: (line
 	});
 }
 
-export type LabAnswers = {cluster: {name: string}; ssh: {identityFile: string}; hosts: Array<{name: string; ip: string; roles: string[]}>; network: {vip: string}; passwords: Record<string, string>; database?: {name?: string; owner?: string}};
+export type LabAnswers = {
+	cluster: {name: string};
+	ssh: {identityFile: string};
+	hosts: Array<{name: string; ip: string; roles: string[]}>;
+	network: {vip: string};
+	passwords: Record<string, string>;
+	database?: {name?: string; owner?: string};
+	packages?: {source?: string; bundle?: string};
+};
 
 /** The answer file `lab up --write-answers` wrote. */
 export function readAnswers(file: string): LabAnswers {
@@ -70,6 +78,33 @@ export function onHost(answers: LabAnswers, name: string, command: string, input
 	);
 	if (result.status !== 0) throw new Error(`${name}: ${command}: exit ${result.status}: ${result.stderr}`);
 	return result.stdout;
+}
+
+/**
+ * Installs packages on a lab host that has no package source, as a person
+ * would from the lab's bundle: the bundle streamed over SSH into a scratch
+ * directory, apt pointed at it alone, the directory removed.
+ */
+export function installFromLabBundle(answers: LabAnswers, ip: string, packages: string[]): void {
+	const bundle = answers.packages?.bundle;
+	if (!bundle) throw new Error('the lab answers name no bundle (a lab up --mirror lab?)');
+	const script = [
+		'set -e',
+		'd=$(mktemp -d)',
+		`trap 'rm -rf "$d"' EXIT`,
+		'tar -x -C "$d"',
+		`printf 'deb [trusted=yes] file:%s/pgha-bundle ./\\n' "$d" > "$d/sources.list"`,
+		'mkdir -p "$d/lists/partial" "$d/empty"',
+		'opts="-o Dir::Etc::SourceList=$d/sources.list -o Dir::Etc::SourceParts=$d/empty -o Dir::State::Lists=$d/lists -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache="',
+		'apt-get $opts update -q >/dev/null',
+		`DEBIAN_FRONTEND=noninteractive apt-get $opts install -y -q --no-install-recommends ${packages.join(' ')} >/dev/null`,
+	].join('\n');
+	const result = spawnSync(
+		'ssh',
+		['-i', answers.ssh.identityFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', `root@${ip}`, script],
+		{input: readFileSync(bundle), encoding: 'utf8', timeout: 300_000, maxBuffer: 16 * 1024 * 1024},
+	);
+	if (result.status !== 0) throw new Error(`installing ${packages.join(' ')} on ${ip} from ${bundle}: exit ${result.status}: ${result.stderr}${result.stdout}`);
 }
 
 /** Runs SQL through the VIP on a port as the database owner, password in a PGPASSFILE. */
