@@ -7,6 +7,7 @@ import {passwordWeakness} from '../../source/answers/schema.js';
 import {labAnswers, labAnswersYaml, writeLabAnswers} from '../../source/lab/answers.js';
 import {alphanumericSecret, generatePasswords, passwordWithSymbol} from '../../source/answers/passwords.js';
 import {topologyHosts} from '../../source/lab/topology.js';
+import {labBundleName} from '../../source/lab/lab-bundle.js';
 
 const key = '/var/lib/pgha/lab/ssh/id_ed25519';
 
@@ -106,5 +107,21 @@ describe('writeLabAnswers', () => {
 		const answers = labAnswers('seed', topologyHosts('seed').slice(0, 2), key, generatePasswords());
 		await expect(writeLabAnswers(file, answers)).rejects.toThrow(/do not validate/);
 		await expect(stat(file)).rejects.toThrow();
+	});
+});
+
+describe('the lab answers and its bundle', () => {
+	it('a lab with a bundle writes answers that install from it, and they validate', () => {
+		const answers = labAnswers('compact', topologyHosts('compact'), '/k', generatePasswords(), {source: 'bundle', bundle: '/var/cache/pgha/bundles/lab.tar'});
+		expect(answers.packages).toEqual({source: 'bundle', bundle: '/var/cache/pgha/bundles/lab.tar'});
+		expect(validateAnswers(answers, {}).ok).toBe(true);
+	});
+
+	it("the lab bundle's name follows the package list, the architecture and the archives", () => {
+		const mirrors = {debian: 'http://deb.debian.org/debian/'};
+		expect(labBundleName(mirrors, 'amd64')).toMatch(/^lab-bookworm-amd64-[0-9a-f]{12}\.tar$/);
+		expect(labBundleName(mirrors, 'amd64')).toBe(labBundleName({...mirrors}, 'amd64'));
+		expect(labBundleName(mirrors, 'arm64')).not.toBe(labBundleName(mirrors, 'amd64'));
+		expect(labBundleName({debian: 'http://mirror.example/debian/'}, 'amd64')).not.toBe(labBundleName(mirrors, 'amd64'));
 	});
 });
