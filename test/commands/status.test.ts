@@ -21,4 +21,11 @@ describe('pgha status', () => {
 		expect(io.stdout()).toContain('saw ***');
 		expect(io.stdout()).not.toContain(secret);
 	});
+
+	test('says where packages come from and how many versions are pinned', async () => {
+		const io = captureIo({...strongEnv, PGHA_HOME: join(root, 'no-such-home')});
+		const flags: Flags = {...noFlags, json: true, answers: join(root, 'examples/seed-topology.yaml')};
+		expect(await status([], flags, io)).toBe(0);
+		expect(JSON.parse(io.stdout()).packages).toEqual({source: 'mirror', pinned: {}});
+	});
 });
