@@ -41,7 +41,8 @@ const cli = meow(
 	  --output        bundle create: the file to write (default pgha-bundle-bookworm-ARCH-DATE.tar here)
 	  --roles         bundle create: the roles to bundle, comma-separated (default all)
 	  --arch          bundle create: the hosts' Debian architecture (default amd64)
-	  --mirror        bundle create: the Debian archive to use instead of this machine's
+	  --mirror        bundle create: the Debian archive to use instead of this machine's;
+	                  lab up: the hosts install through a package cache, not the lab's bundle
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
