@@ -1,7 +1,8 @@
 import type {PhaseName} from '../phases.js';
 import type {EngineEvent, EventSink} from '../app/events.js';
 import type {Phase} from './phases.js';
-import type {RunContext, StepContext} from '../../recipes/kit/step.js';
+import type {RunContext, Step, StepContext} from '../../recipes/kit/step.js';
+import {batchedChecks} from './batched-checks.js';
 import {remoteShell} from '../../recipes/kit/remote-shell.js';
 import {RemoteCommandError} from '../transport/ssh.js';
 import type {RunOptions} from '../transport/ssh.js';
@@ -55,13 +56,18 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 					if (touched.get(service) !== 'restart') touched.set(service, how);
 				},
 			};
-			for (const step of phase.steps(host, context)) {
+			const steps = phase.steps(host, context);
+			// Every check answered in a few round trips; once this host changed, checks are asked live again.
+			const early = await batchedChecks(steps, ctx);
+			let changedHere = false;
+			const matches = async (step: Step) => (!changedHere && early.has(step) ? early.get(step)! : step.check!(ctx));
+			for (const step of steps) {
 				if (context.signal.aborted) return false;
 				// A step that cannot say whether it matches is never run just to report drift.
 				if (mode === 'check' && !step.check) continue;
 				emit({type: 'step-started', host: hostName, phase: phase.name, step: step.name, at: now()});
 				try {
-					if (step.check && (await step.check(ctx))) {
+					if (step.check && (await matches(step))) {
 						outcome.unchanged++;
 						emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: false, at: now()});
 						continue;
@@ -72,6 +78,7 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 						emit({type: 'drift', host: hostName, phase: phase.name, step: step.name, detail, at: now()});
 						continue;
 					}
+					changedHere = true;
 					await step.apply(ctx);
 					if (step.check && !(await step.check(ctx)))
 						throw new Error('the change was made but the host still does not match; see the output above');

@@ -8,6 +8,7 @@ import {UserError} from '../errors.js';
 import {readExit, readFileScript, writeFileScript} from './file-scripts.js';
 import {lineSplitter} from './line-splitter.js';
 import {shQuote} from './quote.js';
+import {batchNonce, batchScript, parseBatch, type BatchItem} from './batch.js';
 
 export type SshSettings = Answers['ssh'];
 
@@ -192,6 +193,18 @@ export class HostConnection {
 		} finally {
 			clearTimeout(timer);
 		}
+	}
+
+	/**
+	 * Runs several commands in one round trip, each as `run` with check false
+	 * would (its own bash, stdin, exit code and output): a phase's checks on a
+	 * host cost one exec, and with a sudo password one sudo, instead of one each.
+	 */
+	async runBatch(items: readonly BatchItem[], timeoutMs = 120_000): Promise<RunResult[]> {
+		if (items.length === 0) return [];
+		const nonce = batchNonce();
+		const result = await this.run('bash -s', {stdin: batchScript(items, nonce), check: false, timeoutMs});
+		return parseBatch(result.stdout, nonce, items.length);
 	}
 
 	/**

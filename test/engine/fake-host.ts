@@ -7,6 +7,8 @@ import {RemoteCommandError} from '../../source/transport/ssh.js';
  */
 export function fakeHost(name: string, handler: (script: string, stdin?: string) => Partial<RunResult> = () => ({})) {
 	const scripts: string[] = [];
+	/** How many commands each batch carried. */
+	const batches: number[] = [];
 	const conn = {
 		name,
 		ip: '10.0.0.1',
@@ -19,11 +21,16 @@ export function fakeHost(name: string, handler: (script: string, stdin?: string)
 			if (options.check !== false && result.code !== 0) throw new RemoteCommandError(name, script, result);
 			return result;
 		},
+		async runBatch(items: Array<{script: string; stdin?: string}>): Promise<RunResult[]> {
+			batches.push(items.length);
+			return Promise.all(items.map(item => conn.run(item.script, {stdin: item.stdin, check: false})));
+		},
+		batches,
 		async writeFile() {},
 		async readFile() {
 			return undefined;
 		},
 		close() {},
 	};
-	return conn as unknown as HostConnection & {scripts: string[]};
+	return conn as unknown as HostConnection & {scripts: string[]; batches: number[]};
 }

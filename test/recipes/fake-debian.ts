@@ -49,6 +49,8 @@ export class FakeDebianHost {
 	readonly users = new Set<string>(['root']);
 	readonly sysctls = new Map<string, string>([['net.ipv4.ip_nonlocal_bind', '0']]);
 	readonly scripts: string[] = [];
+	/** How many batches of commands arrived in one round trip. */
+	batches = 0;
 	readonly unknown: string[] = [];
 	daemonReloads = 0;
 	/** Called after a unit starts or restarts, for state a service makes (etcd's member directory, a database). */
@@ -96,6 +98,10 @@ export class FakeDebianHost {
 				for (const line of result.stdout.split('\n').filter(Boolean)) options.onLine?.('stdout', line);
 				if (options.check !== false && result.code !== 0) throw new RemoteCommandError(this.name, script, result);
 				return result;
+			},
+			runBatch: async (items: Array<{script: string; stdin?: string}>): Promise<RunResult[]> => {
+				this.batches++;
+				return items.map(item => this.run(item.script, item.stdin));
 			},
 			writeFile: async (path: string, content: string, owner = 'root', group = owner, mode = 0o644) => {
 				for (const who of [owner, group]) if (!this.users.has(who)) throw new RemoteCommandError(this.name, `chown ${owner}:${group} ${path}`, fail(1, `chown: invalid user: '${who}'`));
