@@ -57,8 +57,32 @@ export type ScheduleOptions = {
 	reachable?: ReadonlySet<string>;
 };
 
-/** One scheduled phase: its name, the hosts it touches, and whether they go one at a time. */
-export type ScheduledPhase = {name: PhaseName; summary: string; action: string; hosts: string[]; serial: boolean};
+/**
+ * One scheduled phase: its name, the hosts it touches, whether they go one at
+ * a time, and the earlier phases it waits for as a whole. Besides those, a
+ * host starts a phase only once it finished its own earlier phases, so a
+ * phase may begin on some hosts while others still install packages.
+ */
+export type ScheduledPhase = {name: PhaseName; summary: string; action: string; hosts: string[]; serial: boolean; after: PhaseName[]};
+
+/**
+ * What each phase needs finished on every host first (beyond each host's own
+ * earlier phases): nothing changes anywhere before every host passed
+ * preflight; Patroni needs etcd's quorum; a replica its leader; PgBouncer's
+ * database the whole PostgreSQL cluster; the backup phase every host's SSH
+ * identity (the packages phase) and a running PostgreSQL. The balancers need
+ * nothing of the others: HAProxy marks servers up as they come.
+ */
+const needs: Record<Exclude<PhaseName, 'verify'>, PhaseName[]> = {
+	preflight: [],
+	packages: ['preflight'],
+	etcd: [],
+	'postgres-leader': ['etcd'],
+	'postgres-replicas': ['etcd', 'postgres-leader'],
+	pgbouncer: ['postgres-leader', 'postgres-replicas'],
+	balancers: [],
+	backup: ['packages', 'postgres-leader', 'postgres-replicas'],
+};
 
 /**
  * Which hosts each phase touches, in order (verify excluded: it is not a host
@@ -72,17 +96,18 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 	const backup = hostNames(hostsWithRole(answers, 'backup'));
 	const live = leader !== undefined && postgres.includes(leader);
 	const joining = postgres.filter(n => !members.includes(n));
-	const phase = (name: PhaseName, hosts: string[], serial = false, summary = described[name].summary): ScheduledPhase => ({
+	const phase = (name: Exclude<PhaseName, 'verify'>, hosts: string[], serial = false, summary = described[name].summary): ScheduledPhase => ({
 		name,
 		summary,
 		action: described[name].action(answers),
 		hosts,
 		serial,
+		after: needs[name],
 	});
 	const postgresPhases = live
 		? [
 				phase('postgres-replicas', postgres.filter(n => n !== leader && !joining.includes(n)), true, 'Patroni replicas, one at a time'),
-				phase('postgres-leader', [leader], false, 'the Patroni leader, after its replicas'),
+				{...phase('postgres-leader', [leader], false, 'the Patroni leader, after its replicas'), after: ['etcd', 'postgres-replicas'] as PhaseName[]},
 				// New nodes clone once every member's pg_hba admits them.
 				...(joining.length > 0 ? [phase('postgres-replicas', joining, false, 'new replicas clone from the latest backup')] : []),
 			]
@@ -104,5 +129,5 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 
 /** The verify phase as the plan lists it: every host, after the others. */
 export function verifyPhase(answers: Answers): ScheduledPhase {
-	return {name: 'verify', summary: described.verify.summary, action: described.verify.action(answers), hosts: hostNames(answers.hosts), serial: false};
+	return {name: 'verify', summary: described.verify.summary, action: described.verify.action(answers), hosts: hostNames(answers.hosts), serial: false, after: [...phaseNames.filter(n => n !== 'verify')]};
 }

@@ -11,7 +11,7 @@ import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
 import {connectAll, connectSome, expectedHostKeys, keysToRecord, type Connector} from './connect.js';
 import type {EventSink} from '../app/events.js';
-import {buildPhases} from './phases.js';
+import {buildPhases, type Phase} from './phases.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
 import {loggedSink, redactedSink, redactValue} from './run-log.js';
 import type {ClusterKeys} from '../keys/cluster-keys.js';
@@ -138,21 +138,19 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 				saveCluster(saved, env);
 				recordHostKeys(answers.cluster.name, pins, env);
 			}
-			// The packages phase first, so the versions it installed are pinned even if a later phase fails.
-			const split = rest.findIndex(p => p.name !== 'packages');
-			const [packages, others] = split < 0 ? [rest, []] : [rest.slice(0, split), rest.slice(split)];
-			const installed = await runPhases(packages, context, emit, mode);
-			if (mode === 'apply' && installed.ok && packages.length > 0) {
+			// The versions the packages phase installed are pinned as soon as it ends, even if a later phase fails.
+			const pinInstalled = async (phase: Phase) => {
+				if (mode !== 'apply' || phase.name !== 'packages') return;
 				const versions = await installedPins(answers, connections);
 				if (JSON.stringify(versions) !== JSON.stringify(raw.packages?.versions ?? {})) saveCluster({...saved, packages: {...saved.packages, versions}} as AnswersInput, env);
-			}
-			const more: RunOutcome = installed.ok ? await runPhases(others, context, emit, mode) : {ok: true, changed: 0, unchanged: 0};
-			const sum = (a: number | undefined, b: number | undefined, c: number | undefined) => (a ?? 0) + (b ?? 0) + (c ?? 0);
+			};
+			const more = await runPhases(rest, context, emit, mode, pinInstalled);
+			const sum = (a: number | undefined, b: number | undefined) => (a ?? 0) + (b ?? 0);
 			outcome = {
-				...(installed.ok ? more : installed),
-				changed: sum(outcome.changed, installed.changed, more.changed),
-				unchanged: sum(outcome.unchanged, installed.unchanged, more.unchanged),
-				drifted: sum(outcome.drifted, installed.drifted, more.drifted) || undefined,
+				...more,
+				changed: sum(outcome.changed, more.changed),
+				unchanged: sum(outcome.unchanged, more.unchanged),
+				drifted: sum(outcome.drifted, more.drifted) || undefined,
 			};
 			if (mode === 'apply') delete outcome.drifted;
 		}

@@ -28,6 +28,8 @@ export type Phase = {
 	steps: (host: HostAnswers, run: RunContext) => Step[];
 	/** Run hosts one after another instead of in parallel. */
 	serial?: boolean;
+	/** The earlier phases this one waits for on every host; absent: every earlier phase. */
+	after?: readonly PhaseName[];
 };
 
 /** A component's rendered files on a host, with the interface preflight found. */
@@ -62,5 +64,5 @@ function stepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers): Phase['s
 
 /** The install, as named phases in dependency order (verify runs after them). */
 export function buildPhases(answers: Answers, options: ScheduleOptions = {}): Phase[] {
-	return schedulePhases(answers, options).map(p => ({name: p.name, summary: p.summary, hosts: p.hosts, serial: p.serial || undefined, steps: stepsOf(p.name as Exclude<PhaseName, 'verify'>, answers)}));
+	return schedulePhases(answers, options).map(p => ({name: p.name, summary: p.summary, hosts: p.hosts, serial: p.serial || undefined, after: p.after, steps: stepsOf(p.name as Exclude<PhaseName, 'verify'>, answers)}));
 }

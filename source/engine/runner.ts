@@ -23,90 +23,118 @@ function describeFailure(error: unknown): {error: string; command?: string; outp
 }
 
 /**
- * Runs phases in order. Within a phase every host runs its steps in parallel
- * (unless the phase is serial); a failure lets the other hosts finish their
- * phase and stops every later phase, so a re-run carries on from there.
+ * Runs phases as soon as they may start. A phase waits for the earlier phases
+ * it names (`after`; all earlier ones when it names none), and each host
+ * starts it only once it finished its own earlier phases: on hosts that are
+ * ready, etcd and the balancers go ahead while PostgreSQL's packages still
+ * install elsewhere. Within a phase every host runs its steps in parallel
+ * (unless the phase is serial). A failure lets the hosts already at work
+ * finish their phase and starts nothing more, so a re-run carries on from there.
+ * `onPhaseFinished` hears each phase that ended well, before anything waiting for it starts.
  */
-export async function runPhases(phases: Phase[], context: RunContext, emit: EventSink, mode: RunMode = 'apply'): Promise<RunOutcome> {
+export async function runPhases(phases: Phase[], context: RunContext, emit: EventSink, mode: RunMode = 'apply', onPhaseFinished?: (phase: Phase) => Promise<void>): Promise<RunOutcome> {
 	const outcome: RunOutcome = {ok: true, changed: 0, unchanged: 0, ...(mode === 'check' ? {drifted: 0} : {})};
 	const now = () => Date.now();
-	for (const phase of phases) {
-		if (context.signal.aborted) {
-			outcome.ok = false;
-			break;
-		}
-		emit({type: 'phase-started', phase: phase.name, hosts: phase.hosts, at: now()});
-		const runHost = async (hostName: string): Promise<boolean> => {
-			const host = context.answers.hosts.find(h => h.name === hostName)!;
-			const conn = context.connections.get(hostName)!;
-			const touched = new Map<string, 'reload' | 'restart'>();
-			const run: StepContext['run'] = (script, options: RunOptions & {quiet?: boolean} = {}) =>
-				conn.run(script, {
-					...options,
-					onLine: options.quiet ? undefined : (stream, line) => emit({type: 'output', host: hostName, stream, line, at: now()}),
-				});
-			const ctx: StepContext = {
-				...context,
-				host,
-				conn,
-				touched,
-				run,
-				$: remoteShell(run),
-				touch(service, how) {
-					if (touched.get(service) !== 'restart') touched.set(service, how);
-				},
-			};
-			const steps = phase.steps(host, context);
-			// Every check answered in a few round trips; once this host changed, checks are asked live again.
-			const early = await batchedChecks(steps, ctx);
-			let changedHere = false;
-			const matches = async (step: Step) => (!changedHere && early.has(step) ? early.get(step)! : step.check!(ctx));
-			for (const step of steps) {
-				if (context.signal.aborted) return false;
-				// A step that cannot say whether it matches is never run just to report drift.
-				if (mode === 'check' && !step.check) continue;
-				emit({type: 'step-started', host: hostName, phase: phase.name, step: step.name, at: now()});
-				try {
-					if (step.check && (await matches(step))) {
-						outcome.unchanged++;
-						emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: false, at: now()});
-						continue;
-					}
-					if (mode === 'check') {
-						outcome.drifted!++;
-						const detail = (await step.explain?.(ctx).catch(error => [`(could not describe: ${String(error)})`])) ?? [];
-						emit({type: 'drift', host: hostName, phase: phase.name, step: step.name, detail, at: now()});
-						continue;
-					}
-					changedHere = true;
-					await step.apply(ctx);
-					if (step.check && !(await step.check(ctx)))
-						throw new Error('the change was made but the host still does not match; see the output above');
-					outcome.changed++;
-					emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: true, at: now()});
-				} catch (error) {
-					emit({type: 'step-failed', host: hostName, phase: phase.name, step: step.name, ...describeFailure(error), at: now()});
-					outcome.failed ??= {host: hostName, phase: phase.name, step: step.name};
-					return false;
-				}
-			}
-			return true;
+	const stopped = () => !outcome.ok || context.signal.aborted;
+	const runHost = async (phase: Phase, hostName: string): Promise<boolean> => {
+		const host = context.answers.hosts.find(h => h.name === hostName)!;
+		const conn = context.connections.get(hostName)!;
+		const touched = new Map<string, 'reload' | 'restart'>();
+		const run: StepContext['run'] = (script, options: RunOptions & {quiet?: boolean} = {}) =>
+			conn.run(script, {
+				...options,
+				onLine: options.quiet ? undefined : (stream, line) => emit({type: 'output', host: hostName, stream, line, at: now()}),
+			});
+		const ctx: StepContext = {
+			...context,
+			host,
+			conn,
+			touched,
+			run,
+			$: remoteShell(run),
+			touch(service, how) {
+				if (touched.get(service) !== 'restart') touched.set(service, how);
+			},
 		};
-		let ok = true;
-		if (phase.serial) {
-			for (const hostName of phase.hosts) if (!(await runHost(hostName))) {
-				ok = false;
-				break;
+		const steps = phase.steps(host, context);
+		// Every check answered in a few round trips; once this host changed, checks are asked live again.
+		const early = await batchedChecks(steps, ctx);
+		let changedHere = false;
+		const matches = async (step: Step) => (!changedHere && early.has(step) ? early.get(step)! : step.check!(ctx));
+		for (const step of steps) {
+			if (context.signal.aborted) return false;
+			// A step that cannot say whether it matches is never run just to report drift.
+			if (mode === 'check' && !step.check) continue;
+			emit({type: 'step-started', host: hostName, phase: phase.name, step: step.name, at: now()});
+			try {
+				if (step.check && (await matches(step))) {
+					outcome.unchanged++;
+					emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: false, at: now()});
+					continue;
+				}
+				if (mode === 'check') {
+					outcome.drifted!++;
+					const detail = (await step.explain?.(ctx).catch(error => [`(could not describe: ${String(error)})`])) ?? [];
+					emit({type: 'drift', host: hostName, phase: phase.name, step: step.name, detail, at: now()});
+					continue;
+				}
+				changedHere = true;
+				await step.apply(ctx);
+				if (step.check && !(await step.check(ctx))) throw new Error('the change was made but the host still does not match; see the output above');
+				outcome.changed++;
+				emit({type: 'step-finished', host: hostName, phase: phase.name, step: step.name, changed: true, at: now()});
+			} catch (error) {
+				emit({type: 'step-failed', host: hostName, phase: phase.name, step: step.name, ...describeFailure(error), at: now()});
+				outcome.failed ??= {host: hostName, phase: phase.name, step: step.name};
+				return false;
 			}
-		} else {
-			ok = (await Promise.all(phase.hosts.map(runHost))).every(Boolean);
 		}
-		emit({type: 'phase-finished', phase: phase.name, ok, at: now()});
-		if (!ok) {
-			outcome.ok = false;
-			break;
+		return true;
+	};
+
+	// Each phase's end, and each host's end of each phase, as promises the later ones wait on.
+	const phaseDone: Array<Promise<boolean>> = [];
+	const hostDone: Array<Map<string, Promise<boolean>>> = [];
+	phases.forEach((phase, i) => {
+		const earlier = phases.slice(0, i);
+		const waitsFor = earlier.flatMap((p, j) => (phase.after === undefined || phase.after.includes(p.name) ? [phaseDone[j]!] : []));
+		const ownEarlier = (host: string) => earlier.flatMap((_, j) => [hostDone[j]!.get(host)].filter((done): done is Promise<boolean> => done !== undefined));
+		let started = false;
+		const start = () => {
+			if (started) return;
+			started = true;
+			emit({type: 'phase-started', phase: phase.name, hosts: phase.hosts, at: now()});
+		};
+		const whole = Promise.all(waitsFor).then(all => all.every(Boolean));
+		const hostRuns = new Map<string, Promise<boolean>>();
+		let previous: Promise<boolean> = Promise.resolve(true);
+		for (const host of phase.hosts) {
+			const after = phase.serial ? [previous] : [];
+			const done = (async () => {
+				const ready = (await whole) && (await Promise.all([...ownEarlier(host), ...after])).every(Boolean);
+				if (!ready || stopped()) return false;
+				start();
+				return runHost(phase, host);
+			})();
+			hostRuns.set(host, done);
+			previous = done;
 		}
-	}
+		hostDone.push(hostRuns);
+		phaseDone.push(
+			(async () => {
+				const ok = (await Promise.all(hostRuns.values())).every(Boolean);
+				// A phase with no host to touch still ends, so what waits for it goes on.
+				if (phase.hosts.length === 0 && (await whole) && !stopped()) start();
+				if (!started) return false;
+				if (ok && onPhaseFinished) await onPhaseFinished(phase);
+				emit({type: 'phase-finished', phase: phase.name, ok, at: now()});
+				if (!ok) outcome.ok = false;
+				return ok;
+			})(),
+		);
+	});
+	await Promise.all(phaseDone);
+	if (context.signal.aborted) outcome.ok = false;
 	return outcome;
 }
 

@@ -91,18 +91,22 @@ export async function verifyCluster(answers: Answers, connections: ReadonlyMap<s
 				]
 			: []),
 	];
+	// Every check at once (they wait on different hosts); reported in a fixed order, each as soon as those before it are.
+	const outcomes = drills.map(drill =>
+		drill.run().then(
+			(evidence): Finding => ({name: drill.name, ok: true, evidence}),
+			(error: unknown): Finding => ({name: drill.name, ok: false, evidence: failureEvidence(error)}),
+		),
+	);
 	let ok = true;
 	for (const f of await settledFindings(answers, connections, 60_000)) {
 		ok &&= f.ok;
 		report(f);
 	}
-	for (const drill of drills) {
-		try {
-			report({name: drill.name, ok: true, evidence: await drill.run()});
-		} catch (error) {
-			ok = false;
-			report({name: drill.name, ok: false, evidence: failureEvidence(error)});
-		}
+	for (const outcome of outcomes) {
+		const f = await outcome;
+		ok &&= f.ok;
+		report(f);
 	}
 	return ok;
 }

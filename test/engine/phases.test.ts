@@ -30,6 +30,20 @@ describe('buildPhases', () => {
 			'postgres-replicas:postgres4',
 			'pgbouncer:postgres1,postgres2,postgres3,postgres4 (serial)',
 		]);
+		// Those phases touch different hosts, so only what each waits for keeps the leader last and the new node after it.
+		const waits = buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}).slice(3, 7).map(p => p.after);
+		expect(waits[1]).toContain('postgres-replicas');
+		expect(waits[2]).toContain('postgres-leader');
+		expect(waits[3]).toEqual(expect.arrayContaining(['postgres-leader', 'postgres-replicas']));
+	});
+
+	test('on a new cluster etcd and the balancers wait for nothing but their own hosts, PostgreSQL for etcd, the backup for every host', () => {
+		const after = Object.fromEntries(buildPhases(seedAnswers()).map(p => [p.name, p.after]));
+		expect(after['packages']).toEqual(['preflight']);
+		expect(after['etcd']).toEqual([]);
+		expect(after['balancers']).toEqual([]);
+		expect(after['postgres-leader']).toContain('etcd');
+		expect(after['backup']).toEqual(expect.arrayContaining(['packages', 'postgres-leader', 'postgres-replicas']));
 	});
 
 	test('hosts that do not answer are left out of every phase', () => {

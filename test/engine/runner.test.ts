@@ -84,4 +84,43 @@ describe('runPhases', () => {
 		await runPhases([{name: 'etcd', summary: '', hosts: ['a', 'b'], steps: () => [step]}], context(), collectEvents().sink);
 		expect(started.sort()).toEqual(['a', 'b']);
 	});
+
+	test('a phase goes ahead on a host that is ready while another host still works on an earlier phase it does not wait for', async () => {
+		const log: string[] = [];
+		let release!: () => void;
+		const slow = new Promise<void>(resolve => (release = resolve));
+		const step = (what: string, wait?: Promise<void>): Step => ({name: what, apply: async ctx => void (log.push(`${ctx.host.name} ${what}`), await wait)});
+		const phases: Phase[] = [
+			{name: 'packages', summary: '', hosts: ['a', 'b'], after: [], steps: host => [step('packages', host.name === 'a' ? slow : undefined)]},
+			// b's balancers need only b's own packages; postgres on a needs a's.
+			{name: 'balancers', summary: '', hosts: ['b'], after: [], steps: () => [{...step('balancers'), apply: async ctx => void (log.push(`${ctx.host.name} balancers`), release())}]},
+			{name: 'postgres-leader', summary: '', hosts: ['a'], after: [], steps: () => [step('postgres')]},
+			{name: 'backup', summary: '', hosts: ['b'], after: ['postgres-leader'], steps: () => [step('backup')]},
+		];
+		const {events, sink} = collectEvents();
+		const outcome = await runPhases(phases, context(), sink);
+		expect(outcome.ok).toBe(true);
+		// b went on to its balancers while a was still installing; a's postgres came after a's packages; backup after postgres.
+		expect(log.indexOf('b balancers')).toBeLessThan(log.indexOf('a postgres'));
+		expect(log.indexOf('a packages')).toBeLessThan(log.indexOf('a postgres'));
+		expect(log.indexOf('a postgres')).toBeLessThan(log.indexOf('b backup'));
+		expect(events.filter(e => e.type === 'phase-finished').map(e => e.type === 'phase-finished' && e.phase)).toEqual(['balancers', 'packages', 'postgres-leader', 'backup']);
+	});
+
+	test('after a failure nothing new starts: a phase waiting for the failed one never begins, hosts already at work finish', async () => {
+		const ran: string[] = [];
+		const phases: Phase[] = [
+			{name: 'packages', summary: '', hosts: ['a', 'b'], after: [], steps: host => [{name: 'install', apply: async () => {
+				ran.push(`${host.name} packages`);
+				if (host.name === 'a') throw new Error('dpkg failed');
+				await new Promise(resolve => setTimeout(resolve, 20));
+			}}]},
+			{name: 'etcd', summary: '', hosts: ['a', 'b'], after: [], steps: host => [{name: 'etcd', apply: async () => void ran.push(`${host.name} etcd`)}]},
+		];
+		const {events, sink} = collectEvents();
+		const outcome = await runPhases(phases, context(), sink);
+		expect(outcome).toMatchObject({ok: false, failed: {host: 'a', phase: 'packages', step: 'install'}});
+		expect(ran.sort()).toEqual(['a packages', 'b packages']);
+		expect(events.some(e => e.type === 'phase-started' && e.phase === 'etcd')).toBe(false);
+	});
 });
