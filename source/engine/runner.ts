@@ -36,7 +36,10 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 	const outcome: RunOutcome = {ok: true, changed: 0, unchanged: 0, ...(mode === 'check' ? {drifted: 0} : {})};
 	const now = () => Date.now();
 	const stopped = () => !outcome.ok || context.signal.aborted;
-	const runHost = async (phase: Phase, hostName: string): Promise<boolean> => {
+	// Changes made so far in each phase: a serial phase's later hosts trust answers gathered early only while it is 0.
+	const changesIn = new Map<Phase, number>();
+	/** A host's context and steps for a phase, and its checks answered in batches. */
+	const prepare = (phase: Phase, hostName: string) => {
 		const host = context.answers.hosts.find(h => h.name === hostName)!;
 		const conn = context.connections.get(hostName)!;
 		const touched = new Map<string, 'reload' | 'restart'>();
@@ -57,10 +60,15 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 			},
 		};
 		const steps = phase.steps(host, context);
-		// Every check answered in a few round trips; once this host changed, checks are asked live again.
-		const early = await batchedChecks(steps, ctx);
+		const changesBefore = changesIn.get(phase) ?? 0;
+		return {ctx, steps, early: batchedChecks(steps, ctx), stale: () => (changesIn.get(phase) ?? 0) !== changesBefore};
+	};
+	const runHost = async (phase: Phase, hostName: string, prepared: ReturnType<typeof prepare>): Promise<boolean> => {
+		const {ctx, steps} = prepared;
+		// Every check answered in a few round trips; once the phase changed something, checks are asked live again.
+		const early = prepared.stale() ? new Map<Step, boolean>() : await prepared.early.catch(() => new Map<Step, boolean>());
 		let changedHere = false;
-		const matches = async (step: Step) => (!changedHere && early.has(step) ? early.get(step)! : step.check!(ctx));
+		const matches = async (step: Step) => (!changedHere && !prepared.stale() && early.has(step) ? early.get(step)! : step.check!(ctx));
 		for (const step of steps) {
 			if (context.signal.aborted) return false;
 			// A step that cannot say whether it matches is never run just to report drift.
@@ -79,6 +87,7 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 					continue;
 				}
 				changedHere = true;
+				changesIn.set(phase, (changesIn.get(phase) ?? 0) + 1);
 				await step.apply(ctx);
 				if (step.check && !(await step.check(ctx))) throw new Error('the change was made but the host still does not match; see the output above');
 				outcome.changed++;
@@ -109,12 +118,15 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 		const hostRuns = new Map<string, Promise<boolean>>();
 		let previous: Promise<boolean> = Promise.resolve(true);
 		for (const host of phase.hosts) {
-			const after = phase.serial ? [previous] : [];
+			const turn = previous;
 			const done = (async () => {
-				const ready = (await whole) && (await Promise.all([...ownEarlier(host), ...after])).every(Boolean);
-				if (!ready || stopped()) return false;
+				if (!((await whole) && (await Promise.all(ownEarlier(host))).every(Boolean)) || stopped()) return false;
+				// In a serial phase a host's checks are asked while the hosts before it work; its changes still wait its turn.
+				const prepared = prepare(phase, host);
+				if (phase.serial && !(await turn)) return false;
+				if (stopped()) return false;
 				start();
-				return runHost(phase, host);
+				return runHost(phase, host, prepared);
 			})();
 			hostRuns.set(host, done);
 			previous = done;

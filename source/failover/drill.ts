@@ -45,7 +45,7 @@ async function membersFrom(setup: DrillSetup, skip?: string): Promise<PatroniMem
 	for (const host of hostsWithRole(setup.answers, 'postgres')) {
 		if (host.name === skip) continue;
 		const run = runOn(host.name);
-		const members = run ? await patroniMembers(run) : [];
+		const members = run ? await patroniMembers(run, {fromDcs: true}) : [];
 		if (members.length > 0) return members;
 	}
 	return [];

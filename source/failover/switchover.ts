@@ -79,7 +79,7 @@ export async function switchoverFacts(answers: Answers, connections: ReadonlyMap
 	let members: SwitchoverMember[] = [];
 	for (const host of hostsWithRole(answers, 'postgres')) {
 		const run = runOn(host.name);
-		if (run) members = await patroniMembers(run);
+		if (run) members = await patroniMembers(run, {fromDcs: true});
 		if (members.length > 0) break;
 	}
 	const leader = members.find(m => m.Role === 'Leader')?.Member;
@@ -115,7 +115,7 @@ export async function switchover(answers: Answers, connections: ReadonlyMap<stri
 		const whole = async () => {
 			const newRun = runOn(choice.to);
 			if (!newRun) return false;
-			const [rows, members] = await Promise.all([replicationRows(newRun), patroniMembers(newRun)]);
+			const [rows, members] = await Promise.all([replicationRows(newRun), patroniMembers(newRun, {fromDcs: true})]);
 			// Both views: PostgreSQL streams before Patroni stops calling the old leader "starting".
 			const member = members.find(m => m.Member === choice.from);
 			// With synchronous durability the switchover is over once the new leader has named its synchronous standby.

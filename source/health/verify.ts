@@ -43,11 +43,45 @@ export async function settledFindings(answers: Answers, connections: ReadonlyMap
 }
 
 /**
+ * How verify proves WAL archiving: `pgbackrest check` switches WAL and waits
+ * for the segment in the repository (seconds: after any change, and in `pgha
+ * verify`); the primary's archiver statistics say the same of the last
+ * segment without forcing one (a run that changed nothing).
+ */
+export type VerifyOptions = {archiving: 'pgbackrest-check' | 'archiver'};
+
+/**
+ * The primary's archiver: the last segment archived with no failure since,
+ * or why not. Asked of every node at once; the one not in recovery answers.
+ */
+async function archiverEvidence(answers: Answers, connections: ReadonlyMap<string, HostConnection>): Promise<string> {
+	const sql =
+		"select pg_is_in_recovery(), coalesce(last_archived_wal, ''), coalesce(extract(epoch from now() - last_archived_time)::int::text, ''), coalesce(last_failed_wal, ''), " +
+		"coalesce((last_failed_time >= coalesce(last_archived_time, '-infinity'))::text, 'false') from pg_stat_archiver;";
+	const rows = await Promise.all(
+		hostsWithRole(answers, 'postgres')
+			.filter(h => connections.has(h.name))
+			.map(async h => ({host: h.name, out: (await connections.get(h.name)!.run('cd / && runuser -u postgres -- psql -X -A -t -q -F "|" -d postgres', {stdin: sql, check: false})).stdout.trim()})),
+	);
+	const primary = rows.find(r => r.out.startsWith('f|'));
+	if (!primary) throw new Error('no PostgreSQL node answered as the primary');
+	const [, wal, ago, failedWal, failedLast] = primary.out.split('|');
+	if (failedLast === 'true') throw new Error(`the last archive attempt on ${primary.host} failed (WAL ${failedWal}); pgBackRest's log on ${primary.host} (/var/log/pgbackrest) says why`);
+	if (!wal) return `${primary.host} has not needed to archive a segment yet, and none failed`;
+	return `${primary.host} archived ${wal} ${ago} s ago, no failure since`;
+}
+
+/**
  * Proves the cluster works end to end: the health judgements, then a write
  * through the VIP read back from a replica and pgBackRest's own check. Each
  * is reported as it ends, passed or failed, with its evidence. True when every check passed.
  */
-export async function verifyCluster(answers: Answers, connections: ReadonlyMap<string, HostConnection>, report: (finding: Finding) => void): Promise<boolean> {
+export async function verifyCluster(
+	answers: Answers,
+	connections: ReadonlyMap<string, HostConnection>,
+	report: (finding: Finding) => void,
+	options: VerifyOptions = {archiving: 'pgbackrest-check'},
+): Promise<boolean> {
 	const vip = answers.network.vip;
 	const node = connections.get(hostsWithRole(answers, 'postgres')[0]!.name)!;
 	const repo = backupHost(answers);
@@ -79,7 +113,7 @@ export async function verifyCluster(answers: Answers, connections: ReadonlyMap<s
 				return `row ${id} written on the primary, read on a replica (in recovery: ${seen.split(' ')[0]})`;
 			},
 		},
-		...(repo
+		...(repo && options.archiving === 'pgbackrest-check'
 			? [
 					{
 						name: 'pgBackRest check (archiving works)',
@@ -87,6 +121,14 @@ export async function verifyCluster(answers: Answers, connections: ReadonlyMap<s
 							await connections.get(repo.name)!.run(pgbackrest(answers, 'check'), {timeoutMs: 300_000});
 							return 'archive-push and backup configuration verified';
 						},
+					},
+				]
+			: []),
+		...(repo && options.archiving === 'archiver'
+			? [
+					{
+						name: 'WAL archiving works (the primary archiver)',
+						run: async () => archiverEvidence(answers, connections),
 					},
 				]
 			: []),

@@ -98,4 +98,32 @@ describe('checks batched per host and phase', () => {
 		expect(outcome.ok).toBe(false);
 		expect(events.find(e => e.type === 'step-failed')).toMatchObject({step: 'members', error: 'etcd lists members x but the answers name y'});
 	});
+
+	test("in a serial phase a host's checks are asked while the host before it works, and asked again if that host changed something", async () => {
+		const words = new Set(['a-ready', 'b-ready']);
+		let bAsked!: () => void;
+		const asked = new Promise<void>(resolve => (bAsked = resolve));
+		const a = wordHost(words);
+		const b = wordHost(words);
+		const batch = b.runBatch.bind(b);
+		b.runBatch = async items => (bAsked(), batch(items));
+		const conns = new Map([['a', a], ['b', b]]);
+		const twoHosts = {...context(a), answers: {hosts: [{name: 'a', ip: '10.0.0.1', roles: []}, {name: 'b', ip: '10.0.0.2', roles: []}]}, connections: conns} as unknown as RunContext;
+		const waitForB: Step = {
+			name: 'a waits until b was asked',
+			check: async () => (await Promise.race([asked.then(() => true), new Promise<boolean>(resolve => setTimeout(() => resolve(false), 2_000))])) || Promise.reject(new Error('b was not asked while a worked')),
+			apply: async () => {},
+		};
+		const steps = (host: {name: string}): Step[] => (host.name === 'a' ? [wordStep('a-ready'), waitForB] : [wordStep('b-ready'), wordStep('c')]);
+		const serial: Phase[] = [{name: 'pgbouncer', summary: '', hosts: ['a', 'b'], serial: true, steps}];
+		// b's batch says "c" is missing, and a has not changed anything: b adds it.
+		const first = await runPhases(serial, twoHosts, collectEvents().sink);
+		expect(first).toMatchObject({ok: true, changed: 1});
+		expect(words.has('c')).toBe(true);
+		// Now a adds "c" back after it was taken away, while b's early answer still says it is missing: b looks again and changes nothing.
+		words.delete('c');
+		const aAdds = (host: {name: string}): Step[] => (host.name === 'a' ? [wordStep('c'), waitForB] : [wordStep('b-ready'), wordStep('c')]);
+		const second = await runPhases([{...serial[0]!, steps: aAdds}], twoHosts, collectEvents().sink);
+		expect(second).toMatchObject({ok: true, changed: 1, unchanged: 3});
+	});
 });

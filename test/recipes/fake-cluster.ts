@@ -6,6 +6,7 @@ import {FakeDebianHost} from './fake-debian.js';
 import {words} from './fake-shell.js';
 import YAML from 'yaml';
 import {freshVerifier} from '../../recipes/postgres/scram.js';
+import {patroniApiGet} from '../../recipes/postgres/probes.js';
 
 type Answer = Partial<RunResult> | undefined;
 
@@ -137,6 +138,8 @@ export class FakeCluster {
 		let m = script.match(/^timeout 3 bash -c 'exec 3<>\/dev\/tcp\/([\d.]+)\/22' 2>&1; echo "exit=\$\?"$/);
 		if (m) return out(this.byIp(m[1]!) || this.vipHolder()?.vip === m[1] ? 'exit=0\n' : 'bash: connect: No route to host\nexit=1\n');
 		if (script === `echo 'show stat' | socat -t 2 stdio unix-connect:${locations.haproxySocket}`) return this.haproxyStats(host);
+		if (script === patroniApiGet('/cluster')) return this.patroniApi(host);
+		if (script === patroniApiGet('/config')) return this.active(host, 'patroni') && this.dcs ? out(JSON.stringify(this.dcs)) : {code: 1, stderr: 'urllib.error.URLError: <urlopen error [Errno 111] Connection refused>'};
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} list -f json`) return this.patronictl(host);
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} show-config`) return this.showConfig(host);
 		if (script.startsWith(`timeout 20 patronictl -c ${locations.patroniConfig} edit-config --force `)) return this.editConfig(host, script);
@@ -159,6 +162,14 @@ export class FakeCluster {
 				),
 			),
 		);
+	}
+
+	/** GET /cluster on this node's Patroni REST API: the same members in the API's own words. */
+	private patroniApi(host: FakeDebianHost): Answer {
+		if (!this.active(host, 'patroni')) return {code: 1, stderr: 'urllib.error.URLError: <urlopen error [Errno 111] Connection refused>'};
+		const listed = JSON.parse(this.patronictl(host)?.stdout ?? "[]") as Array<{Member: string; Role: string; State: string; TL: number; 'Lag in MB'?: number}>;
+		const role = (r: string) => (r === 'Leader' ? 'leader' : r === 'Sync Standby' ? 'sync_standby' : 'replica');
+		return out(JSON.stringify({members: listed.map(m => ({name: m.Member, role: role(m.Role), state: m.State, timeline: m.TL, ...(m['Lag in MB'] !== undefined ? {lag: m['Lag in MB'] * 1_048_576} : {})}))}));
 	}
 
 	/** `patronictl show-config`: the dynamic configuration as YAML, as Patroni prints it. */
