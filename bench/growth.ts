@@ -70,6 +70,7 @@ export async function benchGrowthOn(topology: TopologyName, print: (line: string
 	const answersFile = join(work, 'answers.yaml');
 	const env = {PGHA_HOME: join(work, 'home')};
 	const before = memoryInUseMB();
+	let measured = false;
 	print(`${topology}: ${availableMemory()} of memory available before lab up`);
 	try {
 		const up = runCli(['lab', 'up', '--topology', topology, '--write-answers', answersFile], env);
@@ -90,11 +91,14 @@ export async function benchGrowthOn(topology: TopologyName, print: (line: string
 		print(`no-op re-run on ${hosts} hosts: ${secs(noop.ms)}; ${noop.stdout.match(/finished: .*?;/)?.[0] ?? `did not finish (exit ${noop.code})`}`);
 		const check = runCli(['repair', '--check', '--cluster', answers.cluster.name], env);
 		print(`repair --check on ${hosts} hosts: ${secs(check.ms)} (exit ${check.code})`);
+		measured = true;
 		return {topology, hosts, installMs: install.ms, noopMs: noop.ms, checkMs: check.ms, checkCode: check.code, ...(memoryMB === undefined ? {} : {memoryMB})};
 	} finally {
 		const down = runCli(['lab', 'down'], env);
 		print(`lab down ${topology}: ${secs(down.ms)}${down.code === 0 ? '' : ` (exit ${down.code}):\n${down.stdout.slice(-2000)}`}`);
-		rmSync(work, {recursive: true, force: true});
+		// After a failure the run logs (PGHA_HOME/logs) stay for reading.
+		if (measured) rmSync(work, {recursive: true, force: true});
+		else print(`${topology}: the answers and run logs are kept in ${work}`);
 	}
 }
 
