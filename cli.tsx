@@ -24,7 +24,7 @@ const cli = meow(
 	  $ pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL]
 	                                           every package the roles need, in one file, for hosts with no network
 	  $ pgha bundle show FILE [--json]
-	  $ pgha lab up [--topology seed|compact] [--mirror] [--write-answers FILE]
+	  $ pgha lab up [--topology seed|compact|large] [--mirror] [--write-answers FILE]
 	  $ pgha lab status [--json] | lab down [--purge]
 	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab crash NAME | lab start NAME
 
@@ -43,6 +43,7 @@ const cli = meow(
 	  --arch          bundle create: the hosts' Debian architecture (default amd64)
 	  --mirror        bundle create: the Debian archive to use instead of this machine's;
 	                  lab up: the hosts install through a package cache, not the lab's bundle
+	  --topology      lab up: seed (9 hosts, the default), compact (3) or large (15)
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found

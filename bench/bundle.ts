@@ -1,4 +1,3 @@
-import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -8,9 +7,8 @@ import {createBundle} from '../source/bundle/create.js';
 import {readLabState} from '../source/lab/lab.js';
 import {labArch} from '../source/lab/lab-bundle.js';
 import type {Figure} from './figures.js';
-import {phaseTimes} from './install.js';
+import {phaseTimes, runCli as run} from './lab-run.js';
 
-const cli = join(import.meta.dirname, '..', 'cli.js');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
@@ -38,12 +36,6 @@ export async function benchBundleCreate(print: (line: string) => void = console.
 	} finally {
 		rmSync(work, {recursive: true, force: true});
 	}
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): {ms: number; code: number; stdout: string} {
-	const start = Date.now();
-	const result = spawnSync(process.execPath, [cli, ...args], {encoding: 'utf8', env: {...process.env, CI: 'true', ...env}, maxBuffer: 64 * 1024 * 1024});
-	return {ms: Date.now() - start, code: result.status ?? 1, stdout: result.stdout + result.stderr};
 }
 
 /**

@@ -7,31 +7,10 @@ import YAML from 'yaml';
 import {readLabState} from '../source/lab/lab.js';
 import {benchFailover} from './failover.js';
 import type {Figure} from './figures.js';
+import type {GrowthPoint} from './growth.js';
+import {memoryInUseMB, phaseTimes, runCli as run, type LabAnswers} from './lab-run.js';
 
-const cli = join(import.meta.dirname, '..', 'cli.js');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-type LabAnswers = {cluster: {name: string}; ssh: {identityFile: string}; hosts: Array<{name: string; ip: string; roles: string[]}>; network: {vip: string}; passwords: Record<string, string>};
-
-/** Phase wall times from a run log: each `== phase (...)` line to its `== phase done`. */
-export function phaseTimes(log: string): Array<{phase: string; ms: number}> {
-	const out: Array<{phase: string; ms: number}> = [];
-	const open = new Map<string, number>();
-	for (const line of log.split('\n')) {
-		const match = line.match(/^(\S+) == (\S+) (\(|done|FAILED)/);
-		if (!match) continue;
-		const at = Date.parse(match[1]!);
-		if (match[3] === '(') open.set(match[2]!, at);
-		else if (open.has(match[2]!)) out.push({phase: match[2]!, ms: at - open.get(match[2]!)!});
-	}
-	return out;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): {ms: number; code: number; stdout: string} {
-	const start = Date.now();
-	const result = spawnSync(process.execPath, [cli, ...args], {encoding: 'utf8', env: {...process.env, CI: 'true', ...env}, maxBuffer: 64 * 1024 * 1024});
-	return {ms: Date.now() - start, code: result.status ?? 1, stdout: result.stdout + result.stderr};
-}
 
 function onHost(answers: LabAnswers, name: string, command: string): string {
 	const host = answers.hosts.find(h => h.name === name)!;
@@ -55,12 +34,14 @@ async function timeUntil(fn: () => boolean, timeoutMs: number): Promise<number> 
 
 /**
  * On a fresh seed lab: a full install (wall time per phase), a no-op re-run,
- * a failover drill (leader host powered off until writes through VIP:5000
- * succeed again), a VIP move (HAProxy stopped on the holder until VIP:5000
- * serves from the other balancer), the failover figures of each durability
- * and speed choice (bench/failover.ts), add-replica, and `repair --check`.
+ * `repair --check` on the nine hosts as installed (these three are the seed's
+ * point of the growth bench, bench/growth.ts), a failover drill (leader host
+ * powered off until writes through VIP:5000 succeed again), a VIP move
+ * (HAProxy stopped on the holder until VIP:5000 serves from the other
+ * balancer), the failover figures of each durability and speed choice
+ * (bench/failover.ts), add-replica, and `repair --check` on the ten hosts.
  */
-export async function benchInstall(print: (line: string) => void = console.log): Promise<Figure[]> {
+export async function benchInstall(print: (line: string) => void = console.log): Promise<{figures: Figure[]; growth: GrowthPoint}> {
 	const figures: Figure[] = [];
 	const figure = (name: string, ms: number) => figures.push({name, value: ms / 1000, unit: 's'});
 	const work = mkdtempSync(join(tmpdir(), 'pgha-bench-'));
@@ -69,6 +50,7 @@ export async function benchInstall(print: (line: string) => void = console.log):
 	// This bench takes its lab down at the end, so it starts only where no lab is up.
 	const running = await readLabState();
 	if (running) throw new Error(`a ${running.topology} lab is up (started ${running.startedAt}); the bench needs the lab to itself: run it when \`pgha lab down\` is safe`);
+	const memoryBefore = memoryInUseMB();
 	const up = run(['lab', 'up', '--topology', 'seed', '--write-answers', answersFile], env);
 	if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}`);
 	const answers = YAML.parse(readFileSync(answersFile, 'utf8')) as LabAnswers;
@@ -78,7 +60,9 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		const first = run(['install', '--answers', answersFile, '--yes'], env);
 		if (first.code !== 0) throw new Error(`install failed:\n${first.stdout.slice(-3000)}`);
 		const logFile = first.stdout.match(/log (\S+\.log)/)![1]!;
-		print(`install (9 hosts, fresh lab): ${secs(first.ms)} wall, start-up included`);
+		const memoryAfter = memoryInUseMB();
+		const memoryMB = memoryBefore !== undefined && memoryAfter !== undefined ? memoryAfter - memoryBefore : undefined;
+		print(`install (${answers.hosts.length} hosts, fresh lab): ${secs(first.ms)} wall, start-up included${memoryMB === undefined ? '' : `; ${(memoryMB / 1000).toFixed(1)} GB more memory in use than before lab up`}`);
 		figure('install, seed lab (9 hosts)', first.ms);
 		for (const {phase, ms} of phaseTimes(readFileSync(logFile, 'utf8'))) {
 			print(`  ${phase.padEnd(18)} ${secs(ms)}`);
@@ -87,6 +71,18 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		const again = run(['install', '--answers', answersFile, '--yes'], env);
 		print(`no-op re-run (checks every step, then verify): ${secs(again.ms)}; ${again.stdout.match(/finished: .*?;/)?.[0] ?? 'did not finish'}`);
 		figure('no-op re-run', again.ms);
+		// On the nine hosts as installed, before any drill: the seed's point of the growth bench.
+		const freshCheck = run(['repair', '--check', '--cluster', answers.cluster.name], env);
+		print(`repair --check on ${answers.hosts.length} fresh hosts: ${secs(freshCheck.ms)} (exit ${freshCheck.code})`);
+		const growth: GrowthPoint = {
+			topology: 'seed',
+			hosts: answers.hosts.length,
+			installMs: first.ms,
+			noopMs: again.ms,
+			checkMs: freshCheck.ms,
+			checkCode: freshCheck.code,
+			...(memoryMB === undefined ? {} : {memoryMB}),
+		};
 
 		spawnSync('psql', ['-XAtq', `host=${answers.network.vip} port=5000 user=aplicacion dbname=aplicacion`, '-c', 'create table if not exists bench_drill (id bigserial primary key)'], {env: {...process.env, PGPASSFILE: pgpass}});
 		const list = JSON.parse(onHost(answers, 'postgres2', 'patronictl -c /etc/patroni/config.yml list -f json')) as Array<{Member: string; Role: string}>;
@@ -117,7 +113,7 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		const check = run(['repair', '--check', '--cluster', answers.cluster.name], env);
 		print(`repair --check on 10 hosts: ${secs(check.ms)} (exit ${check.code})`);
 		figure('repair --check, 10 hosts', check.ms);
-		return figures;
+		return {figures, growth};
 	} finally {
 		if (process.env['PGHA_KEEP_LAB'] !== '1') run(['lab', 'down'], env);
 	}

@@ -1,5 +1,6 @@
 import {pathToFileURL} from 'node:url';
 import {labDown, labUp, type TopologyName} from '../source/lab/lab.js';
+import {isTopologyName} from '../source/lab/topology.js';
 import type {Figure} from './figures.js';
 
 /** Wall times of the lab, in milliseconds. */
@@ -47,6 +48,7 @@ export function labFigures(result: LabBench): Figure[] {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-	const topology = process.argv[2] === 'compact' ? 'compact' : 'seed';
-	await benchLab(topology);
+	const asked = process.argv[2] ?? 'seed';
+	if (!isTopologyName(asked)) throw new Error(`unknown topology ${asked}`);
+	await benchLab(asked);
 }

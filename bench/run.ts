@@ -1,6 +1,7 @@
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {formatTable, previousRun, saveRun, type Figure} from './figures.js';
+import type {GrowthPoint} from './growth.js';
 import {benchValidate, formatBench} from './validate.js';
 
 // Works from bench/ (tsx) and dist/bench/ (compiled): results live in the source tree's bench/results.
@@ -31,7 +32,9 @@ async function startupFigures(): Promise<Figure[]> {
 /**
  * `npm run bench`: every figure pgha measures, as one table with the previous
  * run's figures and the change, saved as JSON in bench/results/. The lab parts
- * need root, Linux and no lab running, and take several minutes.
+ * need root, Linux and no lab running, and take several minutes; the growth
+ * part adds an install on a compact and on a large lab (PGHA_BENCH_GROWTH=0
+ * skips them).
  */
 async function main(): Promise<void> {
 	const figures = await startupFigures();
@@ -62,9 +65,36 @@ async function main(): Promise<void> {
 	figures.push(...(await benchBundleCreate()));
 	console.log('== install through the mirror (lab up --mirror), for its packages phase');
 	figures.push(...(await benchMirrorInstall()));
-	console.log('== install from the lab bundle, no-op re-run, drills, add-replica, repair --check');
+	// How the cost grows with hosts: compact (3) and large (15) here, the seed (9) from its install bench below.
+	const growth = await import('./growth.js');
+	const points: GrowthPoint[] = [];
+	if (process.env['PGHA_BENCH_GROWTH'] !== '0') {
+		console.log(`== growth: lab up, install, no-op re-run, repair --check, lab down on ${growth.growthTopologies.join(' and ')}`);
+		const measured = await growth.benchGrowth(growth.growthTopologies);
+		points.push(...measured.points);
+		if (measured.failed.length > 0) process.exitCode = 1;
+	} else {
+		console.log('== growth: compact and large not run (PGHA_BENCH_GROWTH=0); the seed alone');
+	}
+	console.log('== install from the lab bundle, no-op re-run, repair --check, drills, add-replica, repair --check');
 	const {benchInstall} = await import('./install.js');
-	figures.push(...(await benchInstall()));
+	try {
+		const seed = await benchInstall();
+		figures.push(...seed.figures);
+		points.push(seed.growth);
+	} catch (error) {
+		// The figures measured so far are still saved.
+		console.log(`seed install bench failed: ${error instanceof Error ? error.message : String(error)}`);
+		process.exitCode = 1;
+	}
+	if (points.length > 0) {
+		// The seed's are the figures of its install bench above, not measured again.
+		console.log('== growth with hosts');
+		figures.push(...growth.growthFigures(points));
+		console.log(growth.growthLine(points));
+		const memory = growth.growthMemoryLine(points);
+		if (memory) console.log(memory);
+	}
 	finish();
 }
 

@@ -22,3 +22,19 @@ export const compactLayout: readonly LayoutHost[] = [
 	{name: 'node2', roles: ['postgres', 'etcd', 'balancer']},
 	{name: 'node3', roles: ['postgres', 'etcd', 'backup']},
 ];
+
+/**
+ * The seed's separate roles at a larger size: fifteen hosts, seven PostgreSQL
+ * nodes, five etcd members (they tolerate two failures), the two balancers and
+ * the repository; named as the seed names its hosts.
+ */
+export const largeLayout: readonly LayoutHost[] = [
+	...numbered('postgres', 7, 'postgres'),
+	...numbered('etcd', 5, 'etcd'),
+	...numbered('haproxy', 2, 'balancer'),
+	{name: 'pgbackrestRepo', roles: ['backup']},
+];
+
+function numbered(prefix: string, count: number, role: Role): LayoutHost[] {
+	return Array.from({length: count}, (_, i) => ({name: `${prefix}${i + 1}`, roles: [role]}));
+}

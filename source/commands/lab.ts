@@ -1,9 +1,9 @@
 import {UsageError} from '../errors.js';
 import {formatStatus} from '../lab/format.js';
-import {isTopologyName} from '../lab/topology.js';
+import {isTopologyName, topologyChoices} from '../lab/topology.js';
 import type {Command} from './context.js';
 
-const usage = 'pgha lab up [--topology seed|compact] [--mirror] [--write-answers FILE] | down [--purge] | status [--json] | add NAME [--ip IP] | stop NAME | crash NAME | start NAME';
+const usage = 'pgha lab up [--topology seed|compact|large] [--mirror] [--write-answers FILE] | down [--purge] | status [--json] | add NAME [--ip IP] | stop NAME | crash NAME | start NAME';
 
 /**
  * `pgha lab`: real Debian 12 hosts on this machine (systemd-nspawn in
@@ -22,7 +22,7 @@ export const lab: Command = async (args, flags, io) => {
 	};
 	switch (sub) {
 		case 'up': {
-			if (!isTopologyName(flags.topology)) throw new UsageError(`--topology must be seed or compact, not "${flags.topology}"`);
+			if (!isTopologyName(flags.topology)) throw new UsageError(`--topology must be ${topologyChoices()}, not "${flags.topology}"`);
 			const result = await lab.labUp({topology: flags.topology, writeAnswers: flags.writeAnswers, mirror: flags.mirror !== undefined, log, env});
 			if (result.already) for (const line of formatStatus(result.status)) io.out(line);
 			return 0;

@@ -1,5 +1,5 @@
 import type {Role} from '../answers/schema.js';
-import {compactLayout, seedLayout, type LayoutHost} from '../answers/layouts.js';
+import {compactLayout, largeLayout, seedLayout, type LayoutHost} from '../answers/layouts.js';
 
 /**
  * The lab's addresses. One private /24 that lives only on the lab bridge and
@@ -17,15 +17,27 @@ export const labNetwork = {
 	vrrpRouterId: 51,
 } as const;
 
-export const topologyNames = ['seed', 'compact'] as const;
+export const topologyNames = ['seed', 'compact', 'large'] as const;
 export type TopologyName = (typeof topologyNames)[number];
 
 /** One lab host as the topology defines it; hosts added later have no roles. */
 export type LabHostSpec = {name: string; ip: string; roles: Role[]};
 
 // The seed's last octets are kept so addresses read the same as in its documents.
-const octets: Record<TopologyName, number[]> = {seed: [1, 2, 3, 4, 7, 8, 5, 6, 9], compact: [11, 12, 13]};
-const layouts: Record<TopologyName, readonly LayoutHost[]> = {seed: seedLayout, compact: compactLayout};
+// The large topology's tell the role: postgres .21-.27, etcd .31-.35, haproxy
+// .41-.42, the repository .51; all below the VIP (.56), so a host `lab add`
+// starts takes the lowest free address (.1) as it does on compact.
+const octets: Record<TopologyName, number[]> = {
+	seed: [1, 2, 3, 4, 7, 8, 5, 6, 9],
+	compact: [11, 12, 13],
+	large: [21, 22, 23, 24, 25, 26, 27, 31, 32, 33, 34, 35, 41, 42, 51],
+};
+const layouts: Record<TopologyName, readonly LayoutHost[]> = {seed: seedLayout, compact: compactLayout, large: largeLayout};
+
+/** The topology names for messages: "seed, compact or large". */
+export function topologyChoices(): string {
+	return `${topologyNames.slice(0, -1).join(', ')} or ${topologyNames.at(-1)}`;
+}
 
 /** True for a topology name the lab knows. */
 export function isTopologyName(value: string): value is TopologyName {
@@ -39,7 +51,7 @@ export function topologyHosts(topology: TopologyName): LabHostSpec[] {
 
 /** The cluster name the lab's answer file uses. */
 export function labClusterName(topology: TopologyName): string {
-	return topology === 'seed' ? 'lab' : 'lab-compact';
+	return topology === 'seed' ? 'lab' : `lab-${topology}`;
 }
 
 /** The lab address with this last octet. */

@@ -6,7 +6,8 @@ import {loadAnswersFile, validateAnswers} from '../../source/answers/load.js';
 import {passwordWeakness} from '../../source/answers/schema.js';
 import {labAnswers, labAnswersYaml, writeLabAnswers} from '../../source/lab/answers.js';
 import {alphanumericSecret, generatePasswords, passwordWithSymbol} from '../../source/answers/passwords.js';
-import {topologyHosts} from '../../source/lab/topology.js';
+import {topologyHosts, topologyNames} from '../../source/lab/topology.js';
+import {buildPlan} from '../../source/plan/plan.js';
 import {labBundleName} from '../../source/lab/lab-bundle.js';
 
 const key = '/var/lib/pgha/lab/ssh/id_ed25519';
@@ -54,13 +55,25 @@ describe('lab passwords', () => {
 });
 
 describe('lab answers', () => {
-	for (const topology of ['seed', 'compact'] as const) {
+	for (const topology of topologyNames) {
 		it(`validate for the ${topology} topology`, () => {
 			const answers = labAnswers(topology, topologyHosts(topology), key, generatePasswords());
 			const result = validateAnswers(answers, {});
 			expect(result.ok ? [] : result.problems).toEqual([]);
 		});
 	}
+
+	it('for the large topology: 15 hosts of cluster lab-large, 5 etcd members that tolerate 2 failures, 7 PostgreSQL nodes, no warning', () => {
+		const answers = labAnswers('large', topologyHosts('large'), key, generatePasswords(), {source: 'bundle', bundle: '/var/cache/pgha/bundles/lab.tar'});
+		expect(answers.cluster).toEqual({name: 'lab-large', postgresVersion: 15});
+		expect(answers.hosts).toEqual(topologyHosts('large'));
+		const result = validateAnswers(answers, {});
+		if (!result.ok) throw new Error(JSON.stringify(result.problems));
+		const plan = buildPlan(result.answers);
+		expect(plan.hosts).toHaveLength(15);
+		expect(plan.quorum).toMatchObject({etcdMembers: 5, etcdToleratedFailures: 2, postgresNodes: 7});
+		expect(plan.warnings).toEqual([]);
+	});
 
 	it('carry the lab network, key and cluster name', () => {
 		const answers = labAnswers('compact', topologyHosts('compact'), key, generatePasswords());

@@ -27,7 +27,7 @@ describe('pgha lab', () => {
 	it('refuses an unknown topology before touching anything (exit 2)', async () => {
 		const io = capture();
 		expect(await main(['lab', 'up'], {...flags, topology: 'huge'}, io)).toBe(2);
-		expect(io.errors.join('\n')).toMatch(/--topology must be seed or compact/);
+		expect(io.errors.join('\n')).toMatch(/--topology must be seed, compact or large, not "huge"/);
 	});
 
 	it('asks for the host name of add, stop and start (exit 2)', async () => {

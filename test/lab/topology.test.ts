@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {
 	isLabNetName,
+	isTopologyName,
 	labClusterName,
 	labHostNameProblem,
 	labIpProblem,
@@ -8,7 +9,9 @@ import {
 	labOctet,
 	netnsName,
 	nextFreeIp,
+	topologyChoices,
 	topologyHosts,
+	topologyNames,
 	vethName,
 } from '../../source/lab/topology.js';
 
@@ -39,6 +42,34 @@ describe('topologyHosts', () => {
 		]);
 	});
 
+	it('gives large fifteen hosts, one role each: 7 postgres, 5 etcd, 2 balancers, 1 repository', () => {
+		const hosts = topologyHosts('large');
+		expect(hosts).toHaveLength(15);
+		const named = (role: string) => hosts.filter(h => h.roles.includes(role as never)).map(h => h.name);
+		expect(named('postgres')).toEqual(['postgres1', 'postgres2', 'postgres3', 'postgres4', 'postgres5', 'postgres6', 'postgres7']);
+		expect(named('etcd')).toEqual(['etcd1', 'etcd2', 'etcd3', 'etcd4', 'etcd5']);
+		expect(named('balancer')).toEqual(['haproxy1', 'haproxy2']);
+		expect(named('backup')).toEqual(['pgbackrestRepo']);
+		for (const host of hosts) expect(host.roles, host.name).toHaveLength(1);
+		expect(hosts.map(h => `${h.name}=${h.ip}`)).toEqual([
+			'postgres1=10.131.0.21',
+			'postgres2=10.131.0.22',
+			'postgres3=10.131.0.23',
+			'postgres4=10.131.0.24',
+			'postgres5=10.131.0.25',
+			'postgres6=10.131.0.26',
+			'postgres7=10.131.0.27',
+			'etcd1=10.131.0.31',
+			'etcd2=10.131.0.32',
+			'etcd3=10.131.0.33',
+			'etcd4=10.131.0.34',
+			'etcd5=10.131.0.35',
+			'haproxy1=10.131.0.41',
+			'haproxy2=10.131.0.42',
+			'pgbackrestRepo=10.131.0.51',
+		]);
+	});
+
 	it('returns fresh arrays, so callers cannot change the topology', () => {
 		topologyHosts('compact')[0]!.roles.push('backup');
 		expect(topologyHosts('compact')[0]!.roles).toEqual(['postgres', 'etcd', 'balancer']);
@@ -47,13 +78,48 @@ describe('topologyHosts', () => {
 	it('names the cluster after the topology', () => {
 		expect(labClusterName('seed')).toBe('lab');
 		expect(labClusterName('compact')).toBe('lab-compact');
+		expect(labClusterName('large')).toBe('lab-large');
+	});
+
+	it('knows the three topologies by name, and names them in messages', () => {
+		expect(topologyNames).toEqual(['seed', 'compact', 'large']);
+		for (const name of topologyNames) expect(isTopologyName(name)).toBe(true);
+		expect(isTopologyName('huge')).toBe(false);
+		expect(isTopologyName('')).toBe(false);
+		expect(topologyChoices()).toBe('seed, compact or large');
 	});
 
 	it('keeps the VIP and the bridge out of every topology', () => {
-		for (const topology of ['seed', 'compact'] as const) {
+		for (const topology of topologyNames) {
 			const ips = topologyHosts(topology).map(h => h.ip);
 			expect(ips).not.toContain(labNetwork.vip);
 			expect(ips).not.toContain(labNetwork.bridgeIp);
+		}
+	});
+
+	it('gives every host of every topology its own usable address in the lab subnet, and a unique name', () => {
+		for (const topology of topologyNames) {
+			const hosts = topologyHosts(topology);
+			expect(new Set(hosts.map(h => h.ip)).size, topology).toBe(hosts.length);
+			expect(new Set(hosts.map(h => h.name.toLowerCase())).size, topology).toBe(hosts.length);
+			for (const host of hosts) {
+				const others = hosts.filter(h => h !== host);
+				expect(labIpProblem(host.ip, others.map(h => h.ip)), `${topology} ${host.name}`).toBeUndefined();
+				expect(labHostNameProblem(host.name, others.map(h => h.name)), `${topology} ${host.name}`).toBeUndefined();
+				expect(vethName(host.ip).length).toBeLessThanOrEqual(15);
+			}
+		}
+	});
+
+	it('leaves room for the hosts the tests and the bench add (lab add picks the lowest free address)', () => {
+		for (const topology of topologyNames) {
+			const used = topologyHosts(topology).map(h => h.ip);
+			const first = nextFreeIp(used)!;
+			expect(labIpProblem(first, used), topology).toBeUndefined();
+			// A second added host (an outsider beside an added replica) still finds an address.
+			const second = nextFreeIp([...used, first])!;
+			expect(labIpProblem(second, [...used, first]), topology).toBeUndefined();
+			expect(second).not.toBe(first);
 		}
 	});
 });
@@ -71,6 +137,7 @@ describe('addresses', () => {
 	it('picks the lowest free address, skipping hosts, VIP and bridge', () => {
 		expect(nextFreeIp(topologyHosts('seed').map(h => h.ip))).toBe('10.131.0.10');
 		expect(nextFreeIp(topologyHosts('compact').map(h => h.ip))).toBe('10.131.0.1');
+		expect(nextFreeIp(topologyHosts('large').map(h => h.ip))).toBe('10.131.0.1');
 		const upTo55 = Array.from({length: 55}, (_, i) => `10.131.0.${i + 1}`);
 		expect(nextFreeIp(upTo55)).toBe('10.131.0.57');
 		const all = Array.from({length: 253}, (_, i) => `10.131.0.${i + 1}`);

@@ -1,6 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import {formatPlan} from '../../source/plan/format.js';
 import {buildPlan} from '../../source/plan/plan.js';
+import {validateAnswers} from '../../source/answers/load.js';
+import {generatePasswords} from '../../source/answers/passwords.js';
+import {labAnswers} from '../../source/lab/answers.js';
+import {topologyHosts} from '../../source/lab/topology.js';
 import {answersFrom, example, exampleRaw, nastyEnv, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
 
 describe('formatPlan', () => {
@@ -66,5 +70,24 @@ describe('the plan of packages', () => {
 		expect(text).toContain('1 pinned: a re-run installs exactly these versions and never upgrades');
 		expect(text).toMatch(/packages: .*haproxy=2\.6\.12-1\+deb12u2 /);
 		expect(formatPlan(buildPlan(base))).toContain('from the Debian archives the hosts reach');
+	});
+
+	it("shows each of the large lab's fifteen hosts with its roles, and each in its phases", () => {
+		const hosts = topologyHosts('large');
+		const result = validateAnswers(labAnswers('large', hosts, '/k', generatePasswords()), {});
+		if (!result.ok) throw new Error(JSON.stringify(result.problems));
+		const large = formatPlan(buildPlan(result.answers));
+		expect(large).toContain('Plan for cluster "lab-large" (PostgreSQL 15, 15 hosts, VIP 10.131.0.56)');
+		expect(large).toContain('etcd: 5 members, keeps working with 2 down');
+		expect(large).toContain('PostgreSQL: 7 nodes, one primary and 6 replicas');
+		const phase = (name: string) => large.match(new RegExp(`^ {2}\\d+\\. ${name} \\[(.*)\\]$`, 'm'))?.[1]?.split(', ') ?? [];
+		for (const host of hosts) {
+			expect(large).toContain(`\n  ${host.name} (${host.ip}): ${host.roles.join(', ')}\n`);
+			expect(phase('preflight'), host.name).toContain(host.name);
+		}
+		expect(phase('etcd')).toEqual(['etcd1', 'etcd2', 'etcd3', 'etcd4', 'etcd5']);
+		expect([...phase('postgres-leader'), ...phase('postgres-replicas')].sort()).toEqual(hosts.filter(h => h.roles.includes('postgres')).map(h => h.name).sort());
+		expect(phase('balancers')).toEqual(['haproxy1', 'haproxy2']);
+		expect(large).not.toContain('Warnings');
 	});
 });

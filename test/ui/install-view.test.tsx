@@ -2,7 +2,9 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {cleanup, render} from 'ink-testing-library';
 import {createInstallState, formatDuration, reduceInstall} from '../../source/ui/install-state.js';
 import {initialInstallUi, InstallView, paneLayout} from '../../source/ui/install-view.js';
-import {recording} from './helpers.js';
+import type {EngineEvent} from '../../source/app/events.js';
+import {topologyHosts} from '../../source/lab/topology.js';
+import {plain, recording} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -30,6 +32,12 @@ describe('paneLayout', () => {
 		expect(paneLayout(6, 120, 40, false).lines).toBe(4);
 	});
 
+	it("fits the large lab's fifteen panes five rows deep on a 120x40 terminal, one line each beside a failure", () => {
+		expect(paneLayout(15, 120, 40, false)).toEqual({perRow: 3, width: 40, lines: 3, compact: false});
+		expect(paneLayout(15, 120, 40, true)).toEqual({perRow: 1, width: 120, lines: 1, compact: true});
+		expect(paneLayout(15, 100, 40, false).compact).toBe(true);
+	});
+
 	it('falls back to one line per host when panes cannot fit the rows', () => {
 		expect(paneLayout(9, 80, 24, false)).toEqual({perRow: 1, width: 80, lines: 1, compact: true});
 		expect(paneLayout(9, 100, 0, false).compact).toBe(false);
@@ -55,6 +63,26 @@ describe('InstallView', () => {
 		expect(frame).toContain(`data directory /data/patroni (${leaderStep})`);
 		expect(frame).toMatch(new RegExp(`etcd1 etcd\\s+· ${etcd1Total}`));
 		expect(frame).toContain('8 steps done, waiting');
+	});
+
+	it("draws every one of the large lab's fifteen hosts within 100 columns and 40 rows", () => {
+		const hosts = topologyHosts('large');
+		const at = 1_000_000;
+		const large: EngineEvent[] = [
+			{type: 'run-started', cluster: 'lab-large', hosts: hosts.map(h => ({name: h.name, roles: h.roles})), phases: ['preflight', 'packages'], logFile: '/tmp/run.log', at},
+			{type: 'phase-started', phase: 'packages', hosts: hosts.map(h => h.name), at: at + 10},
+			...hosts.flatMap((h, i): EngineEvent[] => [
+				{type: 'step-started', host: h.name, phase: 'packages', step: 'packages from the bundle', at: at + 20 + i},
+				{type: 'output', host: h.name, stream: 'stdout', line: `Unpacking ${h.roles[0]} packages on ${h.name}`, at: at + 40 + i},
+			]),
+		];
+		const fifteen = large.reduce(reduceInstall, createInstallState());
+		const {lastFrame} = render(<InstallView state={fifteen} ui={initialInstallUi} now={at + 5000} columns={100} rows={40} interactive={false} />);
+		const frame = plain(lastFrame()!);
+		const lines = frame.split('\n');
+		expect(lines.length).toBeLessThanOrEqual(40);
+		for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+		for (const host of hosts) expect(frame, host.name).toMatch(new RegExp(`\\b${host.name}\\s+packages from the bundle`));
 	});
 
 	it('draws one line per host on a short terminal', () => {

@@ -6,7 +6,8 @@ import {Wizard} from '../../../source/ui/wizard.js';
 import type {WizardState} from '../../../source/ui/wizard-model.js';
 import {reduceWizard} from '../../../source/ui/wizard-state.js';
 import {sshSignature} from '../../../source/ui/host-checks.js';
-import {drive, fakeServices, okCheck, wizardAt} from '../helpers.js';
+import {topologyHosts} from '../../../source/lab/topology.js';
+import {drive, fakeServices, okCheck, plain, wizardAt} from '../helpers.js';
 
 afterEach(cleanup);
 
@@ -50,6 +51,44 @@ describe('review step', () => {
 		const frame = await ui.waitFor('9/9 Review');
 		expect(frame).toContain('etcd shares 3 host(s) with PostgreSQL');
 		expect(frame).toMatch(/node1\s+10\.20\.0\.11\s+postgres, etcd, balancer/);
+	});
+
+	it("draws the large lab's fifteen hosts, every one with its address, within the terminal's 100 columns", async () => {
+		const base = wizardAt('review');
+		const hosts = topologyHosts('large');
+		let state: WizardState = {...base, hosts: hosts.map((host, i) => ({id: 100 + i, ...host})), nextHostId: 100 + hosts.length, checks: {}, accepted: {}, network: {...base.network, vip: '10.131.0.56'}};
+		for (const host of state.hosts) {
+			const ssh = sshSignature(state.ssh);
+			state = [
+				{type: 'check-started', id: host.id, ip: host.ip, ssh},
+				{type: 'check-finished', id: host.id, ip: host.ip, ssh, result: okCheck(host.ip)},
+				{type: 'accept-key', id: host.id, accept: true},
+			].reduce((s, a) => reduceWizard(s, a as never), state);
+		}
+		const ui = drive(<Wizard services={fakeServices()} initialState={state} onConfirm={() => {}} onLeave={() => {}} />);
+		const frame = plain(await ui.waitFor('9/9 Review'));
+		const lines = frame.split('\n');
+		for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+		const drawing = frame.slice(0, frame.indexOf('Hosts and their roles'));
+		const listing = frame.slice(frame.indexOf('Hosts and their roles'));
+		for (const host of hosts) {
+			// In the drawing on its tier, and in the list with its role; neither cut nor wrapped.
+			expect(drawing, host.name).toMatch(new RegExp(`■ ${host.name} ${host.ip.replace(/\./g, '\\.')}(\\s|$)`, 'm'));
+			expect(listing, host.name).toMatch(new RegExp(`${host.name}\\s+${host.ip.replace(/\./g, '\\.')}\\s+${host.roles[0]}`));
+		}
+		expect(drawing).toContain('5 member(s) tolerate 2 failure(s)');
+		// A tier is its labelled line and the wrapped lines of hosts under it.
+		const tier = (label: string) => {
+			const rows = drawing.split('\n');
+			const start = rows.findIndex(row => row.startsWith(`${label} `));
+			const wrapped = rows.slice(start + 1);
+			const end = wrapped.findIndex(row => !/^ +■/.test(row));
+			return [rows[start], ...wrapped.slice(0, end)].join('\n');
+		};
+		expect(tier('postgres').match(/■ postgres\d/g)).toHaveLength(7);
+		expect(tier('etcd').match(/■ etcd\d/g)).toHaveLength(5);
+		expect(frame).not.toMatch(/problem|no host has this role/i);
+		expect(frame).toContain('› Install');
 	});
 
 	it('confirms with Install, handing over the answers it validated and the input they came from', async () => {
