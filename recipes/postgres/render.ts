@@ -75,6 +75,7 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 	const verified = {sslmode: 'verify-full', sslrootcert: postgresTls.ca};
 	const restore = `pgbackrest --stanza=${cluster} --delta restore`;
 	const archive = withBackup ? {archive_mode: 'on', archive_command: `pgbackrest --stanza=${cluster} archive-push %p`} : {archive_mode: 'off'};
+	const senders = Math.max(10, 3 * (hostsWithRole(answers, 'postgres').length - 1));
 	return {
 		scope: cluster,
 		namespace: '/db/',
@@ -101,8 +102,9 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 					parameters: {
 						wal_level: 'replica',
 						hot_standby: 'on',
-						max_wal_senders: 10,
-						max_replication_slots: 10,
+						// Every replica may clone at once (two senders each: the copy and its WAL) while the others stream.
+						max_wal_senders: senders,
+						max_replication_slots: senders,
 						wal_keep_size: '512MB',
 						password_encryption: 'scram-sha-256',
 						...archive,
