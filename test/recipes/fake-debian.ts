@@ -222,7 +222,7 @@ export class FakeDebianHost {
 			/^set -e$/,
 			/^haproxy -c -q -f (\S+)$/,
 			new RegExp(String.raw`^old=\$\(${pid}\)$`),
-			new RegExp(String.raw`^if echo 'show servers state' \| ${socat} > (\S+)\.new 2>\/dev\/null; then mv \2\.new \2; else rm -f \2\.new; fi$`),
+			new RegExp(String.raw`^if echo 'show servers state' \| ${socat} > (\S+)\.new 2>\/dev\/null; then awk .* \2\.new (\S+) >> \2\.new 2>\/dev\/null \|\| true; mv \2\.new \2; else rm -f \2\.new; fi$`),
 			/^systemctl reload haproxy \|\| \{ printf '1\\n' > (\S+); exit 1; \}$/,
 			new RegExp(String.raw`^for i in \$\(seq 50\); do new=\$\(${pid}\); if \[ -n "\$new" \] && \[ "\$new" != "\$old" \]; then break; fi; sleep 0\.1; done$`),
 			/^printf '1\\n' > (\S+)$/,

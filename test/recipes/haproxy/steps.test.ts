@@ -116,6 +116,23 @@ describe('haproxyReload', () => {
 		expect(result.files).toEqual(['server-state']);
 	});
 
+	test('a server the new config adds is saved DOWN for the new worker, in both listeners, with its address and ports', async () => {
+		writeFileSync(
+			join(dir, 'haproxy.cfg'),
+			['listen primary', '\tbind 10.0.0.50:5000', '\tserver postgres1 10.0.0.1:6432 maxconn 100 check port 8008', '\tserver postgres4 10.0.0.4:6432 maxconn 100 check port 8008', 'listen replicas', '\tserver postgres4 10.0.0.4:6432 maxconn 100 check port 8008', ''].join('\n'),
+		);
+		const result = await reload();
+		expect(result.code).toBe(0);
+		const during = result.log.find(line => line.startsWith('systemctl reload'))!.replace(/^.*state=/, '').split('|');
+		// postgres1 keeps its saved state; postgres4, unknown to the old worker, starts DOWN (op state 0, not yet checked) in both.
+		expect(during.filter(line => /^\d+ \w+ \d+ postgres/.test(line))).toEqual([
+			'3 primary 1 postgres1 10.0.0.1 2',
+			'0 primary 0 postgres4 10.0.0.4 0 0 1 1 0 1 0 0 6 0 0 0 - 6432 - 0 8008 - - 0',
+			'0 replicas 0 postgres4 10.0.0.4 0 0 1 1 0 1 0 0 6 0 0 0 - 6432 - 0 8008 - - 0',
+		]);
+		expect(result.state).toBe('1\n');
+	});
+
 	test('a config that fails its check stops the reload before anything else', async () => {
 		writeFileSync(join(dir, 'config-broken'), '');
 		const result = await reload();
