@@ -135,15 +135,21 @@ export async function verifyBundle(opened: OpenedBundle): Promise<string[]> {
 	}
 	const problems: string[][] = manifest.packages.map(() => []);
 	const queue = manifest.packages.map((deb, i) => ({deb, i}));
+	// A file hashed whole once is not hashed again while its size, time and inode stay (a re-run reads 128 MB otherwise).
+	const stampFile = join(opened.dir, '..', 'verified.json');
+	const stamped = await readFile(stampFile, 'utf8').then(text => JSON.parse(text) as Record<string, string>, () => ({}) as Record<string, string>);
+	const signature = (found: {size: number; mtimeMs: number; ino: number}, sha256: string) => `${found.size}:${found.mtimeMs}:${found.ino}:${sha256}`;
+	const seen: Record<string, string> = {};
 	const worker = async () => {
 		for (let next = queue.shift(); next; next = queue.shift()) {
 			const {deb, i} = next;
 			const say = (what: string) => problems[i]!.push(`${deb.name} ${deb.version}: debs/${deb.file} ${what}`);
 			const path = join(opened.dir, 'debs', deb.file);
 			const found = await stat(path).catch(() => undefined);
+			if (found?.isFile()) seen[deb.file] = signature(found, deb.sha256);
 			if (!found?.isFile()) say('is missing');
 			else if (found.size !== deb.size) say(`is ${found.size} bytes, the manifest says ${deb.size} (truncated or replaced)`);
-			else if ((await fileSha256(path)) !== deb.sha256) say('is corrupt (SHA-256 differs from the manifest)');
+			else if (stamped[deb.file] !== seen[deb.file] && (await fileSha256(path)) !== deb.sha256) say('is corrupt (SHA-256 differs from the manifest)');
 			else if (!indexed.has(deb.file)) say('is not in the bundle\'s Packages index');
 			else if (indexed.get(deb.file) !== deb.sha256) say('has another SHA-256 in the bundle\'s Packages index than in the manifest');
 		}
@@ -151,7 +157,9 @@ export async function verifyBundle(opened: OpenedBundle): Promise<string[]> {
 	await Promise.all(Array.from({length: 4}, worker));
 	const names = new Set(manifest.packages.map(deb => deb.name));
 	const lacking = Object.entries(manifest.roles).flatMap(([role, entry]) => (entry?.closure ?? []).filter(name => !names.has(name)).map(name => `the ${role} role needs ${name}, which the bundle lacks`));
-	return [...problems.flat(), ...lacking];
+	const found = [...problems.flat(), ...lacking];
+	if (found.length === 0) await writeFile(stampFile, JSON.stringify(seen), {mode: 0o600}).catch(() => undefined);
+	return found;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -36,10 +36,10 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 	const outcome: RunOutcome = {ok: true, changed: 0, unchanged: 0, ...(mode === 'check' ? {drifted: 0} : {})};
 	const now = () => Date.now();
 	const stopped = () => !outcome.ok || context.signal.aborted;
-	// Changes made so far in each phase: a serial phase's later hosts trust answers gathered early only while it is 0.
-	const changesIn = new Map<Phase, number>();
-	/** A host's context and steps for a phase, and its checks answered in batches. */
-	const prepare = (phase: Phase, hostName: string) => {
+	// Changes made so far in this run: answers gathered before one are asked again, live.
+	let changes = 0;
+	/** A host's context and steps for a phase. */
+	const build = (phase: Phase, hostName: string) => {
 		const host = context.answers.hosts.find(h => h.name === hostName)!;
 		const conn = context.connections.get(hostName)!;
 		const touched = new Map<string, 'reload' | 'restart'>();
@@ -59,9 +59,32 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 				if (touched.get(service) !== 'restart') touched.set(service, how);
 			},
 		};
-		const steps = phase.steps(host, context);
-		const changesBefore = changesIn.get(phase) ?? 0;
-		return {ctx, steps, early: batchedChecks(steps, ctx), stale: () => (changesIn.get(phase) ?? 0) !== changesBefore};
+		return {ctx, steps: phase.steps(host, context)};
+	};
+	// Before anything changes, every phase's checks on a host are asked at once, in a few round trips: on a
+	// cluster that already matches (a re-run, repair --check) each phase then walks its steps without waiting.
+	// A phase whose steps need what an earlier one learns (the backup phase, the SSH identities) is left to ask its own.
+	const built = new Map<Phase, Map<string, ReturnType<typeof build>>>();
+	const upfront = new Map<string, Promise<Map<Step, boolean>>>();
+	for (const hostName of new Set(phases.flatMap(p => p.hosts))) {
+		const mine = phases.flatMap(phase => {
+			if (!phase.hosts.includes(hostName)) return [];
+			try {
+				const made = build(phase, hostName);
+				built.set(phase, (built.get(phase) ?? new Map()).set(hostName, made));
+				return [made];
+			} catch {
+				return [];
+			}
+		});
+		if (mine.length > 0) upfront.set(hostName, batchedChecks(mine.flatMap(m => m.steps), mine[0]!.ctx));
+	}
+	/** A host's context and steps for a phase, with its checks answered in batches: the run's early answers while nothing changed, else asked now. */
+	const prepare = (phase: Phase, hostName: string) => {
+		const made = built.get(phase)?.get(hostName) ?? build(phase, hostName);
+		const changesBefore = changes;
+		const early = changes === 0 && upfront.has(hostName) && built.get(phase)?.has(hostName) ? upfront.get(hostName)! : batchedChecks(made.steps, made.ctx);
+		return {...made, early, stale: () => changes !== changesBefore};
 	};
 	const runHost = async (phase: Phase, hostName: string, prepared: ReturnType<typeof prepare>): Promise<boolean> => {
 		const {ctx, steps} = prepared;
@@ -87,7 +110,7 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 					continue;
 				}
 				changedHere = true;
-				changesIn.set(phase, (changesIn.get(phase) ?? 0) + 1);
+				changes++;
 				await step.apply(ctx);
 				if (step.check && !(await step.check(ctx))) throw new Error('the change was made but the host still does not match; see the output above');
 				outcome.changed++;

@@ -74,6 +74,17 @@ describe('bundle archive', () => {
 		expect(await verifyBundle(bundle)).toEqual([]);
 	});
 
+	it('a .deb altered after it was verified is hashed again and named, however its size stayed', async () => {
+		const {file} = await smallBundle('altered.tar');
+		const bundle = await opened(file);
+		expect(await verifyBundle(bundle)).toEqual([]);
+		const path = join(bundle.dir, 'debs', 'alpha_1.0-1_all.deb');
+		const content = readFileSync(path);
+		content[0] = content[0]! ^ 0xff;
+		writeFileSync(path, content);
+		expect(await verifyBundle(bundle)).toEqual(['alpha 1.0-1: debs/alpha_1.0-1_all.deb is corrupt (SHA-256 differs from the manifest)']);
+	});
+
 	it('verifyBundle names each missing or truncated .deb with its package and version', async () => {
 		const {file} = await smallBundle('damaged.tar');
 		const bundle = await opened(file);
