@@ -11,9 +11,13 @@ import {packagesFor} from '../index.js';
 import {bundleSimulationScript} from './apt-scripts.js';
 import {installedPackages, wantedVersions} from './packages.js';
 
-/** True when something on the LAN answers at an address: a TCP reset counts as much as a connection. */
+/**
+ * True when something on the LAN answers at an address: a TCP reset counts as
+ * much as a connection. A host that holds the address answers ARP and the SYN
+ * within milliseconds; a free one never does, so the wait is short.
+ */
 async function addressAnswers(ctx: StepContext, ip: string): Promise<boolean> {
-	const probe = await ctx.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ip}/22' 2>&1; echo "exit=$?"`, {quiet: true, check: false});
+	const probe = await ctx.run(`timeout 1 bash -c 'exec 3<>/dev/tcp/${ip}/22' 2>&1; echo "exit=$?"`, {quiet: true, check: false});
 	return /exit=0|refused/i.test(probe.stdout);
 }
 

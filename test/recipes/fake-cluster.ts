@@ -135,7 +135,7 @@ export class FakeCluster {
 			const vip = holder?.host === host ? `2: ${host.iface}    inet ${holder.vip}/24 scope global secondary ${host.iface}\n` : '';
 			return out(`1: lo    inet 127.0.0.1/8 scope host lo\n2: ${host.iface}    inet ${host.ip}/24 brd 255.255.255.255 scope global ${host.iface}\n${vip}`);
 		}
-		let m = script.match(/^timeout 3 bash -c 'exec 3<>\/dev\/tcp\/([\d.]+)\/22' 2>&1; echo "exit=\$\?"$/);
+		let m = script.match(/^timeout 1 bash -c 'exec 3<>\/dev\/tcp\/([\d.]+)\/22' 2>&1; echo "exit=\$\?"$/);
 		if (m) return out(this.byIp(m[1]!) || this.vipHolder()?.vip === m[1] ? 'exit=0\n' : 'bash: connect: No route to host\nexit=1\n');
 		if (script === `echo 'show stat' | socat -t 2 stdio unix-connect:${locations.haproxySocket}`) return this.haproxyStats(host);
 		if (script === patroniApiGet('/cluster')) return this.patroniApi(host);
