@@ -7,27 +7,35 @@ export type BatchResult = {code: number; stdout: string; stderr: string};
 export type BatchItem = {script: string; stdin?: string};
 
 /**
- * One bash script that runs every item in turn, each in its own `bash -c` with
- * its own stdin, and reports each one's exit code, stdout and stderr on a
- * line of its own (base64, behind a marker no item can print by chance).
+ * One bash script that runs every item at once, each in its own `bash -c`
+ * with its own stdin (items must not depend on each other: they are checks,
+ * which only read), and reports each one's exit code, stdout and stderr on a
+ * line of its own, in order (base64, behind a marker no item can print by chance).
  * The whole script travels on stdin, so an item's stdin (a password, a
  * verifier) never reaches a command line. Pure.
  */
 export function batchScript(items: readonly BatchItem[], nonce: string): string {
 	const lines = ['d=$(mktemp -d) || exit 1', `trap 'rm -rf "$d"' EXIT`];
+	// Every item at once (checks only read), each into its own files; the results then in order.
 	items.forEach((item, i) => {
 		lines.push(
-			`s=$(cat <<'PGHA_SCRIPT_${nonce}'`,
+			`s${i}=$(cat <<'PGHA_SCRIPT_${nonce}'`,
 			item.script,
 			`PGHA_SCRIPT_${nonce}`,
 			')',
 			item.stdin === undefined
-				? `bash -c "$s" </dev/null >"$d/out" 2>"$d/err"`
+				? `{ bash -c "$s${i}" </dev/null >"$d/${i}.out" 2>"$d/${i}.err"; echo $? >"$d/${i}.code"; } &`
 				: // base64 keeps stdin byte for byte, whatever lines it holds.
-					[`base64 -d <<'PGHA_STDIN_${nonce}' | bash -c "$s" >"$d/out" 2>"$d/err"`, ...wrapped(Buffer.from(item.stdin).toString('base64')), `PGHA_STDIN_${nonce}`].join('\n'),
-			`code=$?`,
-			`printf '\\n%s %d %d %s %s\\n' 'PGHA_RESULT_${nonce}' ${i} "$code" "$(base64 -w0 <"$d/out")" "$(base64 -w0 <"$d/err")"`,
+					[
+						`{ base64 -d <<'PGHA_STDIN_${nonce}' | bash -c "$s${i}" >"$d/${i}.out" 2>"$d/${i}.err"; echo $? >"$d/${i}.code"; } &`,
+						...wrapped(Buffer.from(item.stdin).toString('base64')),
+						`PGHA_STDIN_${nonce}`,
+					].join('\n'),
 		);
+	});
+	lines.push('wait');
+	items.forEach((_, i) => {
+		lines.push(`[ -f "$d/${i}.code" ] && printf '\\n%s %d %d %s %s\\n' 'PGHA_RESULT_${nonce}' ${i} "$(cat "$d/${i}.code")" "$(base64 -w0 <"$d/${i}.out")" "$(base64 -w0 <"$d/${i}.err")"`);
 	});
 	return `${lines.join('\n')}\n`;
 }

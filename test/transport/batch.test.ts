@@ -36,6 +36,15 @@ describe('a batch of commands in one round trip', () => {
 		expect(script).not.toContain('S3cret');
 	});
 
+	test('the commands run side by side: one may wait for another that comes after it', () => {
+		const flag = `/tmp/pgha-batch-test-${process.pid}-${Date.now()}`;
+		const {results} = runHere([
+			{script: `for i in $(seq 100); do [ -f ${flag} ] && echo seen && rm -f ${flag} && exit 0; sleep 0.05; done; exit 1`},
+			{script: `touch ${flag}`},
+		]);
+		expect(results[0]).toEqual({code: 0, stdout: 'seen\n', stderr: ''});
+	});
+
 	test('a command that breaks its own syntax or exits early leaves the others alone', () => {
 		const {results} = runHere([{script: 'if then fi'}, {script: 'set -e; false; echo never'}, {script: 'cat <<EOF\nown heredoc\nEOF'}]);
 		expect(results[0]!.code).not.toBe(0);
