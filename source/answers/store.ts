@@ -21,8 +21,15 @@ function storeSchema() {
 	return {answers: {type: 'object', properties}, savedAt: {type: 'string'}} as const;
 }
 
+// One store per cluster file for the process: conf compiles the schema for each instance (a tenth of a second),
+// and reads the file at every access, so a kept instance never serves stale answers.
+const opened = new Map<string, Conf<Stored>>();
+
 function open(name: string, env: NodeJS.ProcessEnv): Conf<Stored> {
-	return new Conf<Stored>({
+	const key = join(clustersDir(env), name);
+	const known = opened.get(key);
+	if (known) return known;
+	const store = new Conf<Stored>({
 		projectName: 'pgha',
 		cwd: clustersDir(env),
 		configName: name,
@@ -32,6 +39,8 @@ function open(name: string, env: NodeJS.ProcessEnv): Conf<Stored> {
 		// What is saved is what was answered: a default written into the store would pin it (a preset could no longer change it).
 		ajvOptions: {useDefaults: false},
 	});
+	opened.set(key, store);
+	return store;
 }
 
 function secretsFile(name: string, env: NodeJS.ProcessEnv): string {
