@@ -48,11 +48,11 @@ function time(name: string, args: string[], root: string, runs: number): BenchRe
 
 /**
  * Times `pgha validate` and `pgha plan` on the seed example with the built CLI
- * (run `npx tsc -p .` first): the median of `runs` runs each.
+ * (run `npm run build` first): the median of `runs` runs each.
  */
 export function benchValidate(runs = 10): BenchResult[] {
 	const root = projectRoot();
-	if (!existsSync(join(root, 'dist/cli.js'))) throw new Error('dist/cli.js is missing; build with `npx tsc -p .` first');
+	if (!existsSync(join(root, 'dist/cli.js'))) throw new Error('dist/cli.js is missing; build with `npm run build` first');
 	return [
 		time('validate', ['validate', 'examples/seed-topology.yaml'], root, runs),
 		time('plan', ['plan', '--answers', 'examples/seed-topology.yaml'], root, runs),
