@@ -1,6 +1,6 @@
 import type {Connector} from '../engine/connect.js';
 
-/** Flags every command may read; meow parses them in cli.tsx. */
+/** Flags every command may read; cli.tsx declares them and command-line.ts parses them. */
 export type Flags = {
 	answers?: string;
 	cluster?: string;
