@@ -4,7 +4,7 @@
 // faster than hundreds of small modules found one by one, and React and Ink
 // run their production builds. Each lazy import() of a command stays a chunk
 // of its own, so `pgha validate` never loads Ink or SSH.
-import {chmod, rm} from 'node:fs/promises';
+import {chmod, readFile, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {build} from 'esbuild';
 
@@ -15,6 +15,23 @@ const outdir = join(root, 'dist');
 // cpu-features' addon by paths relative to their own files; pg-native and
 // react-devtools-core are optional and not installed.
 const external = ['ssh2', 'cpu-features', 'pg-native', 'react-devtools-core'];
+
+// Yoga (Ink's layout) reads its WebAssembly from a data: URL with fetch()
+// whenever fetch exists, and Node's fetch loads all of undici first: 40 ms of
+// CPU before the wizard's first frame. Without fetch it decodes the same
+// bytes itself.
+/** @type {import('esbuild').Plugin} */
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(plugin) {
+		plugin.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
+			const source = await readFile(args.path, 'utf8');
+			const patched = source.replaceAll('"function"!=typeof fetch', '!0');
+			if (patched === source) return {errors: [{text: `${args.path} no longer tests for fetch as build-cli.mjs expects; look again at how it loads its WebAssembly`}]};
+			return {contents: patched, loader: 'js'};
+		});
+	},
+};
 
 await rm(join(outdir, 'chunks'), {recursive: true, force: true});
 await build({
@@ -29,6 +46,7 @@ await build({
 	platform: 'node',
 	target: 'node20',
 	external,
+	plugins: [yogaWithoutFetch],
 	define: {'process.env.NODE_ENV': '"production"'},
 	// Bundled CommonJS packages require() Node's own modules, and an ES module has no require of its own.
 	banner: {js: "import {createRequire as __pghaCreateRequire} from 'node:module';\nconst require = __pghaCreateRequire(import.meta.url);"},
