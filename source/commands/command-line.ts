@@ -100,6 +100,8 @@ function redent(text: string): string {
  * a bad flag as exit 2, everything else to main().
  */
 export async function runCommandLine<const S extends Record<string, FlagSpec>>(argv: string[], help: string, spec: S & SpecOf<Flags, S>): Promise<number> {
+	// ps and top show pgha by its name, as they did when meow parsed the flags, not as node and a path.
+	process.title = 'pgha';
 	let line: CommandLine<S>;
 	try {
 		line = parseCommandLine(argv, spec);
