@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-import meow from 'meow';
-import {main} from './source/commands/main.js';
+import {runCommandLine} from './source/commands/command-line.js';
 
-const cli = meow(
-	`
+const help = `
 	Usage
 	  $ pgha                                   guided wizard: a new cluster, or a saved one
 	  $ pgha install [--answers FILE] [--bundle FILE] [--yes] [--dry-run]
@@ -47,36 +45,28 @@ const cli = meow(
 	  --debug         show stack traces on errors
 
 	Exit codes: 0 ok, 1 failed, 2 bad usage or invalid answers, 3 drift found
-`,
-	{
-		importMeta: import.meta,
-		autoHelp: true,
-		autoVersion: true,
-		allowUnknownFlags: false,
-		flags: {
-			answers: {type: 'string', shortFlag: 'a'},
-			cluster: {type: 'string', shortFlag: 'c'},
-			yes: {type: 'boolean', shortFlag: 'y', default: false},
-			dryRun: {type: 'boolean', default: false},
-			json: {type: 'boolean', default: false},
-			check: {type: 'boolean', default: false},
-			debug: {type: 'boolean', default: false},
-			name: {type: 'string'},
-			ip: {type: 'string'},
-			file: {type: 'string'},
-			topology: {type: 'string', default: 'seed'},
-			writeAnswers: {type: 'string'},
-			purge: {type: 'boolean', default: false},
-			stdin: {type: 'boolean', default: false},
-			to: {type: 'string'},
-			kind: {type: 'string'},
-			bundle: {type: 'string'},
-			output: {type: 'string'},
-			roles: {type: 'string'},
-			arch: {type: 'string'},
-			mirror: {type: 'string'},
-		},
-	},
-);
+`;
 
-process.exitCode = await main(cli.input, cli.flags);
+process.exitCode = await runCommandLine(process.argv.slice(2), help, {
+	answers: {type: 'string', shortFlag: 'a'},
+	cluster: {type: 'string', shortFlag: 'c'},
+	yes: {type: 'boolean', shortFlag: 'y', default: false},
+	dryRun: {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	check: {type: 'boolean', default: false},
+	debug: {type: 'boolean', default: false},
+	name: {type: 'string'},
+	ip: {type: 'string'},
+	file: {type: 'string'},
+	topology: {type: 'string', default: 'seed'},
+	writeAnswers: {type: 'string'},
+	purge: {type: 'boolean', default: false},
+	stdin: {type: 'boolean', default: false},
+	to: {type: 'string'},
+	kind: {type: 'string'},
+	bundle: {type: 'string'},
+	output: {type: 'string'},
+	roles: {type: 'string'},
+	arch: {type: 'string'},
+	mirror: {type: 'string'},
+});

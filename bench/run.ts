@@ -2,6 +2,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {formatTable, previousRun, saveRun, type Figure} from './figures.js';
 import type {GrowthPoint} from './growth.js';
+import {benchStartup, formatStartup, startupFigures as startupBenchFigures} from './startup.js';
 import {benchValidate, formatBench} from './validate.js';
 
 // Works from bench/ (tsx) and dist/bench/ (compiled): results live in the source tree's bench/results.
@@ -9,12 +10,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = here.includes(`${join('dist', 'bench')}`) ? join(here, '..', '..') : join(here, '..');
 const resultsDir = join(root, 'bench', 'results');
 
-/** The figures that need no lab: start-up of validate and plan, the wizard's first frame, the install screen's CPU. */
+/**
+ * The figures that need no lab: start-up of validate and plan, the CPU of
+ * --version and validate, the wizard's first frame (from process start, and
+ * after render()), the install screen's CPU.
+ */
 async function startupFigures(): Promise<Figure[]> {
 	console.log('== validate and plan (start-up included)');
 	const results = benchValidate();
 	console.log(formatBench(results));
 	const figures: Figure[] = results.map(r => ({name: `${r.name} (median, start-up included)`, value: r.medianMs, unit: 'ms'}));
+	console.log('== start-up: CPU of --version and validate, the wizard in a pseudo-terminal');
+	const startup = await benchStartup(10, {wizard: process.env['PGHA_BENCH_UI'] !== '0'});
+	console.log(formatStartup(startup));
+	figures.push(...startupBenchFigures(startup));
 	if (process.env['PGHA_BENCH_UI'] !== '0') {
 		const wizard = await import('./wizard.js').catch(() => undefined);
 		if (wizard) {

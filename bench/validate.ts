@@ -6,8 +6,8 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 /** Wall times of one command over several runs, Node start-up included. */
 export type BenchResult = {name: string; command: string; runs: number; medianMs: number; minMs: number; maxMs: number};
 
-// Placeholder secrets: validate and plan only need them to be strong.
-const env = {
+/** Placeholder secrets: validate and plan only need them to be strong. */
+export const benchEnv = {
 	PGHA_SUPERUSER_PASSWORD: 'Bench-Superuser-Password-1',
 	PGHA_REPLICATION_PASSWORD: 'Bench-Replication-Password-2',
 	PGHA_APP_PASSWORD: 'Bench-App-Password-3',
@@ -16,8 +16,8 @@ const env = {
 	PGHA_BACKUP_CIPHER: 'Bench-Backup-Cipher-Passphrase-5',
 };
 
-// Works from bench/ (tsx) and from dist/bench/ (compiled): the root has package.json.
-function projectRoot(): string {
+/** The project's root, from bench/ (tsx) and from dist/bench/ (compiled) alike: it has package.json. */
+export function projectRoot(): string {
 	let dir = dirname(fileURLToPath(import.meta.url));
 	while (!existsSync(join(dir, 'package.json'))) {
 		const parent = dirname(dir);
@@ -27,7 +27,8 @@ function projectRoot(): string {
 	return dir;
 }
 
-const median = (values: number[]) => {
+/** The middle value (the mean of the two middle ones for an even count). */
+export const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const middle = Math.floor(sorted.length / 2);
 	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
@@ -38,7 +39,7 @@ function time(name: string, args: string[], root: string, runs: number): BenchRe
 	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const start = performance.now();
-		const result = spawnSync(process.execPath, [cli, ...args], {cwd: root, env: {...process.env, ...env, CI: '1'}, encoding: 'utf8'});
+		const result = spawnSync(process.execPath, [cli, ...args], {cwd: root, env: {...process.env, ...benchEnv, CI: '1'}, encoding: 'utf8'});
 		times.push(performance.now() - start);
 		if (result.status !== 0) throw new Error(`${name} exited ${result.status}: ${result.stderr}`);
 	}
@@ -48,11 +49,11 @@ function time(name: string, args: string[], root: string, runs: number): BenchRe
 
 /**
  * Times `pgha validate` and `pgha plan` on the seed example with the built CLI
- * (run `npx tsc -p .` first): the median of `runs` runs each.
+ * (run `npm run build` first): the median of `runs` runs each.
  */
 export function benchValidate(runs = 10): BenchResult[] {
 	const root = projectRoot();
-	if (!existsSync(join(root, 'dist/cli.js'))) throw new Error('dist/cli.js is missing; build with `npx tsc -p .` first');
+	if (!existsSync(join(root, 'dist/cli.js'))) throw new Error('dist/cli.js is missing; build with `npm run build` first');
 	return [
 		time('validate', ['validate', 'examples/seed-topology.yaml'], root, runs),
 		time('plan', ['plan', '--answers', 'examples/seed-topology.yaml'], root, runs),

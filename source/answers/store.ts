@@ -1,17 +1,15 @@
-import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync} from 'node:fs';
 import {join} from 'node:path';
 import Conf from 'conf';
 import YAML from 'yaml';
-import {pghaHome} from '../paths.js';
+import {clustersDir, hasCluster, listClusters} from './cluster-names.js';
 import {answersJsonSchema, type AnswersInput} from './schema.js';
 import {validateAnswers, type LoadResult} from './load.js';
 import {separateSecrets} from './secrets.js';
 
-type Stored = {answers: AnswersInput; savedAt: string};
+export {hasCluster, listClusters};
 
-function clustersDir(env: NodeJS.ProcessEnv): string {
-	return join(pghaHome(env), 'clusters');
-}
+type Stored = {answers: AnswersInput; savedAt: string};
 
 // conf validates what it stores against the answer schema itself; only the
 // password values are relaxed, because the store holds ${VAR} references there.
@@ -45,21 +43,6 @@ function open(name: string, env: NodeJS.ProcessEnv): Conf<Stored> {
 
 function secretsFile(name: string, env: NodeJS.ProcessEnv): string {
 	return join(clustersDir(env), `${name}.secrets.json`);
-}
-
-/** Names of the saved clusters. */
-export function listClusters(env: NodeJS.ProcessEnv = process.env): string[] {
-	const dir = clustersDir(env);
-	if (!existsSync(dir)) return [];
-	return readdirSync(dir)
-		.filter(f => f.endsWith('.json') && !f.endsWith('.secrets.json'))
-		.map(f => f.slice(0, -'.json'.length))
-		.sort();
-}
-
-/** True when a cluster of that name is saved. */
-export function hasCluster(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
-	return listClusters(env).includes(name);
 }
 
 /**

@@ -1,6 +1,7 @@
+import {isatty} from 'node:tty';
 import type {Connector} from '../engine/connect.js';
 
-/** Flags every command may read; meow parses them in cli.tsx. */
+/** Flags every command may read; cli.tsx declares them and command-line.ts parses them. */
 export type Flags = {
 	answers?: string;
 	cluster?: string;
@@ -55,7 +56,8 @@ export function processIo(): Io {
 	return {
 		out: text => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
 		err: text => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-		interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && (!ci || ci === 'false' || ci === '0'),
+		// isatty(0), not process.stdin.isTTY: that opens standard input, which most commands never read.
+		interactive: isatty(0) && Boolean(process.stdout.isTTY) && (!ci || ci === 'false' || ci === '0'),
 		env: process.env,
 	};
 }

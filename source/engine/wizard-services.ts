@@ -4,7 +4,7 @@ import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {alphanumericSecret, passwordWithSymbol} from '../answers/passwords.js';
 import {answersSchema, type AnswersInput} from '../answers/schema.js';
-import {listClusters} from '../answers/store.js';
+import {listClusters} from '../answers/cluster-names.js';
 import {pghaHome} from '../paths.js';
 import type {HostConnection} from '../transport/ssh.js';
 import type {HostCheck, WizardServices} from '../app/services.js';

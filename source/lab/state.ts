@@ -1,6 +1,7 @@
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
-import {z} from 'zod';
+// A namespace import lets the bundler drop what pgha never calls (zod's locales alone are 350 kB).
+import * as z from 'zod';
 import {roleNames} from '../answers/schema.js';
 import {topologyNames} from './topology.js';
 

@@ -1,6 +1,6 @@
 import type {Flags, Io} from '../../source/commands/context.js';
 
-/** Flags as meow gives them when none is passed. */
+/** Flags as the command line gives them when none is passed. */
 export const noFlags: Flags = {yes: false, dryRun: false, json: false, check: false, debug: false, topology: 'seed', purge: false};
 
 /** An Io that keeps what a command writes; not a terminal unless `interactive`. */
