@@ -1,3 +1,4 @@
+import {parseArgs} from 'node:util';
 import {UsageError, exitCodes} from '../errors.js';
 import type {Flags} from './context.js';
 import {main} from './main.js';
@@ -17,75 +18,44 @@ type SpecOf<F, S extends Record<string, FlagSpec>> = [ParsedFlags<S>] extends [F
 export type CommandLine<S extends Record<string, FlagSpec>> = {kind: 'help'} | {kind: 'version'} | {kind: 'run'; input: string[]; flags: ParsedFlags<S>};
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
-const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /**
- * Parses arguments the way pgha has always taken them: `--dry-run` (or
- * `--dryRun`), `--answers FILE` or `--answers=FILE`, `-a FILE`, `-yc NAME`,
- * `--no-yes`, and `--` before input that starts with a dash. A string flag
- * with no value after it is empty (`lab up --mirror`). An unknown flag is a
- * UsageError (exit 2).
+ * Parses arguments with Node's own parser (util.parseArgs), in the forms pgha
+ * has always taken: `--dry-run` (or `--dryRun`), `--answers FILE` or
+ * `--answers=FILE`, `-a FILE`, `-yc NAME`, and `--` before input that starts
+ * with a dash. A string flag with no value after it is empty (`lab up
+ * --mirror`). An unknown flag is a UsageError (exit 2).
  */
 export function parseCommandLine<S extends Record<string, FlagSpec>>(argv: string[], spec: S): CommandLine<S> {
-	if (argv.includes('--help')) return {kind: 'help'};
-	if (argv.includes('--version')) return {kind: 'version'};
-	const flags: Record<string, string | boolean | undefined> = {};
-	for (const [name, flag] of Object.entries(spec)) flags[name] = flag.type === 'boolean' ? (flag.default ?? false) : flag.default;
-	const byShort = new Map(Object.entries(spec).flatMap(([name, flag]) => (flag.shortFlag ? [[flag.shortFlag, name] as const] : [])));
-	const input: string[] = [];
-	const unknown = (arg: string): never => {
-		throw new UsageError(`unknown flag ${arg}. Run \`pgha --help\` for the flags.`);
+	const end = argv.indexOf('--');
+	const flagsPart = end === -1 ? argv : argv.slice(0, end);
+	if (flagsPart.includes('--help')) return {kind: 'help'};
+	if (flagsPart.includes('--version')) return {kind: 'version'};
+	const options = Object.fromEntries(Object.entries(spec).map(([name, flag]) => [kebab(name), {type: flag.type, ...(flag.shortFlag ? {short: flag.shortFlag} : {})}]));
+	const stringFlag = (arg: string) => {
+		if (/^--[^=]+$/.test(arg)) return options[arg.slice(2)]?.type === 'string' ? arg : undefined;
+		const long = Object.entries(spec).find(([, flag]) => flag.shortFlag && arg === `-${flag.shortFlag}` && flag.type === 'string');
+		return long ? `--${kebab(long[0])}` : undefined;
 	};
-	// A string flag takes the next argument unless that is another flag.
-	const take = (index: number): [string, number] => {
-		const next = argv[index + 1];
-		return next !== undefined && !/^-[^\d.]/.test(next) ? [next, index + 1] : ['', index];
-	};
-	const booleanValue = (arg: string, value: string): boolean => {
-		if (value === 'true' || value === 'false') return value === 'true';
-		throw new UsageError(`${arg} takes no value (or true or false), not "${value}"`);
-	};
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i]!;
-		if (arg === '--') {
-			input.push(...argv.slice(i + 1));
-			break;
-		}
-		if (arg.startsWith('--')) {
-			const equals = arg.indexOf('=');
-			const written = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
-			const inline = equals === -1 ? undefined : arg.slice(equals + 1);
-			let name = camel(written);
-			let negated = false;
-			if (!spec[name] && written.startsWith('no-') && spec[camel(written.slice(3))]?.type === 'boolean' && inline === undefined) {
-				name = camel(written.slice(3));
-				negated = true;
-			}
-			const flag = spec[name] ?? (written !== kebab(written) ? spec[written] : undefined);
-			if (!flag) unknown(`--${written}`);
-			if (flag!.type === 'boolean') flags[name] = negated ? false : inline === undefined ? true : booleanValue(`--${written}`, inline);
-			else if (inline !== undefined) flags[name] = inline;
-			else [flags[name], i] = take(i);
-			continue;
-		}
-		if (arg.startsWith('-') && arg.length > 1 && !/^-[\d.]/.test(arg)) {
-			const letters = arg.slice(1);
-			for (let j = 0; j < letters.length; j++) {
-				const name = byShort.get(letters[j]!);
-				if (!name) unknown(`-${letters[j]}`);
-				const flag = spec[name!]!;
-				if (flag.type === 'boolean') flags[name!] = true;
-				else if (j < letters.length - 1) {
-					// `-aFILE`: the rest of the letters is the value.
-					flags[name!] = letters.slice(j + 1);
-					break;
-				} else [flags[name!], i] = take(i);
-			}
-			continue;
-		}
-		input.push(arg);
+	const isFlag = (arg: string | undefined) => arg !== undefined && /^-[^\d.]/.test(arg);
+	const args = flagsPart.map((arg, i) => {
+		// --dryRun is --dry-run; a string flag with nothing after it (or another flag) is given as empty.
+		const written = arg.startsWith('--') ? `--${kebab(arg.slice(2, arg.includes('=') ? arg.indexOf('=') : undefined))}${arg.includes('=') ? arg.slice(arg.indexOf('=')) : ''}` : arg;
+		const asString = stringFlag(written);
+		return asString && (i + 1 >= flagsPart.length || isFlag(flagsPart[i + 1])) ? `${asString}=` : written;
+	});
+	let parsed: ReturnType<typeof parseArgs>;
+	try {
+		parsed = parseArgs({args: [...args, ...(end === -1 ? [] : argv.slice(end))], options, allowPositionals: true, strict: true});
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		const named = /'(-[^' ]+)/.exec(message)?.[1];
+		if ((error as {code?: string}).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag ${named ?? ''}. Run \`pgha --help\` for the flags.`);
+		throw new UsageError(`${message.split('.')[0]}. Run \`pgha --help\` for the flags.`);
 	}
-	return {kind: 'run', input, flags: flags as ParsedFlags<S>};
+	const flags: Record<string, string | boolean | undefined> = {};
+	for (const [name, flag] of Object.entries(spec)) flags[name] = (parsed.values[kebab(name)] as string | boolean | undefined) ?? (flag.type === 'boolean' ? (flag.default ?? false) : flag.default);
+	return {kind: 'run', input: parsed.positionals, flags: flags as ParsedFlags<S>};
 }
 
 /** Redents help text written with tabs in source: the common indent goes, two spaces come. */
@@ -100,7 +70,7 @@ function redent(text: string): string {
  * a bad flag as exit 2, everything else to main().
  */
 export async function runCommandLine<const S extends Record<string, FlagSpec>>(argv: string[], help: string, spec: S & SpecOf<Flags, S>): Promise<number> {
-	// ps and top show pgha by its name, as they did when meow parsed the flags, not as node and a path.
+	// ps and top show pgha by its name, not as node and a path.
 	process.title = 'pgha';
 	let line: CommandLine<S>;
 	try {
