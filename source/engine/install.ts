@@ -89,20 +89,28 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	};
 	let connections = new Map<string, HostConnection>();
 	try {
+		// The hosts are reached while the keys are read: logging in changes nothing, and a refusal closes the connections again.
+		const reaching = (
+			request.skipUnreachable
+				? connectSome(answers, answers.hosts, request.connect, env)
+				: connectAll(answers, answers.hosts, request.connect, env).then(all => ({connections: all, unreachable: new Map<string, string>()}))
+		).then(
+			reached => ({reached}),
+			(error: unknown) => ({error}),
+		);
 		let prepared: PreparedKeys;
 		try {
 			prepared = await prepareKeys(answers, env, {});
 		} catch (error) {
+			const done = await reaching;
+			if ('reached' in done) for (const conn of done.reached.connections.values()) conn.close();
 			return refuse('cluster keys', error instanceof Error ? error.message : String(error));
 		}
 		const {keys} = prepared;
-		let unreachable = new Map<string, string>();
-		try {
-			if (request.skipUnreachable) ({connections, unreachable} = await connectSome(answers, answers.hosts, request.connect, env));
-			else connections = await connectAll(answers, answers.hosts, request.connect, env);
-		} catch (error) {
-			return refuse('connect', error instanceof Error ? error.message : String(error));
-		}
+		const done = await reaching;
+		if ('error' in done) return refuse('connect', done.error instanceof Error ? done.error.message : String(done.error));
+		connections = done.reached.connections;
+		const unreachable = done.reached.unreachable;
 		if (prepared.caIsNew) {
 			const trusting = await hostsTrustingAnotherCa(connections, keys);
 			if (trusting.length > 0)
