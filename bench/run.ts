@@ -85,6 +85,13 @@ async function main(): Promise<void> {
 	} else {
 		console.log('== growth: compact and large not run (PGHA_BENCH_GROWTH=0); the seed alone');
 	}
+	console.log('== the floor: one PostgreSQL host installs its packages with no other host beside it');
+	const {benchPackageFloor} = await import('./package-floor.js');
+	figures.push(...(await benchPackageFloor().catch((error: unknown) => {
+		console.log(`package floor bench failed: ${error instanceof Error ? error.message : String(error)}`);
+		process.exitCode = 1;
+		return [];
+	})));
 	console.log('== install from the lab bundle, no-op re-run, repair --check, drills, add-replica, repair --check');
 	const {benchInstall} = await import('./install.js');
 	try {
