@@ -22,6 +22,29 @@ function describeFailure(error: unknown): {error: string; command?: string; outp
 	return {error: error instanceof Error ? error.message : String(error), output: []};
 }
 
+/** What a host's steps see in a phase: the run, the host, its connection, and a run function that streams output as events. */
+function stepContext(context: RunContext, hostName: string, emit: EventSink): StepContext {
+	const host = context.answers.hosts.find(h => h.name === hostName)!;
+	const conn = context.connections.get(hostName)!;
+	const touched = new Map<string, 'reload' | 'restart'>();
+	const run: StepContext['run'] = (script, options: RunOptions & {quiet?: boolean} = {}) =>
+		conn.run(script, {
+			...options,
+			onLine: options.quiet ? undefined : (stream, line) => emit({type: 'output', host: hostName, stream, line, at: Date.now()}),
+		});
+	return {
+		...context,
+		host,
+		conn,
+		touched,
+		run,
+		$: remoteShell(run),
+		touch(service, how) {
+			if (touched.get(service) !== 'restart') touched.set(service, how);
+		},
+	};
+}
+
 /**
  * Runs phases as soon as they may start. A phase waits for the earlier phases
  * it names (`after`; all earlier ones when it names none), and each host
@@ -38,28 +61,9 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 	const stopped = () => !outcome.ok || context.signal.aborted;
 	// Changes made so far in this run: answers gathered before one are asked again, live.
 	let changes = 0;
-	/** A host's context and steps for a phase. */
 	const build = (phase: Phase, hostName: string) => {
-		const host = context.answers.hosts.find(h => h.name === hostName)!;
-		const conn = context.connections.get(hostName)!;
-		const touched = new Map<string, 'reload' | 'restart'>();
-		const run: StepContext['run'] = (script, options: RunOptions & {quiet?: boolean} = {}) =>
-			conn.run(script, {
-				...options,
-				onLine: options.quiet ? undefined : (stream, line) => emit({type: 'output', host: hostName, stream, line, at: now()}),
-			});
-		const ctx: StepContext = {
-			...context,
-			host,
-			conn,
-			touched,
-			run,
-			$: remoteShell(run),
-			touch(service, how) {
-				if (touched.get(service) !== 'restart') touched.set(service, how);
-			},
-		};
-		return {ctx, steps: phase.steps(host, context)};
+		const ctx = stepContext(context, hostName, emit);
+		return {ctx, steps: phase.steps(ctx.host, context)};
 	};
 	// Before anything changes, every phase's checks on a host are asked at once, in a few round trips: on a
 	// cluster that already matches (a re-run, repair --check) each phase then walks its steps without waiting.
@@ -88,7 +92,7 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 	};
 	const runHost = async (phase: Phase, hostName: string, prepared: ReturnType<typeof prepare>): Promise<boolean> => {
 		const {ctx, steps} = prepared;
-		// Every check answered in a few round trips; once the phase changed something, checks are asked live again.
+		// Every check answered in a few round trips; once the run changed something, checks are asked live again.
 		const early = prepared.stale() ? new Map<Step, boolean>() : await prepared.early.catch(() => new Map<Step, boolean>());
 		let changedHere = false;
 		const matches = async (step: Step) => (!changedHere && !prepared.stale() && early.has(step) ? early.get(step)! : step.check!(ctx));
