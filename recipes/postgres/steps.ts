@@ -34,7 +34,7 @@ export function patroniSteps(host: HostAnswers, files: ManagedFile[]): Step[] {
 		{
 			name: 'patroni member running',
 			check: running,
-			apply: ctx => waitFor(`${host.name} to run as a Patroni member (bootstrap or clone)`, () => running(ctx), 600_000, 1_000),
+			apply: ctx => waitFor(`${host.name} to run as a Patroni member (bootstrap or clone)`, () => running(ctx), 600_000),
 		},
 	];
 }
