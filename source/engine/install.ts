@@ -77,8 +77,12 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	// A bundle is proven whole here, before any host is touched (exit 2 naming what is wrong).
 	const bundle = await openCheckedBundle(answers);
 	const {emit, log, redact} = loggedSink(answers.cluster.name, [...secretValues(answers), ...(request.redact ?? [])], env, request.emit);
-	const started = (phases: PhaseName[]) =>
+	let announced = false;
+	const started = (phases: PhaseName[]) => {
+		if (announced) return;
+		announced = true;
 		emit({type: 'run-started', cluster: answers.cluster.name, hosts: answers.hosts.map(h => ({name: h.name, roles: h.roles})), phases, logFile: log.path, at: Date.now()});
+	};
 	const wantVerify = request.verify ?? mode === 'apply';
 	// A refusal before any phase ran: reported as a failed preflight step of pgha itself.
 	const refuse = (step: string, error: string): RunResult => {
@@ -120,7 +124,15 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 						`Copy ${keysDir(answers.cluster.name, env)} from the machine that installed the cluster, or give that CA in the answers (tls.caCert and tls.caKey)`,
 				);
 		}
-		const live = await livePatroni(answers, connections);
+		// Patroni's members are asked while preflight runs: preflight is the same whoever leads, and changes nothing.
+		const asking = livePatroni(answers, connections);
+		const reachable = request.skipUnreachable ? {reachable: new Set(connections.keys())} : {};
+		const [preflight] = buildPhases(answers, reachable);
+		started([...buildPhases(answers, reachable).map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
+		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
+		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal, ...(bundle ? {bundle} : {})};
+		let outcome = await runPhases(preflight?.name === 'preflight' ? [preflight] : [], context, emit, mode);
+		const live = await asking;
 		const strangers = (live.members ?? []).filter(member => !answers.hosts.some(h => h.name === member));
 		if (strangers.length > 0) {
 			// Applying answers that lack a live member would drop it from pg_hba and HAProxy while it still runs.
@@ -129,12 +141,8 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 				`Patroni has member(s) ${strangers.join(', ')} that these answers do not list; nothing was changed. Use the saved answers (pgha install --cluster ${answers.cluster.name}) or add the host(s) to the answer file`,
 			);
 		}
-		const phases = buildPhases(answers, {...live, ...(request.skipUnreachable ? {reachable: new Set(connections.keys())} : {})});
-		started([...phases.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
-		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
-		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal, ...(bundle ? {bundle} : {})};
-		const [preflight, ...rest] = phases;
-		let outcome = await runPhases(preflight ? [preflight] : [], context, emit, mode);
+		// On a live cluster the replicas go one at a time before the leader.
+		const rest = buildPhases(answers, {...live, ...reachable}).filter(p => p.name !== 'preflight');
 		if (outcome.ok) {
 			let saved = raw;
 			if (mode === 'apply') {
