@@ -130,6 +130,8 @@ export function dcsSettingsStep(answers: Answers): Step {
 			if (changes.length === 0) return;
 			// Values are numbers and booleans, which patronictl reads as YAML: -s ttl=20 -s synchronous_mode=true.
 			await ctx.run(`${patronictl} edit-config --force ${changes.map(c => `-s ${shQuote(`${c.key}=${c.wanted}`)}`).join(' ')}`);
+			// The check reads the node's REST API, which serves the configuration as this member last saw it in etcd.
+			await waitFor("Patroni on this node to see the new cluster settings", async () => (await differences(ctx)).length === 0, 30_000);
 		},
 	};
 }
