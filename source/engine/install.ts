@@ -127,8 +127,9 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		// Patroni's members are asked while preflight runs: preflight is the same whoever leads, and changes nothing.
 		const asking = livePatroni(answers, connections);
 		const reachable = request.skipUnreachable ? {reachable: new Set(connections.keys())} : {};
-		const [preflight] = buildPhases(answers, reachable);
-		started([...buildPhases(answers, reachable).map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
+		const scheduled = buildPhases(answers, reachable);
+		const [preflight] = scheduled;
+		started([...scheduled.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
 		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal, ...(bundle ? {bundle} : {})};
 		let outcome = await runPhases(preflight?.name === 'preflight' ? [preflight] : [], context, emit, mode);

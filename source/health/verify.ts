@@ -5,6 +5,8 @@ import {shQuote} from '../transport/quote.js';
 import {ports} from '../../recipes/kit/locations.js';
 import {waitFor} from '../../recipes/kit/wait-for.js';
 import {pgbackrest} from '../../recipes/pgbackrest/probes.js';
+import {psql} from '../../recipes/postgres/probes.js';
+import {peerRun} from '../../recipes/kit/peer-run.js';
 import {postgresTls} from '../../recipes/postgres/render.js';
 import {judgeCluster, type Finding} from './judge.js';
 import {observeCluster} from './observe.js';
@@ -58,10 +60,11 @@ async function archiverEvidence(answers: Answers, connections: ReadonlyMap<strin
 	const sql =
 		"select pg_is_in_recovery(), coalesce(last_archived_wal, ''), coalesce(extract(epoch from now() - last_archived_time)::int::text, ''), coalesce(last_failed_wal, ''), " +
 		"coalesce((last_failed_time >= coalesce(last_archived_time, '-infinity'))::text, 'false') from pg_stat_archiver;";
+	const runOn = peerRun(connections);
 	const rows = await Promise.all(
 		hostsWithRole(answers, 'postgres')
 			.filter(h => connections.has(h.name))
-			.map(async h => ({host: h.name, out: (await connections.get(h.name)!.run('cd / && runuser -u postgres -- psql -X -A -t -q -F "|" -d postgres', {stdin: sql, check: false})).stdout.trim()})),
+			.map(async h => ({host: h.name, out: (await psql(runOn(h.name)!, sql).catch(() => ({stdout: ''}))).stdout.trim()})),
 	);
 	const primary = rows.find(r => r.out.startsWith('f|'));
 	if (!primary) throw new Error('no PostgreSQL node answered as the primary');
