@@ -24,8 +24,10 @@ export const locations = {
 	haproxyServerState: '/var/lib/haproxy/server-state',
 	keepalivedConfig: '/etc/keepalived/keepalived.conf',
 	sysctlConfig: '/etc/sysctl.d/90-pgha.conf',
+	/** pgBackRest's default config: a node's, or the repository's on a repository host that is no PostgreSQL node. */
 	pgbackrestNodeConfig: '/etc/pgbackrest/pgbackrest.conf',
-	pgbackrestRepoConfig: '/etc/pgbackrest/repo.conf',
+	/** The repository's config where the default path already holds the node's (a host that is both). */
+	pgbackrestSharedRepoConfig: '/etc/pgbackrest/repo.conf',
 	pgbackrestRepoPath: '/var/lib/pgbackrest',
 	cronDir: '/etc/cron.d',
 	sshHostKey: '/etc/ssh/ssh_host_ed25519_key.pub',

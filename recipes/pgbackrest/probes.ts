@@ -1,10 +1,10 @@
 import type {Answers} from '../../source/answers/schema.js';
 import type {HostRun} from '../kit/step.js';
-import {locations} from '../kit/locations.js';
+import {repoConfigPath} from './render.js';
 
 /** pgbackrest on the repository host, as postgres, with the repository's config. */
 export function pgbackrest(answers: Answers, command: string): string {
-	return `runuser -u postgres -- pgbackrest --config=${locations.pgbackrestRepoConfig} --stanza=${answers.cluster.name} ${command}`;
+	return `runuser -u postgres -- pgbackrest --config=${repoConfigPath(answers)} --stanza=${answers.cluster.name} ${command}`;
 }
 
 /** One backup as `pgbackrest info` lists it. */

@@ -1,7 +1,18 @@
 import type {Answers} from '../../source/answers/schema.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {locations} from '../kit/locations.js';
-import {backupHost, hostsWithRole} from '../../source/answers/hosts.js';
+import {backupHost, hasRole, hostsWithRole} from '../../source/answers/hosts.js';
+
+/**
+ * Where the repository host keeps the repository's config: pgBackRest's
+ * default path, so `pgbackrest --stanza=NAME info` (and check, backup) works
+ * there as postgres with no flags, unless that host is also a PostgreSQL node,
+ * whose default config is the node's (info, check and restore work through it too).
+ */
+export function repoConfigPath(answers: Answers): string {
+	const repo = backupHost(answers);
+	return repo && hasRole(repo, 'postgres') ? locations.pgbackrestSharedRepoConfig : locations.pgbackrestNodeConfig;
+}
 
 // Repository and node settings live in two files so one host can be both (the
 // compact layout); each side names the other's file with *-host-config.
@@ -41,7 +52,7 @@ export function renderPgbackrestRepo(answers: Answers): ManagedFile {
 		];
 	});
 	return {
-		path: locations.pgbackrestRepoConfig,
+		path: repoConfigPath(answers),
 		owner: 'postgres',
 		group: 'postgres',
 		mode: 0o600,
@@ -62,7 +73,7 @@ export function renderPgbackrestNode(answers: Answers): ManagedFile {
 				['repo1-host', repo.ip],
 				['repo1-host-user', 'postgres'],
 				...sshPort(answers, 'repo1-host-port'),
-				['repo1-host-config', locations.pgbackrestRepoConfig],
+				['repo1-host-config', repoConfigPath(answers)],
 				['log-level-file', 'detail'],
 			],
 		],

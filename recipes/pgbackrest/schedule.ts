@@ -1,6 +1,7 @@
 import type {Answers} from '../../source/answers/schema.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {locations} from '../kit/locations.js';
+import {repoConfigPath} from './render.js';
 
 /** The cron.d file name: cron ignores names with dots, and cluster names have none. */
 export function backupSchedulePath(answers: Answers): string {
@@ -14,7 +15,7 @@ const oneLine = (expression: string) => expression.trim().split(/\s+/).join(' ')
 export function renderBackupSchedule(answers: Answers): ManagedFile {
 	const {backup} = answers;
 	const command = (type: string) =>
-		`postgres pgbackrest --config=${locations.pgbackrestRepoConfig} --stanza=${answers.cluster.name} --type=${type} backup`;
+		`postgres pgbackrest --config=${repoConfigPath(answers)} --stanza=${answers.cluster.name} --type=${type} backup`;
 	const jobs: Array<[string | undefined, string]> = [
 		[backup.full, 'full'],
 		[backup.differential, 'diff'],

@@ -52,12 +52,20 @@ export function sshTrustFiles(host: HostAnswers, answers: Answers, identities: R
 	];
 }
 
+// pgha once kept the repository's config at repo.conf on every repository host; it holds the cipher, so it goes once moved.
+const oldRepoConfigGone: Step = {
+	name: `no old repository config ${locations.pgbackrestSharedRepoConfig}`,
+	check: async ctx => (await ctx.run(`test ! -e ${locations.pgbackrestSharedRepoConfig}`, {quiet: true, check: false})).code === 0,
+	apply: async ctx => void (await ctx.run(`rm -f ${locations.pgbackrestSharedRepoConfig}`)),
+};
+
 /** The repository: its config, the stanza, a first full backup, and the schedule. */
 export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
 	const {config, schedule} = repositoryFiles(answers, host);
 	return [
 		directoryStep(locations.pgbackrestRepoPath, 'postgres', 0o750, `repository ${locations.pgbackrestRepoPath}`),
 		...config.map(fileStep),
+		...(hasRole(host, 'postgres') ? [] : [oldRepoConfigGone]),
 		{
 			name: `stanza ${answers.cluster.name}`,
 			check: async ctx => {

@@ -529,13 +529,14 @@ describe('patroni --validate-config', () => {
 
 describe('pgbackrest reads its configuration files', () => {
 	for (const name of examples) {
-		it(`loads repo.conf and pgbackrest.conf of ${name} without complaint`, async ctx => {
+		it(`loads the repository's and the node's pgbackrest config of ${name} without complaint`, async ctx => {
 			if (!tools.pgbackrest) return skipOrFail(ctx, missing('pgbackrest', 'pgbackrest'));
 			const answers = nasty(name);
 			const repoHost = hostsWithRole(answers, 'backup')[0]!;
 			const repoPath = join(dir, `repo-${name}`);
 			mkdirSync(repoPath, {recursive: true});
-			const repo = (await fileOf(answers, repoHost.name, '/etc/pgbackrest/repo.conf')).content.replace('repo1-path=/var/lib/pgbackrest', `repo1-path=${repoPath}`);
+			const repoConfig = repoHost.roles.includes('postgres') ? '/etc/pgbackrest/repo.conf' : '/etc/pgbackrest/pgbackrest.conf';
+			const repo = (await fileOf(answers, repoHost.name, repoConfig)).content.replace('repo1-path=/var/lib/pgbackrest', `repo1-path=${repoPath}`);
 			const common = ['--log-level-file=off', `--lock-path=${dir}`, `--stanza=${answers.cluster.name}`];
 			// info reads the local repository: the stanza does not exist yet, and that is the only complaint expected.
 			const info = await run(tools.pgbackrest, [`--config=${put('repo.conf', repo)}`, ...common, 'info']);
@@ -547,7 +548,7 @@ describe('pgbackrest reads its configuration files', () => {
 			const node = (await fileOf(answers, hostsWithRole(answers, 'postgres')[0]!.name, '/etc/pgbackrest/pgbackrest.conf')).content;
 			const help = await run(tools.pgbackrest, [`--config=${put('pgbackrest.conf', node)}`, ...common, 'help', 'archive-push', 'repo-host-config']);
 			expect(help.stderr, 'warnings about the node config').toBe('');
-			expect(help.stdout).toContain('current: /etc/pgbackrest/repo.conf');
+			expect(help.stdout).toContain(`current: ${repoConfig}`);
 		});
 	}
 

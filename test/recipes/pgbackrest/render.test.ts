@@ -10,7 +10,8 @@ describe('renderPgbackrestRepo', () => {
 	const ini = parseIni(file.content);
 
 	it('keeps encrypted backups of the cluster and reaches each node over SSH', () => {
-		expect(file).toMatchObject({path: '/etc/pgbackrest/repo.conf', owner: 'postgres', group: 'postgres', mode: 0o600, secret: true});
+		// A repository host that is no PostgreSQL node keeps it at pgBackRest's default path: `pgbackrest info` works there with no flags.
+		expect(file).toMatchObject({path: '/etc/pgbackrest/pgbackrest.conf', owner: 'postgres', group: 'postgres', mode: 0o600, secret: true});
 		expect(ini['global']).toEqual({
 			'repo1-path': '/var/lib/pgbackrest',
 			'repo1-retention-full': '3',
@@ -46,6 +47,10 @@ describe('renderPgbackrestRepo', () => {
 });
 
 describe('renderPgbackrestNode', () => {
+	it("names the repository's config at the default path when the repository host is no PostgreSQL node", () => {
+		expect(parseIni(renderPgbackrestNode(example('seed-topology')).content)['global']).toMatchObject({'repo1-host-config': '/etc/pgbackrest/pgbackrest.conf'});
+	});
+
 	it('points at the repository host and its configuration file', () => {
 		const answers = example('compact');
 		const file = renderPgbackrestNode(answers);
@@ -69,8 +74,8 @@ describe('renderBackupSchedule', () => {
 		const lines = file.content.split('\n');
 		expect(lines).toContain('SHELL=/bin/sh');
 		expect(lines.some(l => l.startsWith('PATH=/usr/local/sbin:'))).toBe(true);
-		expect(lines).toContain('0 1 * * 0 postgres pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=produccion --type=full backup');
-		expect(lines).toContain('0 1 * * 1-6 postgres pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=produccion --type=diff backup');
+		expect(lines).toContain('0 1 * * 0 postgres pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=produccion --type=full backup');
+		expect(lines).toContain('0 1 * * 1-6 postgres pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=produccion --type=diff backup');
 		expect(file.content.endsWith('\n')).toBe(true);
 		expect(file.content).not.toContain('--type=incr');
 	});
