@@ -15,6 +15,8 @@ const help = `
 	  $ pgha rotate password NAME [--cluster NAME] [--stdin] [--yes]
 	                                           NAME: superuser, replication, app, patroniApi, haproxyStats
 	  $ pgha rotate certificates [--cluster NAME] [--yes]
+	  $ pgha restore [--cluster NAME] --to TIME|LSN|latest|BACKUP-LABEL [--yes]
+	                                           point-in-time recovery of the whole cluster; no --to finishes an interrupted one
 	  $ pgha switchover [--cluster NAME] [--to MEMBER] [--yes]
 	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
 	  $ pgha drill vip [--cluster NAME] [--yes]
@@ -34,7 +36,7 @@ const help = `
 	  --check         repair: report drift only (exit 3 if any)
 	  --dry-run       install: show the plan, change nothing
 	  --stdin         rotate password: read the new password from standard input (one line)
-	  --to            switchover: the member that becomes leader
+	  --to            switchover: the member that becomes leader; restore: the time, LSN, backup label or latest
 	  --kind          drill failover: crash (default), partition or graceful
 	  --output        bundle create: the file to write (default pgha-bundle-bookworm-ARCH-DATE.tar here)
 	  --roles         bundle create: the roles to bundle, comma-separated (default all)

@@ -5,7 +5,10 @@ import {backupHost, hostNames, hostsWithRole} from './answers/hosts.js';
  * The install's named phases in dependency order: the one list the plan, the
  * engine, its events and the UI derive from. `verify` runs after the others.
  */
-export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify'] as const;
+export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restore-stop', 'restore-backup', 'verify'] as const;
+
+/** Phases only a restore runs; an install runs the others. */
+export const restoreOnlyPhases = ['restore-stop', 'restore-backup'] as const;
 
 /** One phase's name. */
 export type PhaseName = (typeof phaseNames)[number];
@@ -40,6 +43,14 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 		action: answers =>
 			`SSH trust between ${backupHost(answers)?.name} and the nodes, create stanza ${answers.cluster.name}, check WAL archiving, take the first full backup and schedule the rest`,
 	},
+	'restore-stop': {
+		summary: 'writes stopped: Patroni and PostgreSQL down on every node',
+		action: () => 'Stop and disable Patroni and PostgreSQL on every PostgreSQL node (replicas first), so no write is taken while the cluster is restored',
+	},
+	'restore-backup': {
+		summary: 'a full backup of the restored cluster',
+		action: () => 'Take a full backup on the new timeline; the replicas are re-created from it',
+	},
 	verify: {
 		summary: 'the cluster proven end to end',
 		action: answers =>
@@ -73,7 +84,7 @@ export type ScheduledPhase = {name: PhaseName; summary: string; action: string; 
  * identity (the packages phase) and a running PostgreSQL. The balancers need
  * nothing of the others: HAProxy marks servers up as they come.
  */
-const needs: Record<Exclude<PhaseName, 'verify'>, PhaseName[]> = {
+const needs: Record<Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup'>, PhaseName[]> = {
 	preflight: [],
 	packages: ['preflight'],
 	etcd: [],
@@ -96,7 +107,7 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 	const backup = hostNames(hostsWithRole(answers, 'backup'));
 	const live = leader !== undefined && postgres.includes(leader);
 	const joining = postgres.filter(n => !members.includes(n));
-	const phase = (name: Exclude<PhaseName, 'verify'>, hosts: string[], serial = false, summary = described[name].summary): ScheduledPhase => ({
+	const phase = (name: keyof typeof needs, hosts: string[], serial = false, summary = described[name].summary): ScheduledPhase => ({
 		name,
 		summary,
 		action: described[name].action(answers),
@@ -125,6 +136,42 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 	];
 	if (!reachable) return phases;
 	return phases.map(p => ({...p, hosts: p.hosts.filter(h => reachable.has(h))})).filter(p => p.hosts.length > 0);
+}
+
+/**
+ * A restore's phases: the hosts converged as for an install (a wiped host
+ * gets its packages and files back), the repository trusted, then writes
+ * stopped, the leader restored and promoted, a fresh full backup, the
+ * replicas re-created from it, and PgBouncer's roles and database as the
+ * answers say (a restore to an older time brings older passwords back). Pure.
+ */
+export function scheduleRestore(answers: Answers, leader: string): ScheduledPhase[] {
+	const all = hostNames(answers.hosts);
+	const postgres = hostNames(hostsWithRole(answers, 'postgres'));
+	const backup = hostNames(hostsWithRole(answers, 'backup'));
+	const replicas = postgres.filter(n => n !== leader);
+	const phase = (name: PhaseName, hosts: string[], after: PhaseName[], summary = described[name].summary, serial = false): ScheduledPhase => ({
+		name,
+		summary,
+		action: described[name].action(answers),
+		hosts,
+		serial,
+		after,
+	});
+	return [
+		phase('preflight', all, []),
+		phase('packages', all, ['preflight']),
+		phase('etcd', hostNames(hostsWithRole(answers, 'etcd')), []),
+		// Serial as in an install: the nodes trust the repository before it reaches them; the running primary archives up to now here.
+		phase('backup', [...postgres.filter(n => !backup.includes(n)), ...backup], ['packages'], 'SSH trust and the repository; WAL archived up to now', true),
+		// Replicas first: a replica whose leader stops first could take over.
+		phase('restore-stop', [...replicas, leader], ['backup'], described['restore-stop'].summary, true),
+		phase('postgres-leader', [leader], ['etcd', 'restore-stop'], `${leader} restored from the backup and promoted; Patroni leads`),
+		phase('restore-backup', backup, ['postgres-leader']),
+		phase('postgres-replicas', replicas, ['restore-backup'], 'replicas re-created from the fresh backup'),
+		phase('pgbouncer', postgres, ['postgres-leader', 'postgres-replicas']),
+		phase('balancers', hostNames(hostsWithRole(answers, 'balancer')), []),
+	];
 }
 
 /** The verify phase as the plan lists it: every host, after the others. */

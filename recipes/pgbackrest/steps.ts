@@ -84,3 +84,17 @@ export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
 		serviceStep('cron'),
 	];
 }
+
+/**
+ * After a restore: a full backup taken since the restore began, so the new
+ * timeline has a backup of its own (the replicas are re-created from it, and
+ * a later restore to a time after this one starts from it).
+ */
+export function freshFullBackupStep(answers: Answers, since: Date): Step {
+	const after = Math.floor(since.getTime() / 1000);
+	return {
+		name: 'a full backup of the restored cluster',
+		check: async ctx => Boolean((await backupInfo(ctx.run, answers))?.backup.some(b => b.type === 'full' && b.timestamp.start >= after)),
+		apply: async ctx => void (await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 24 * 3_600_000})),
+	};
+}

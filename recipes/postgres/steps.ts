@@ -16,20 +16,19 @@ import {RemoteCommandError} from '../../source/transport/ssh.js';
 /** Debian's postgresql package would otherwise create and start a `main` cluster beside Patroni's; written before the packages install. */
 export const noMainCluster: ManagedFile = {path: locations.pgCreateClusterConf, owner: 'root', group: 'root', mode: 0o644, secret: false, content: 'create_main_cluster = false\n'};
 
-/**
- * A PostgreSQL node: Patroni's config and data directory, the service, and a
- * wait until the node is running (leader) or streaming (replica). The first
- * node bootstraps; the others clone from it or from the latest backup.
- */
-export function patroniSteps(host: HostAnswers, files: ManagedFile[]): Step[] {
+/** A PostgreSQL node's files (Patroni's config, certificates) and its data directory, before Patroni may start. */
+export function patroniFileSteps(files: ManagedFile[]): Step[] {
+	return [...files.map(fileStep), directoryStep(locations.pgDataDir, 'postgres', 0o700, `data directory ${locations.pgDataDir}`)];
+}
+
+/** Patroni started, and a wait until the node runs (leader) or streams (replica). */
+export function patroniStartSteps(host: HostAnswers): Step[] {
 	const running = async (ctx: StepContext) => {
 		const members = await patroniMembers(ctx.run);
 		const me = members.find(m => m.Member === host.name);
 		return Boolean(me && ['running', 'streaming'].includes(me.State) && members.some(m => m.Role === 'Leader'));
 	};
 	return [
-		...files.map(fileStep),
-		directoryStep(locations.pgDataDir, 'postgres', 0o700, `data directory ${locations.pgDataDir}`),
 		serviceStep('patroni'),
 		{
 			name: 'patroni member running',
@@ -37,6 +36,15 @@ export function patroniSteps(host: HostAnswers, files: ManagedFile[]): Step[] {
 			apply: ctx => waitFor(`${host.name} to run as a Patroni member (bootstrap or clone)`, () => running(ctx), 600_000),
 		},
 	];
+}
+
+/**
+ * A PostgreSQL node: Patroni's config and data directory, the service, and a
+ * wait until the node is running (leader) or streaming (replica). The first
+ * node bootstraps; the others clone from it or from the latest backup.
+ */
+export function patroniSteps(host: HostAnswers, files: ManagedFile[]): Step[] {
+	return [...patroniFileSteps(files), ...patroniStartSteps(host)];
 }
 
 /** The application database and its owner, made on whichever node is the primary. */

@@ -1,3 +1,4 @@
+import type {RestoreRun} from '../restore/run.js';
 import type {Answers, AnswersInput} from '../answers/schema.js';
 import type {EngineEvent} from './events.js';
 
@@ -25,7 +26,7 @@ export type BundleInspection = {ok: true; summary: string} | {ok: false; message
  * What an install runs on: answers already validated, once, by whoever asked
  * for the install, and the input as given (${ENV} references kept) to save.
  */
-export type InstallRequest = {answers: Answers; input: AnswersInput};
+export type InstallRequest = {answers: Answers; input: AnswersInput; restore?: RestoreRun};
 
 /** How an install run ended. */
 export type InstallOutcome = {ok: boolean; logFile: string; answersFile: string};

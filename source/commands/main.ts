@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	drill: async () => (await import('./drill.js')).drill,
 	answers: async () => (await import('./answers.js')).answers,
 	bundle: async () => (await import('./bundle.js')).bundle,
+	restore: async () => (await import('./restore.js')).restore,
 };
 
 /**

@@ -11,7 +11,9 @@ import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
 import {connectAll, connectSome, expectedHostKeys, keysToRecord, type Connector} from './connect.js';
 import type {EventSink} from '../app/events.js';
-import {buildPhases, type Phase} from './phases.js';
+import {buildPhases, buildRestorePhases, type Phase} from './phases.js';
+import type {RestoreRun} from '../restore/run.js';
+import {readJournal} from '../restore/journal.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
 import {loggedSink, redactedSink, redactValue} from './run-log.js';
 import type {ClusterKeys} from '../keys/cluster-keys.js';
@@ -42,6 +44,8 @@ export type RunRequest = {
 	judge?: {settleMs: number};
 	/** More values the run's events and log must hide: a rotated password's old value, which the answers no longer hold. */
 	redact?: string[];
+	/** Restore the cluster from its repository instead of installing it (pgha restore). */
+	restore?: RestoreRun;
 };
 
 export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]; findings?: Finding[]};
@@ -93,6 +97,12 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 	};
 	let connections = new Map<string, HostConnection>();
 	try {
+		const unfinished = request.restore ? undefined : readJournal(answers.cluster.name, env);
+		if (unfinished)
+			return refuse(
+				'unfinished restore',
+				`a restore of cluster ${answers.cluster.name} started at ${unfinished.startedAt} is unfinished, and this run would undo it half-way; nothing was changed. Run \`pgha restore --cluster ${answers.cluster.name}\` to finish it`,
+			);
 		// The hosts are reached while the keys are read: logging in changes nothing, and a refusal closes the connections again.
 		const reaching = (
 			request.skipUnreachable
@@ -127,7 +137,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		// Patroni's members are asked while preflight runs: preflight is the same whoever leads, and changes nothing.
 		const asking = livePatroni(answers, connections);
 		const reachable = request.skipUnreachable ? {reachable: new Set(connections.keys())} : {};
-		const scheduled = buildPhases(answers, reachable);
+		const scheduled = request.restore ? buildRestorePhases(answers, request.restore) : buildPhases(answers, reachable);
 		const [preflight] = scheduled;
 		started([...scheduled.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
@@ -143,7 +153,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 			);
 		}
 		// On a live cluster the replicas go one at a time before the leader.
-		const rest = buildPhases(answers, {...live, ...reachable}).filter(p => p.name !== 'preflight');
+		const rest = (request.restore ? scheduled : buildPhases(answers, {...live, ...reachable})).filter(p => p.name !== 'preflight');
 		if (outcome.ok) {
 			let saved = raw;
 			if (mode === 'apply') {

@@ -1,6 +1,7 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
 import {hasRole} from '../answers/hosts.js';
-import {schedulePhases, type PhaseName, type ScheduleOptions} from '../phases.js';
+import type {RestoreRun} from '../restore/run.js';
+import {schedulePhases, scheduleRestore, type PhaseName, type ScheduleOptions} from '../phases.js';
 import type {Component} from '../../recipes/kit/component.js';
 import type {RunContext, Step} from '../../recipes/kit/step.js';
 import {fileStep} from '../../recipes/kit/file-step.js';
@@ -10,7 +11,8 @@ import {packageSteps} from '../../recipes/host/packages.js';
 import {etcd} from '../../recipes/etcd/index.js';
 import {etcdSteps} from '../../recipes/etcd/steps.js';
 import {postgres} from '../../recipes/postgres/index.js';
-import {databaseStep, dcsSettingsStep, patroniSteps, rolePasswordsStep} from '../../recipes/postgres/steps.js';
+import {databaseStep, dcsSettingsStep, patroniFileSteps, patroniStartSteps, patroniSteps, rolePasswordsStep} from '../../recipes/postgres/steps.js';
+import {acceptsWritesStep, archiveNowStep, clearDcsStep, emptyForRestoreStep, pgbackrestRestoreStep, recoverStep, stopForRestoreStep} from '../../recipes/postgres/restore-steps.js';
 import {pgbouncer} from '../../recipes/pgbouncer/index.js';
 import {pgbouncerSteps} from '../../recipes/pgbouncer/steps.js';
 import {haproxy} from '../../recipes/haproxy/index.js';
@@ -18,7 +20,7 @@ import {haproxySteps} from '../../recipes/haproxy/steps.js';
 import {keepalived} from '../../recipes/keepalived/index.js';
 import {keepalivedSteps} from '../../recipes/keepalived/steps.js';
 import {nodeFiles} from '../../recipes/pgbackrest/index.js';
-import {repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
+import {freshFullBackupStep, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
 
 /** A named phase: which hosts it touches and the steps each one runs. */
 export type Phase = {
@@ -39,7 +41,7 @@ function files(component: Component, answers: Answers, host: HostAnswers, run: P
 }
 
 /** The steps each host phase runs: which components' steps, in what order. */
-function stepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers): Phase['steps'] {
+function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup'>, answers: Answers): Phase['steps'] {
 	switch (name) {
 		case 'preflight':
 			return host => preflightSteps(host, answers);
@@ -64,5 +66,51 @@ function stepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers): Phase['s
 
 /** The install, as named phases in dependency order (verify runs after them). */
 export function buildPhases(answers: Answers, options: ScheduleOptions = {}): Phase[] {
-	return schedulePhases(answers, options).map(p => ({name: p.name, summary: p.summary, hosts: p.hosts, serial: p.serial || undefined, after: p.after, steps: stepsOf(p.name as Exclude<PhaseName, 'verify'>, answers)}));
+	return schedulePhases(answers, options).map(p => ({
+		name: p.name,
+		summary: p.summary,
+		hosts: p.hosts,
+		serial: p.serial || undefined,
+		after: p.after,
+		steps: stepsOf(p.name as Parameters<typeof stepsOf>[0], answers),
+	}));
+}
+
+
+/** The steps of a restore's phases; the phases it shares with an install run the install's steps. */
+function restoreStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, restore: RestoreRun): Phase['steps'] {
+	const nodeSteps = (host: HostAnswers, run: RunContext) => [...nodeFiles(answers, host).map(fileStep), ...patroniFileSteps(files(postgres, answers, host, run))];
+	switch (name) {
+		case 'backup':
+			return (host, run) => [...(hasRole(host, 'postgres') ? [archiveNowStep(restore.id)] : []), ...stepsOf('backup', answers)(host, run)];
+		case 'restore-stop':
+			return () => [stopForRestoreStep(restore.id)];
+		case 'postgres-leader':
+			return (host, run) => [
+				...nodeSteps(host, run),
+				clearDcsStep(answers, restore.id),
+				pgbackrestRestoreStep(answers, restore.id, restore.backup, restore.restoreOptions),
+				recoverStep(restore.id, restore.target),
+				...patroniStartSteps(host),
+				acceptsWritesStep(),
+			];
+		case 'restore-backup':
+			return () => [freshFullBackupStep(answers, restore.startedAt)];
+		case 'postgres-replicas':
+			return (host, run) => [...nodeSteps(host, run), emptyForRestoreStep(restore.id), ...patroniStartSteps(host)];
+		default:
+			return stepsOf(name, answers);
+	}
+}
+
+/** A restore, as named phases (verify runs after them). */
+export function buildRestorePhases(answers: Answers, restore: RestoreRun): Phase[] {
+	return scheduleRestore(answers, restore.leader).map(p => ({
+		name: p.name,
+		summary: p.summary,
+		hosts: p.hosts,
+		serial: p.serial || undefined,
+		after: p.after,
+		steps: restoreStepsOf(p.name as Exclude<PhaseName, 'verify'>, answers, restore),
+	}));
 }

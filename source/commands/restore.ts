@@ -1,0 +1,166 @@
+import {randomBytes} from 'node:crypto';
+import {backupHost, hostsWithRole} from '../answers/hosts.js';
+import type {Answers, AnswersInput} from '../answers/schema.js';
+import type {EngineEvent} from '../app/events.js';
+import {connectSome} from '../engine/connect.js';
+import {applyCluster} from '../engine/install.js';
+import type {RestoreRun} from '../restore/run.js';
+import {UsageError, UserError, exitCodes} from '../errors.js';
+import {clearJournal, readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
+import {readRestoreFacts} from '../restore/facts.js';
+import {describePlan, planRestore} from '../restore/plan.js';
+import {describeTarget, parseTarget, targetFromKey, targetKey} from '../restore/target.js';
+import {peerRun} from '../../recipes/kit/peer-run.js';
+import {patroniMembers} from '../../recipes/postgres/probes.js';
+import {restoreMarks} from '../../recipes/postgres/restore-steps.js';
+import type {Command, Flags, Io} from './context.js';
+import {requireConfirmable} from './live-cluster.js';
+import {plainProgress} from './plain-progress.js';
+import {resolveCluster} from './resolve-cluster.js';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * `pgha restore [--cluster NAME] --to TIME|LSN|latest|BACKUP-LABEL [--yes]`:
+ * point-in-time recovery of the whole cluster from its pgBackRest repository.
+ * The plan comes first (backup, WAL to replay, what is lost, downtime); then
+ * writes stop, the leader is restored and promoted on a new timeline, a fresh
+ * full backup is taken and the replicas are re-created from it. The restore is
+ * recorded before it starts: `pgha restore` with no --to (or the same one)
+ * finishes an interrupted restore.
+ */
+export const restore: Command = async (args, flags, io) => {
+	if (args.length > 0) throw new UsageError(`restore takes no arguments (got "${args.join(' ')}"); say what to restore to with --to TIME|LSN|latest|BACKUP-LABEL`);
+	if (flags.answers) throw new UsageError('restore works on a saved cluster; pass --cluster NAME instead of --answers');
+	requireConfirmable(flags, io, 'restore');
+	const {answers, raw, env} = await resolveCluster(flags, io);
+	const parsed = flags.to === undefined ? undefined : parseTarget(flags.to);
+	if (parsed && !parsed.ok) throw new UsageError(`--to: ${parsed.problem}`);
+	const repository = backupHost(answers);
+	if (!repository) throw new UserError(`cluster ${answers.cluster.name} has no backup host, so there is nothing to restore from`);
+	const unfinished = readJournal(answers.cluster.name, env);
+	if (unfinished && (!parsed || targetKey(parsed.target) === unfinished.target)) {
+		io.out(`restore: finishing the restore of "${answers.cluster.name}" to ${describeTarget(targetFromKey(unfinished.target))}, started ${unfinished.startedAt} (backup ${unfinished.backup}, ${unfinished.leader} leads)`);
+		return runRestore(answers, raw, unfinished, flags, io);
+	}
+	if (!parsed) throw new UsageError('say what to restore to: --to TIME (2026-12-01 05:10:00Z), --to LSN, --to latest or --to BACKUP-LABEL (see `pgha backups`)');
+	const journal = await planAndConfirm(answers, parsed.target, unfinished, flags, io);
+	if (!journal) return exitCodes.failed;
+	saveJournal(journal, env);
+	return runRestore(answers, raw, journal, flags, io);
+};
+
+/** Reads the repository, shows the plan and asks; the journal to run, or undefined when the person said no. */
+async function planAndConfirm(answers: Answers, target: ReturnType<typeof targetFromKey>, unfinished: RestoreJournal | undefined, flags: Flags, io: Io): Promise<RestoreJournal | undefined> {
+	const repository = backupHost(answers)!;
+	const postgres = hostsWithRole(answers, 'postgres');
+	const {connections, unreachable} = await connectSome(answers, [repository, ...postgres.filter(h => h.name !== repository.name)], io.connect, io.env);
+	try {
+		const runOn = peerRun(connections);
+		const repoRun = runOn(repository.name);
+		if (!repoRun) throw new UserError(`the repository host ${repository.name} cannot be reached (${unreachable.get(repository.name) ?? 'no answer'}); a restore reads the backups there`);
+		const facts = await readRestoreFacts(repoRun, answers);
+		const result = planRestore(facts, target);
+		if (!result.ok) throw new UsageError(`cannot restore to ${describeTarget(target)}: ${result.problem}; nothing was changed`);
+		// The node that leads now is restored (its clients expect it); with no leader, the first PostgreSQL host.
+		let leader: string | undefined;
+		for (const host of postgres) {
+			const run = runOn(host.name);
+			const members = run ? await patroniMembers(run).catch(() => []) : [];
+			leader = members.find(m => m.Role === 'Leader')?.Member;
+			if (members.length > 0) break;
+		}
+		if (!leader || !postgres.some(h => h.name === leader)) leader = postgres[0]!.name;
+		const replicas = postgres.map(h => h.name).filter(n => n !== leader);
+		if (unfinished) io.out(`restore: an unfinished restore to ${describeTarget(targetFromKey(unfinished.target))} (started ${unfinished.startedAt}) is recorded; this restore replaces it.`);
+		io.out(describePlan(result.plan, {cluster: answers.cluster.name, leader, replicas, repository: repository.name, vip: answers.network.vip}).join('\n'));
+		if (unreachable.size > 0) io.out(`  note: ${[...unreachable.keys()].join(', ')} did not answer now; the restore needs every host`);
+		if (!flags.yes) {
+			const {confirm} = await import('./confirm.js');
+			if (!(await confirm(`Restore "${answers.cluster.name}" now? Writes stop until ${leader} is promoted, and changes after the target are discarded.`))) return undefined;
+		}
+		return {
+			id: `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`,
+			cluster: answers.cluster.name,
+			target: targetKey(target),
+			leader,
+			backup: result.plan.backup.label,
+			timeline: result.plan.timeline,
+			restoreOptions: result.plan.restoreOptions,
+			startedAt: new Date().toISOString(),
+		};
+	} finally {
+		for (const conn of connections.values()) conn.close();
+	}
+}
+
+/** Runs (or finishes) a recorded restore through the engine's phases, then forgets it once the cluster verified. */
+async function runRestore(answers: Answers, raw: AnswersInput, journal: RestoreJournal, flags: Flags, io: Io): Promise<number> {
+	const env = io.env;
+	const run: RestoreRun = {
+		id: journal.id,
+		leader: journal.leader,
+		backup: journal.backup,
+		restoreOptions: journal.restoreOptions,
+		target: describeTarget(targetFromKey(journal.target)),
+		startedAt: new Date(journal.startedAt),
+	};
+	let ok: boolean;
+	let logFile: string;
+	let failed: string | undefined;
+	let stoppedAt: number | undefined;
+	let servingAt: number | undefined;
+	// The write downtime is measured when this run stopped the writes: from the stop phase's start to the leader taking writes.
+	let stopStarted: number | undefined;
+	const watch = (event: EngineEvent) => {
+		if (event.type === 'phase-started' && event.phase === 'restore-stop') stopStarted = event.at;
+		if (event.type === 'step-finished' && event.phase === 'restore-stop' && event.changed) stoppedAt ??= stopStarted;
+		if (event.type === 'phase-finished' && event.phase === 'postgres-leader' && event.ok) servingAt ??= event.at;
+	};
+	if (io.interactive) {
+		const [{runApp}, {wizardServices}] = await Promise.all([import('../ui/run-app.js'), import('../engine/wizard-services.js')]);
+		const services = wizardServices(env);
+		const result = await runApp(services, {install: {input: raw, answers, restore: run}}).finally(() => services.dispose());
+		if (result.kind !== 'installed') {
+			if (result.kind === 'error') io.err(`pgha: ${result.message}`);
+			return exitCodes.failed;
+		}
+		ok = result.ok;
+		logFile = result.logFile;
+	} else {
+		const print = plainProgress(io, env['PGHA_VERBOSE'] === '1');
+		const result = await applyCluster({
+			answers,
+			raw,
+			env,
+			connect: io.connect,
+			restore: run,
+			emit: event => {
+				watch(event);
+				print(event);
+			},
+		});
+		ok = result.ok;
+		logFile = result.logFile;
+		failed = result.failed ? ` on ${result.failed.host} at "${result.failed.step}" (phase ${result.failed.phase})` : result.verified === false ? ': the cluster is restored but verify found failing checks' : '';
+	}
+	if (!ok) {
+		io.err(`pgha: restore failed${failed ?? ''}.\n  Full log: ${logFile}\n  Fix the cause and run \`pgha restore --cluster ${answers.cluster.name}\` again: it carries on from where it stopped.`);
+		return exitCodes.failed;
+	}
+	clearJournal(answers.cluster.name, env);
+	await removeMarks(answers, journal.id, io);
+	const downtime = stoppedAt !== undefined && servingAt !== undefined ? `; writes were stopped for ${seconds(servingAt - stoppedAt)}` : '';
+	io.out(`pgha: cluster "${answers.cluster.name}" restored to ${run.target} from backup ${journal.backup}; ${journal.leader} leads on a new timeline${downtime}. A fresh full backup was taken and every replica streams.`);
+	return exitCodes.ok;
+}
+
+/** The restore's marks on the nodes go once it is over; a node that does not answer keeps them (they name this restore only). */
+async function removeMarks(answers: Answers, id: string, io: Io): Promise<void> {
+	const {connections} = await connectSome(answers, hostsWithRole(answers, 'postgres'), io.connect, io.env);
+	try {
+		await Promise.all([...connections.values()].map(conn => conn.run(`rm -rf ${restoreMarks(id)}`, {check: false})));
+	} finally {
+		for (const conn of connections.values()) conn.close();
+	}
+}
