@@ -1,4 +1,5 @@
 import type {Answers} from '../../source/answers/schema.js';
+import type {SourceRepository} from '../../source/restore/run.js';
 import type {Step, StepContext} from '../kit/step.js';
 import {locations} from '../kit/locations.js';
 import {waitFor} from '../kit/wait-for.js';
@@ -85,14 +86,21 @@ export function clearDcsStep(answers: Answers, id: string): Step {
 	};
 }
 
-/** pgBackRest restores the chosen backup into the data directory (--delta: only what differs is copied). */
-export function pgbackrestRestoreStep(answers: Answers, id: string, label: string, options: string[]): Step {
+/**
+ * pgBackRest restores the chosen backup into the data directory (--delta:
+ * only what differs is copied), from the cluster's own repository or, for a
+ * new cluster, from the source cluster's (its stanza and a config naming it).
+ */
+export function pgbackrestRestoreStep(id: string, label: string, options: string[], from: {stanza: string; config?: string}): Step {
+	const config = from.config ? [`--config=${from.config}`] : [];
+	// WAL replay fetches through the same repository; pgBackRest writes this as restore_command.
+	const restoreCommand = from.config ? [`--recovery-option=restore_command=pgbackrest --config=${from.config} --stanza=${from.stanza} archive-get %f "%p"`] : [];
 	return {
 		name: `pgBackRest restore of backup ${label}`,
 		check: ctx => marked(ctx, id, 'restored'),
 		async apply(ctx) {
 			await ctx.run(stopPostgres);
-			const command = ['pgbackrest', `--stanza=${answers.cluster.name}`, '--delta', '--process-max=4', '--log-level-console=info', ...options, 'restore'].map(shQuote).join(' ');
+			const command = ['pgbackrest', ...config, `--stanza=${from.stanza}`, '--delta', '--process-max=4', '--log-level-console=info', ...options, ...restoreCommand, 'restore'].map(shQuote).join(' ');
 			await ctx.run(`install -d -o postgres -g postgres -m 700 ${dataDir} && ${asPostgres(command)}`, {timeoutMs: 24 * 3_600_000});
 			await ctx.run(setMark(id, 'restored'), {quiet: true});
 		},
@@ -117,7 +125,9 @@ const recoverySettings = [
  * TCP listener (no client can reach it half-way), watched until it leaves
  * recovery; then the recovery settings go and it stops cleanly, for Patroni.
  */
-export function recoverStep(id: string, describe: string): Step {
+export function recoverStep(id: string, describe: string, options: {archive: boolean} = {archive: true}): Step {
+	// Restoring into a new cluster, the new timeline's WAL must not reach the source's repository.
+	const archive = options.archive ? '' : ' -c archive_mode=off';
 	const log = `/var/log/postgresql/pgha-restore-${id}.log`;
 	return {
 		name: `recovery to ${describe}, then promotion`,
@@ -126,7 +136,7 @@ export function recoverStep(id: string, describe: string): Step {
 			await ctx.run(stopPostgres);
 			await ctx.run(
 				`install -d -o postgres -g postgres -m 2775 /var/log/postgresql && ${asPostgres(
-					`${pgCtl} start -D ${dataDir} -W -l ${log} -o ${shQuote("-c listen_addresses='' -c ssl=off -c logging_collector=off")}`,
+					`${pgCtl} start -D ${dataDir} -W -l ${log} -o ${shQuote(`-c listen_addresses='' -c ssl=off -c logging_collector=off${archive}`)}`,
 				)}`,
 			);
 			let lastReport = 0;
@@ -188,5 +198,65 @@ export function acceptsWritesStep(): Step {
 		name: 'the restored leader accepts writes',
 		check: async ctx => isPrimary(ctx.run).catch(() => false),
 		apply: ctx => waitFor('Patroni to promote the restored node', () => isPrimary(ctx.run), 300_000),
+	};
+}
+
+const sourceConfig = (source: SourceRepository) => `/etc/pgbackrest/restore-from-${source.cluster}.conf`;
+const knownHosts = `${locations.postgresSshDir}/known_hosts`;
+const knownLine = (source: SourceRepository) => `${source.port === 22 ? source.ip : `[${source.ip}]:${source.port}`} ${source.hostKey}`;
+
+/** The pgBackRest config a new cluster's leader restores through: the source cluster's repository, remote. */
+export function sourceConfigPath(source: SourceRepository): string {
+	return sourceConfig(source);
+}
+
+/**
+ * For a restore into a new cluster: its leader may reach the source
+ * cluster's repository as postgres over SSH (its key authorised there, that
+ * host's key known here) through a config of its own. Taken away again once
+ * the leader is promoted.
+ */
+export function sourceAccessStep(source: SourceRepository, id: string): Step {
+	return {
+		name: `access to the repository of cluster ${source.cluster}`,
+		check: async ctx => (await marked(ctx, id, 'restored')) || (await marked(ctx, id, 'source-access')),
+		async apply(ctx) {
+			const key = ctx.identities.get(ctx.host.name)?.userKey;
+			if (!key) throw new Error(`the postgres SSH key of ${ctx.host.name} was not read; re-run the restore`);
+			const content = [
+				`# Managed by pgha: a restore from the repository of cluster ${source.cluster}, removed once it is done`,
+				'[global]',
+				`repo1-host=${source.ip}`,
+				'repo1-host-user=postgres',
+				...(source.port === 22 ? [] : [`repo1-host-port=${source.port}`]),
+				`repo1-host-config=${source.configPath}`,
+				'log-level-file=off',
+				'',
+				`[${source.cluster}]`,
+				`pg1-path=${dataDir}`,
+				`pg1-socket-path=${locations.pgSocketDir}`,
+				'',
+			].join('\n');
+			await ctx.conn.writeFile(sourceConfig(source), content, 'postgres', 'postgres', 0o640);
+			const line = knownLine(source);
+			await ctx.run(`install -d -o postgres -g postgres -m 700 ${locations.postgresSshDir} && touch ${knownHosts} && chown postgres:postgres ${knownHosts} && chmod 600 ${knownHosts} && { grep -qxF ${shQuote(line)} ${knownHosts} || echo ${shQuote(line)} >> ${knownHosts}; }`);
+			await source.authorize(key);
+			await ctx.run(setMark(id, 'source-access'), {quiet: true});
+		},
+	};
+}
+
+/** The access sourceAccessStep gave, taken away: the key on the source repository, the config and the known host. */
+export function sourceAccessRemovedStep(source: SourceRepository, id: string): Step {
+	return {
+		name: `access to the repository of cluster ${source.cluster} removed`,
+		check: ctx => marked(ctx, id, 'source-revoked'),
+		async apply(ctx) {
+			const key = ctx.identities.get(ctx.host.name)?.userKey;
+			if (key) await source.revoke(key);
+			const line = knownLine(source);
+			await ctx.run(`rm -f ${sourceConfig(source)}; if [ -f ${knownHosts} ]; then grep -vxF ${shQuote(line)} ${knownHosts} > ${knownHosts}.pgha || true; cat ${knownHosts}.pgha > ${knownHosts}; rm -f ${knownHosts}.pgha; fi`);
+			await ctx.run(setMark(id, 'source-revoked'), {quiet: true});
+		},
 	};
 }

@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto';
+import {createInterface} from 'node:readline/promises';
 import {backupHost, hostsWithRole} from '../answers/hosts.js';
 import type {Answers, AnswersInput} from '../answers/schema.js';
 import type {EngineEvent} from '../app/events.js';
@@ -8,8 +9,8 @@ import type {RestoreRun} from '../restore/run.js';
 import {UsageError, UserError, exitCodes} from '../errors.js';
 import {clearJournal, readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
 import {readRestoreFacts} from '../restore/facts.js';
-import {describePlan, planRestore} from '../restore/plan.js';
-import {describeTarget, parseTarget, targetFromKey, targetKey} from '../restore/target.js';
+import {describePlan, planRestore, restorableRange, type RestoreFacts} from '../restore/plan.js';
+import {describeTarget, formatUtc, parseTarget, targetFromKey, targetKey, type RestoreTarget} from '../restore/target.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
 import {restoreMarks} from '../../recipes/postgres/restore-steps.js';
@@ -43,15 +44,36 @@ export const restore: Command = async (args, flags, io) => {
 		io.out(`restore: finishing the restore of "${answers.cluster.name}" to ${describeTarget(targetFromKey(unfinished.target))}, started ${unfinished.startedAt} (backup ${unfinished.backup}, ${unfinished.leader} leads)`);
 		return runRestore(answers, raw, unfinished, flags, io);
 	}
-	if (!parsed) throw new UsageError('say what to restore to: --to TIME (2026-12-01 05:10:00Z), --to LSN, --to latest or --to BACKUP-LABEL (see `pgha backups`)');
-	const journal = await planAndConfirm(answers, parsed.target, unfinished, flags, io);
+	if (!parsed && !io.interactive) throw new UsageError('say what to restore to: --to TIME (2026-12-01 05:10:00Z), --to LSN, --to latest or --to BACKUP-LABEL (see `pgha backups`)');
+	const journal = await planAndConfirm(answers, parsed?.target, unfinished, flags, io);
 	if (!journal) return exitCodes.failed;
 	saveJournal(journal, env);
 	return runRestore(answers, raw, journal, flags, io);
 };
 
+/**
+ * On a terminal with no --to: the range the repository can restore to and
+ * its backups, then the target asked for (latest when left empty), until one parses.
+ */
+async function askTarget(facts: RestoreFacts, io: Io): Promise<RestoreTarget> {
+	const range = restorableRange(facts);
+	io.out(`The repository can restore to any moment from ${range.from ? formatUtc(range.from) : '?'} to ${range.to ? formatUtc(range.to) : '?'} (UTC), or to the end of one of its backups:`);
+	for (const b of [...facts.backups].sort((x, y) => x.stoppedAt.getTime() - y.stoppedAt.getTime())) io.out(`  ${b.label}  ${b.type.padEnd(4)}  finished ${formatUtc(b.stoppedAt)}  timeline ${b.timeline}`);
+	const rl = createInterface({input: process.stdin, output: process.stdout});
+	try {
+		for (;;) {
+			const answer = (await rl.question('Restore to (a time like 2026-12-01 05:10:00, an LSN, a backup label, or latest) [latest]: ')).trim() || 'latest';
+			const parsed = parseTarget(answer);
+			if (parsed.ok) return parsed.target;
+			io.out(parsed.problem);
+		}
+	} finally {
+		rl.close();
+	}
+}
+
 /** Reads the repository, shows the plan and asks; the journal to run, or undefined when the person said no. */
-async function planAndConfirm(answers: Answers, target: ReturnType<typeof targetFromKey>, unfinished: RestoreJournal | undefined, flags: Flags, io: Io): Promise<RestoreJournal | undefined> {
+async function planAndConfirm(answers: Answers, given: RestoreTarget | undefined, unfinished: RestoreJournal | undefined, flags: Flags, io: Io): Promise<RestoreJournal | undefined> {
 	const repository = backupHost(answers)!;
 	const postgres = hostsWithRole(answers, 'postgres');
 	const {connections, unreachable} = await connectSome(answers, [repository, ...postgres.filter(h => h.name !== repository.name)], io.connect, io.env);
@@ -60,6 +82,7 @@ async function planAndConfirm(answers: Answers, target: ReturnType<typeof target
 		const repoRun = runOn(repository.name);
 		if (!repoRun) throw new UserError(`the repository host ${repository.name} cannot be reached (${unreachable.get(repository.name) ?? 'no answer'}); a restore reads the backups there`);
 		const facts = await readRestoreFacts(repoRun, answers);
+		const target = given ?? (await askTarget(facts, io));
 		const result = planRestore(facts, target);
 		if (!result.ok) throw new UsageError(`cannot restore to ${describeTarget(target)}: ${result.problem}; nothing was changed`);
 		// The node that leads now is restored (its clients expect it); with no leader, the first PostgreSQL host.

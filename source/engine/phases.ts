@@ -1,6 +1,6 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
 import {hasRole} from '../answers/hosts.js';
-import type {RestoreRun} from '../restore/run.js';
+import type {RestoreRun, SourceRepository} from '../restore/run.js';
 import {schedulePhases, scheduleRestore, type PhaseName, type ScheduleOptions} from '../phases.js';
 import type {Component} from '../../recipes/kit/component.js';
 import type {RunContext, Step} from '../../recipes/kit/step.js';
@@ -12,7 +12,18 @@ import {etcd} from '../../recipes/etcd/index.js';
 import {etcdSteps} from '../../recipes/etcd/steps.js';
 import {postgres} from '../../recipes/postgres/index.js';
 import {databaseStep, dcsSettingsStep, patroniFileSteps, patroniStartSteps, patroniSteps, rolePasswordsStep} from '../../recipes/postgres/steps.js';
-import {acceptsWritesStep, archiveNowStep, clearDcsStep, emptyForRestoreStep, pgbackrestRestoreStep, recoverStep, stopForRestoreStep} from '../../recipes/postgres/restore-steps.js';
+import {
+	acceptsWritesStep,
+	archiveNowStep,
+	clearDcsStep,
+	emptyForRestoreStep,
+	pgbackrestRestoreStep,
+	recoverStep,
+	sourceAccessRemovedStep,
+	sourceAccessStep,
+	sourceConfigPath,
+	stopForRestoreStep,
+} from '../../recipes/postgres/restore-steps.js';
 import {pgbouncer} from '../../recipes/pgbouncer/index.js';
 import {pgbouncerSteps} from '../../recipes/pgbouncer/steps.js';
 import {haproxy} from '../../recipes/haproxy/index.js';
@@ -89,10 +100,12 @@ function restoreStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, re
 			return (host, run) => [
 				...nodeSteps(host, run),
 				clearDcsStep(answers, restore.id),
-				pgbackrestRestoreStep(answers, restore.id, restore.backup, restore.restoreOptions),
+				pgbackrestRestoreStep(restore.id, restore.backup, restore.restoreOptions, {stanza: answers.cluster.name}),
 				recoverStep(restore.id, restore.target),
 				...patroniStartSteps(host),
 				acceptsWritesStep(),
+				// A restore to an older time brings older passwords back; the replicas stream with the saved ones.
+				rolePasswordsStep(answers),
 			];
 		case 'restore-backup':
 			return () => [freshFullBackupStep(answers, restore.startedAt)];
@@ -103,8 +116,39 @@ function restoreStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, re
 	}
 }
 
+/**
+ * A new cluster restored from another cluster's repository: an install whose
+ * leader, instead of a new database, gets the source's backup replayed to the
+ * target; its own repository, backups and replicas then follow as in any install.
+ */
+function intoStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, restore: RestoreRun & {source: SourceRepository}): Phase['steps'] {
+	if (name !== 'postgres-leader') return stepsOf(name as Parameters<typeof stepsOf>[0], answers);
+	const {source} = restore;
+	return (host, run) => [
+		...nodeFiles(answers, host).map(fileStep),
+		...patroniFileSteps(files(postgres, answers, host, run)),
+		sourceAccessStep(source, restore.id),
+		pgbackrestRestoreStep(restore.id, restore.backup, restore.restoreOptions, {stanza: source.cluster, config: sourceConfigPath(source)}),
+		recoverStep(restore.id, restore.target, {archive: false}),
+		sourceAccessRemovedStep(source, restore.id),
+		...patroniStartSteps(host),
+		acceptsWritesStep(),
+		rolePasswordsStep(answers),
+	];
+}
+
 /** A restore, as named phases (verify runs after them). */
 export function buildRestorePhases(answers: Answers, restore: RestoreRun): Phase[] {
+	const {source} = restore;
+	if (source)
+		return schedulePhases(answers).map(p => ({
+			name: p.name,
+			summary: p.name === 'postgres-leader' ? `restored from the backup of cluster ${source.cluster}, promoted; Patroni leads` : p.summary,
+			hosts: p.hosts,
+			serial: p.serial || undefined,
+			after: p.after,
+			steps: intoStepsOf(p.name as Exclude<PhaseName, 'verify'>, answers, {...restore, source}),
+		}));
 	return scheduleRestore(answers, restore.leader).map(p => ({
 		name: p.name,
 		summary: p.summary,

@@ -1,0 +1,138 @@
+import {spawn} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {beforeAll, describe, expect, test} from 'vitest';
+import {cliPath, labUnavailable, onHost, pgha, sqlViaVip, until, type CliResult, type LabAnswers} from './helpers.js';
+import {secretsOf, watched} from './process-watch.js';
+import {seedEnv as env, seedLab, seedWork} from './seed-cluster.js';
+
+// Disaster recovery on the installed seed lab: a point-in-time restore after a
+// dropped table, a second one to a moment on the timeline the first one left,
+// and a restore of every committed row after all PostgreSQL hosts lost their
+// data, interrupted half-way and finished by a re-run.
+const skip = labUnavailable();
+let answers: LabAnswers;
+const cluster = () => answers.cluster.name;
+const pgpass = join(seedWork, 'restore-pgpass');
+
+type Member = {Member: string; Role: string; State: string; TL?: number};
+/** The cluster as saved: add-replica may have grown it past the lab's answer file. */
+const saved = () => JSON.parse(readFileSync(join(env.PGHA_HOME, 'clusters', `${cluster()}.json`), 'utf8')) as {hosts: LabAnswers['hosts']};
+const postgresHosts = () => saved().hosts.filter(h => h.roles.includes('postgres'));
+const members = (): Member[] => JSON.parse(onHost(answers, 'postgres1', 'patronictl -c /etc/patroni/config.yml list -f json')) as Member[];
+const leader = () => members().find(m => m.Role === 'Leader')!.Member;
+const sql = (query: string) => {
+	const result = sqlViaVip(answers, 5000, query, pgpass);
+	if (!result.ok) throw new Error(`${query}: ${result.out}`);
+	return result.out;
+};
+const repository = () => answers.hosts.find(h => h.roles.includes('backup'))!.name;
+const fullBackupsSince = (since: Date) =>
+	(JSON.parse(onHost(answers, repository(), `runuser -u postgres -- pgbackrest --stanza=${cluster()} info --output=json`)) as Array<{backup: Array<{type: string; timestamp: {start: number}}>}>)[0]!.backup.filter(
+		b => b.type === 'full' && b.timestamp.start * 1000 >= since.getTime() - 1000,
+	);
+const utc = (at: Date) => at.toISOString();
+const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** After a restore: one leader, every member streaming on the leader's timeline, newer than before; writes on 5000 and reads on 5001. */
+async function expectServing(timelineBefore: number): Promise<number> {
+	await until('every member to stream on the new timeline', () => {
+		const now = members();
+		const timeline = now.find(m => m.Role === 'Leader')?.TL;
+		return now.length === postgresHosts().length && now.every(m => ['running', 'streaming'].includes(m.State) && m.TL === timeline);
+	}, 120_000, 1_000);
+	const timeline = members().find(m => m.Role === 'Leader')!.TL!;
+	expect(timeline).toBeGreaterThan(timelineBefore);
+	expect(sql('create table if not exists after_restore(i int); insert into after_restore values (1); select 1')).toBe('1');
+	await until('a read through VIP:5001', () => sqlViaVip(answers, 5001, 'select pg_is_in_recovery()', pgpass).out === 't', 60_000, 500);
+	return timeline;
+}
+
+describe.skipIf(skip)('disaster recovery on the seed topology', () => {
+	beforeAll(async () => {
+		answers = await seedLab({installed: true});
+		const secrets = JSON.parse(readFileSync(join(env.PGHA_HOME, 'clusters', `${cluster()}.secrets.json`), 'utf8')) as Record<string, string>;
+		writeFileSync(pgpass, `*:*:*:aplicacion:${secrets['PGHA_APP_PASSWORD']}\n`, {mode: 0o600});
+	});
+
+	test('restore --to a time between two writes brings back the dropped table with the first rows only; then a time on the timeline it left', async () => {
+		sql('drop table if exists drill_pitr; create table drill_pitr(i int primary key, phase text)');
+		sql("insert into drill_pitr select g, 't1' from generate_series(1, 50) g");
+		await pause(1500);
+		const t15 = new Date();
+		await pause(1500);
+		sql("insert into drill_pitr select g, 't2' from generate_series(51, 80) g");
+		await pause(1500);
+		const t25 = new Date();
+		await pause(1500);
+		sql('drop table drill_pitr');
+		const timelineBefore = members().find(m => m.Role === 'Leader')!.TL!;
+		const started = new Date();
+
+		const bad = await pgha(['restore', '--cluster', cluster(), '--to', 'yesterday at noon', '--yes'], env);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('--to: "yesterday at noon" is not a time');
+		const tooEarly = await pgha(['restore', '--cluster', cluster(), '--to', '2001-01-01 00:00:00Z', '--yes'], env);
+		expect(tooEarly.code).toBe(2);
+		expect(tooEarly.stderr).toMatch(/the earliest point this repository can restore to is \d{4}-/);
+		expect(tooEarly.stderr).toContain('nothing was changed');
+
+		const run = await watched(answers, secretsOf(answers), () => pgha(['restore', '--cluster', cluster(), '--to', utc(t15), '--yes'], env));
+		console.log(`restore --to a time: ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s`);
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		// The plan came first: which backup, the WAL, what is lost, the downtime.
+		expect(run.stdout).toMatch(/from backup \d{8}-\d{6}F/);
+		expect(run.stdout).toContain('lost: every change committed after the target');
+		expect(run.stdout).toMatch(/writes were stopped for \d+\.\d s/);
+		expect(sql('select phase, count(*) from drill_pitr group by phase order by 1')).toBe('t1|50');
+		const timeline = await expectServing(timelineBefore);
+		expect(fullBackupsSince(started).length).toBeGreaterThan(0);
+		const verify = await pgha(['verify', '--cluster', cluster()], env);
+		expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+
+		// T2.5 lies on the timeline the restore left: the rows of T1 and T2, and the table not yet dropped.
+		const again = await pgha(['restore', '--cluster', cluster(), '--to', utc(t25), '--yes'], env);
+		expect(again.code, again.stdout + again.stderr).toBe(0);
+		expect(sql('select phase, count(*) from drill_pitr group by phase order by 1')).toBe('t1|50\nt2|30');
+		await expectServing(timeline);
+	});
+
+	test('restore --to latest after every PostgreSQL host lost its data recovers every archived row; interrupted, install refuses and a re-run finishes it', async () => {
+		sql('drop table if exists drill_loss; create table drill_loss(i int)');
+		sql('insert into drill_loss select generate_series(1, 1000)');
+		// Archived before the loss: what --to latest promises to bring back.
+		const segment = onHost(answers, leader(), `cd / && runuser -u postgres -- psql -XAtc "select pg_walfile_name(pg_switch_wal())"`).trim();
+		await until('the segment to be archived', () => onHost(answers, leader(), `cd / && runuser -u postgres -- psql -XAtc "select last_archived_wal from pg_stat_archiver"`).trim().slice(8) >= segment.slice(8), 60_000, 500);
+		const timelineBefore = members().find(m => m.Role === 'Leader')!.TL!;
+		await Promise.all(postgresHosts().map(async h => onHost(answers, h.name, 'systemctl stop patroni; rm -rf /data/patroni')));
+
+		// pgha is killed once the leader's files are restored, half-way through the restore.
+		const first = await new Promise<CliResult & {killed: boolean}>(resolve => {
+			const child = spawn(process.execPath, [cliPath, 'restore', '--cluster', cluster(), '--to', 'latest', '--yes'], {env: {...process.env, CI: 'true', ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+			let stdout = '';
+			let stderr = '';
+			let killed = false;
+			child.stdout.on('data', (chunk: Buffer) => {
+				stdout += chunk.toString();
+				if (!killed && /pgBackRest restore of backup \S+: changed/.test(stdout)) {
+					killed = true;
+					child.kill('SIGKILL');
+				}
+			});
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			child.on('close', code => resolve({code: code ?? 1, stdout, stderr, killed}));
+		});
+		expect(first.killed, first.stdout + first.stderr).toBe(true);
+		const install = await pgha(['install', '--cluster', cluster(), '--yes'], env);
+		expect(install.code).toBe(1);
+		expect(install.stdout + install.stderr).toContain(`Run \`pgha restore --cluster ${cluster()}\` to finish it`);
+
+		const finish = await pgha(['restore', '--cluster', cluster(), '--yes'], env);
+		expect(finish.code, finish.stdout + finish.stderr).toBe(0);
+		expect(finish.stdout).toContain('restore: finishing the restore');
+		expect(sql('select count(*) from drill_loss')).toBe('1000');
+		await expectServing(timelineBefore);
+		const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
+		expect(check.code, check.stdout + check.stderr).toBe(0);
+	});
+});
