@@ -25,6 +25,7 @@ const help = `
 	  $ pgha lab up [--topology seed|compact|large] [--mirror] [--write-answers FILE]
 	  $ pgha lab status [--json] | lab down [--purge]
 	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab crash NAME | lab start NAME
+	  $ pgha lab replace NAME                  the host lost and replaced: a new, empty machine, same name and IP
 
 	Options
 	  --answers, -a   answer file (YAML or JSON)
