@@ -12,6 +12,8 @@ const help = `
 	  $ pgha status [--cluster NAME] [--json]
 	  $ pgha repair [--cluster NAME] [--check]
 	  $ pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]
+	  $ pgha trust-host NAME [--cluster NAME] [--yes]
+	                                           after a host was reinstalled or replaced: compare its new SSH key, then record it
 	  $ pgha rotate password NAME [--cluster NAME] [--stdin] [--yes]
 	                                           NAME: superuser, replication, app, patroniApi, haproxyStats
 	  $ pgha rotate certificates [--cluster NAME] [--yes]
