@@ -333,7 +333,10 @@ export async function labReplace(name: string, options: LabOptions = {}): Promis
 		await bootHosts(paths, state, [host], save, log);
 		const after = await hostKeyFingerprint(files.root);
 		const ms = Date.now() - started;
-		log(`lab: ${name} replaced in ${seconds(ms)}: a new, empty Debian 12 at ${host.ip}, SSH host key ${after ?? 'unknown'} (was ${before ?? 'none'})`);
+		log(
+			`lab: ${name} replaced in ${seconds(ms)}: a new, empty Debian 12 at ${host.ip}, SSH host key ${after ?? 'unknown'} (was ${before ?? 'none'}); ` +
+				`a cluster that recorded the old key refuses ${name} until \`pgha trust-host ${name}\``,
+		);
 		return {host: await hostStatus(paths, host), ms, hostKey: {...(before ? {before} : {}), ...(after ? {after} : {})}};
 	});
 }
