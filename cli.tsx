@@ -12,6 +12,8 @@ const help = `
 	  $ pgha status [--cluster NAME] [--json]
 	  $ pgha repair [--cluster NAME] [--check]
 	  $ pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]
+	  $ pgha trust-host NAME [--cluster NAME] [--yes]
+	                                           after a host was reinstalled or replaced: compare its new SSH key, then record it
 	  $ pgha rotate password NAME [--cluster NAME] [--stdin] [--yes]
 	                                           NAME: superuser, replication, app, patroniApi, haproxyStats
 	  $ pgha rotate certificates [--cluster NAME] [--yes]
@@ -27,6 +29,7 @@ const help = `
 	  $ pgha lab up [--topology seed|compact|large] [--mirror] [--write-answers FILE]
 	  $ pgha lab status [--json] | lab down [--purge]
 	  $ pgha lab add NAME [--ip IP] | lab stop NAME | lab crash NAME | lab start NAME
+	  $ pgha lab replace NAME                  the host lost and replaced: a new, empty machine, same name and IP
 
 	Options
 	  --answers, -a   answer file (YAML or JSON)

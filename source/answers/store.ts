@@ -106,7 +106,11 @@ export function savedHostKeys(name: string, env: NodeJS.ProcessEnv = process.env
 	return readCluster(name, env)?.ssh?.hostKeys ?? {};
 }
 
-/** Records host key fingerprints first seen for a saved cluster. */
+/**
+ * Records host key fingerprints for a saved cluster, in its answers'
+ * ssh.hostKeys (where savedHostKeys reads them): keys first seen, or a key
+ * the person accepted in place of the recorded one (`pgha trust-host`).
+ */
 export function recordHostKeys(name: string, keys: Record<string, string>, env: NodeJS.ProcessEnv = process.env): void {
 	const store = open(name, env);
 	const answers = store.get('answers');

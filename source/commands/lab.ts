@@ -3,7 +3,7 @@ import {formatStatus} from '../lab/format.js';
 import {isTopologyName, topologyChoices} from '../lab/topology.js';
 import type {Command} from './context.js';
 
-const usage = 'pgha lab up [--topology seed|compact|large] [--mirror] [--write-answers FILE] | down [--purge] | status [--json] | add NAME [--ip IP] | stop NAME | crash NAME | start NAME';
+const usage = 'pgha lab up [--topology seed|compact|large] [--mirror] [--write-answers FILE] | down [--purge] | status [--json] | add NAME [--ip IP] | stop NAME | crash NAME | start NAME | replace NAME';
 
 /**
  * `pgha lab`: real Debian 12 hosts on this machine (systemd-nspawn in
@@ -49,6 +49,9 @@ export const lab: Command = async (args, flags, io) => {
 			return 0;
 		case 'start':
 			await lab.labStart(hostName('start'), {log, env});
+			return 0;
+		case 'replace':
+			await lab.labReplace(hostName('replace'), {log, env});
 			return 0;
 		case undefined:
 			throw new UsageError(`lab needs a subcommand: ${usage}`);

@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	status: async () => (await import('./status.js')).status,
 	repair: async () => (await import('./repair.js')).repair,
 	'add-replica': async () => (await import('./add-replica.js')).addReplica,
+	'trust-host': async () => (await import('./trust-host.js')).trustHost,
 	rotate: async () => (await import('./rotate.js')).rotate,
 	switchover: async () => (await import('./switchover.js')).switchover,
 	drill: async () => (await import('./drill.js')).drill,

@@ -18,7 +18,7 @@ export const sshConnector: Connector = (host, ssh, expected) => HostConnection.o
  * the hosts they leave out, the keys the saved cluster of the same name
  * recorded. An answer file can therefore not lift a recorded key by leaving it
  * out, and one that pins a different key is refused (exit 2): pgha never
- * replaces a recorded key; the person removes it.
+ * replaces a recorded key by itself; the person does, with `pgha trust-host`.
  */
 export function expectedHostKeys(answers: Answers, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
 	const saved = savedHostKeys(answers.cluster.name, env);
@@ -29,9 +29,9 @@ export function expectedHostKeys(answers: Answers, env: NodeJS.ProcessEnv = proc
 		.map(
 			([host, key]) =>
 				`ssh.hostKeys.${host} is ${key} in these answers, but the saved cluster "${name}" recorded ${saved[host]!} for ${host}; ` +
-				`pgha never replaces a recorded host key. If ${host} was reinstalled, compare the new key with its console ` +
-				`(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then remove ssh.hostKeys.${host} from the saved cluster ` +
-				`(pgha answers export ${name} --file F, edit F, pgha answers import F) and from the answer file`,
+				`pgha never replaces a recorded host key by itself. If ${host} was reinstalled or replaced, run \`pgha trust-host ${host} --cluster ${name}\`: ` +
+				`it shows the key ${host} presents, for you to compare with its console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), ` +
+				`and records it in the saved cluster once you accept; the answer file's ssh.hostKeys.${host} must then be that key too, or be left out`,
 		);
 	if (conflicts.length > 0) throw new UsageError(`nothing was changed:\n  ${conflicts.join('\n  ')}`);
 	return {...saved, ...pinned};

@@ -1,4 +1,4 @@
-import {randomBytes} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
 import {chmod, lstat, mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {dirname, join, relative, resolve} from 'node:path';
 import {run} from './exec.js';
@@ -70,4 +70,27 @@ export async function prepareHostRoot(setup: HostSetup): Promise<void> {
 /** Rewrites /etc/hosts of a host that may be running (a host was added). */
 export async function updateHostsFile(root: string, name: string, hosts: ReadonlyArray<{name: string; ip: string}>): Promise<void> {
 	await writeInRoot(root, '/etc/hosts', hostsFile(name, hosts));
+}
+
+/**
+ * The SHA256 fingerprint of an OpenSSH public key line (`ssh-ed25519 AAAA...
+ * comment`), as `ssh-keygen -lf` prints it; undefined for anything else.
+ */
+export function publicKeyFingerprint(line: string): string | undefined {
+	const [type = '', base64 = ''] = line.trim().split(/\s+/);
+	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
+	// The key itself starts with its type, length first: `ssh-ed25519` in the line and in the key.
+	const blob = Buffer.from(base64, 'base64');
+	if (blob.length < 4 || blob.toString('latin1', 4, 4 + blob.readUInt32BE(0)) !== type) return undefined;
+	return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/**
+ * The fingerprint of the ed25519 SSH host key under a host's root (or its own
+ * overlay layer), the key a console shows with
+ * `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`; undefined when there is none.
+ */
+export async function hostKeyFingerprint(root: string): Promise<string | undefined> {
+	const text = await readFile(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').catch(() => undefined);
+	return text === undefined ? undefined : publicKeyFingerprint(text);
 }

@@ -6,11 +6,11 @@ import {ensureBaseImage, removeBaseImage} from './base-image.js';
 import {anyLabNspawnMatch, nspawnMatch, startNspawn, waitForBoot} from './boot.js';
 import {run, type ExecResult} from './exec.js';
 import {seconds, type LabHostStatus, type LabStatus} from './format.js';
-import {prepareHostRoot, updateHostsFile} from './host-root.js';
+import {hostKeyFingerprint, prepareHostRoot, updateHostsFile} from './host-root.js';
 import {withLabLock} from './lock.js';
 import {machineMirrors} from '../bundle/machine-mirrors.js';
 import {ensureLabBundle} from './lab-bundle.js';
-import {currentMounts, isMounted, mountHostRoot, mountsUnder, unmountUnder} from './mounts.js';
+import {currentMounts, discardHostLayer, isMounted, mountHostRoot, mountsUnder, unmountUnder} from './mounts.js';
 import {
 	checkSubnetFree,
 	createBridge,
@@ -299,6 +299,48 @@ export async function labStart(name: string, options: LabOptions = {}): Promise<
 	});
 }
 
+/** How `lab replace` ended: the host as it runs now, how long it took, and its SSH host key before and after. */
+export type LabReplaceResult = {host: LabHostStatus; ms: number; hostKey: {before?: string; after?: string}};
+
+/**
+ * A host lost and replaced by a new, empty machine of the same name and
+ * address: it is powered off (as `lab stop`, killed if it does not stop),
+ * its own overlay layer is thrown away, and it boots again from the base
+ * image as a new host does, with a machine id and SSH host keys of its own.
+ * Nothing that was installed on it survives. Returns once SSH answers.
+ */
+export async function labReplace(name: string, options: LabOptions = {}): Promise<LabReplaceResult> {
+	requireLinuxRoot();
+	const log = options.log ?? quiet;
+	const paths = labPaths(options.env);
+	return withLabLock(paths.lockFile, async () => {
+		const state = await requireRunningLab(paths);
+		const host = findHost(state, name);
+		const files = hostPaths(paths, host.name);
+		const save = saver(paths, state);
+		const started = Date.now();
+		const outcome = await stopProcess(host.pid, nspawnMatch(host.name, files.root));
+		// A container whose systemd-nspawn was killed lives on in its namespace; nothing of it may hold the disk.
+		await killNetnsProcesses(netnsFile(host.name));
+		delete host.pid;
+		await save();
+		log(outcome === 'not-running' ? `lab: ${name} was off` : `lab: ${name} off (${outcome === 'killed' ? 'killed after the shutdown timed out' : 'shut down'}, ${seconds(Date.now() - started)})`);
+		// The keys a host makes live in its own layer, never in the base image.
+		const before = await hostKeyFingerprint(files.upper);
+		await unmountUnder(files.dir);
+		await discardHostLayer(files);
+		log(`lab: ${name}'s disk thrown away (everything installed on it, its machine id, its SSH host keys); booting it fresh from the base image`);
+		await bootHosts(paths, state, [host], save, log);
+		const after = await hostKeyFingerprint(files.root);
+		const ms = Date.now() - started;
+		log(
+			`lab: ${name} replaced in ${seconds(ms)}: a new, empty Debian 12 at ${host.ip}, SSH host key ${after ?? 'unknown'} (was ${before ?? 'none'}); ` +
+				`a cluster that recorded the old key refuses ${name} until \`pgha trust-host ${name}\``,
+		);
+		return {host: await hostStatus(paths, host), ms, hostKey: {...(before ? {before} : {}), ...(after ? {after} : {})}};
+	});
+}
+
 /** The lab's state file, or undefined when there is no lab (or its state is unreadable). */
 export async function readLabState(options: LabOptions = {}): Promise<LabState | undefined> {
 	const existing = await readStateFile(labPaths(options.env).stateFile);
@@ -337,7 +379,8 @@ async function writeAnswersFor(paths: LabPaths, file: string, log: LabLog): Prom
 	log(`lab: answer file written to ${file} (mode 0600; it holds the passwords)`);
 }
 
-function findHost(state: LabState, name: string): LabHostState {
+/** The lab host of that name; an unknown name is a UsageError naming the lab's hosts. */
+export function findHost(state: LabState, name: string): LabHostState {
 	const host = state.hosts.find(h => h.name === name);
 	if (!host) throw new UsageError(`the lab has no host "${name}"; its hosts are ${state.hosts.map(h => h.name).join(', ')}`);
 	return host;

@@ -66,3 +66,15 @@ export async function unmountUnder(dir: string): Promise<string[]> {
 	}
 	return done;
 }
+
+/**
+ * Throws away a host's own overlay layer: everything it ever wrote over the
+ * base image (installed packages, data, its machine id and SSH host keys).
+ * Mounted again, its root is the base image as a new host gets it. Refused
+ * while anything is still mounted in the host's directory.
+ */
+export async function discardHostLayer(host: HostPaths, mounts?: readonly MountEntry[]): Promise<void> {
+	const left = mountsUnder(mounts ?? (await currentMounts()), host.dir);
+	if (left.length > 0) throw new Error(`${left.map(m => m.target).join(', ')} is still mounted; the host's disk was kept`);
+	await run('rm', ['-rf', '--one-file-system', '--', host.upper, host.work]);
+}

@@ -54,6 +54,29 @@ export function fingerprintOf(key: Buffer): string {
 }
 
 /**
+ * A host that presented another key than the one recorded for it. The
+ * connection ended during the key exchange: nothing was offered to it.
+ * `seen` is the key it presented, for `pgha trust-host` to show. Its name
+ * stays UserError: to everything else it is one.
+ */
+export class HostKeyChanged extends UserError {
+	constructor(
+		readonly host: string,
+		readonly ip: string,
+		readonly seen: string,
+		readonly expected: string,
+	) {
+		super(
+			`${host} (${ip}) presented host key ${seen}, but ${expected} is recorded for it (ssh.hostKeys.${host}); ` +
+				'pgha stopped before offering any password or key. If the server was reinstalled or replaced, run ' +
+				`\`pgha trust-host ${host}\` (with --cluster NAME when several clusters are saved): it shows both keys, for you to compare the new one ` +
+				'with the server\'s console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), and records it once you accept ' +
+				`(an answer file that pins ssh.hostKeys.${host} needs the new key too). Otherwise do not connect: another machine may be answering at that address.`,
+		);
+	}
+}
+
+/**
  * One SSH connection to one host. Every command runs as root (through sudo
  * for other users) inside `bash -c`, whatever the login shell is.
  */
@@ -110,13 +133,7 @@ export class HostConnection {
 			ssh.connection?.on('error', () => undefined);
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
-			if (expected && seen && seen !== expected)
-				throw new UserError(
-					`${host.name} (${host.ip}) presented host key ${seen}, but ${expected} is recorded for it (ssh.hostKeys.${host.name}); ` +
-						'pgha stopped before offering any password or key. If the server was reinstalled, compare the new key with its console ' +
-						`(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then remove ssh.hostKeys.${host.name} from the answer file and from the saved cluster ` +
-						'(pgha answers export NAME --file F, edit F, pgha answers import F); otherwise do not connect: another machine may be answering at that address.',
-				);
+			if (expected && seen && seen !== expected) throw new HostKeyChanged(host.name, host.ip, seen, expected);
 			if (/authentication/i.test(message))
 				throw new UserError(`${host.name} (${host.ip}): SSH login as ${settings.user} was refused; check ssh.user and the key or password`);
 			throw new UserError(`${host.name} (${host.ip}) is unreachable over SSH port ${settings.port}: ${message}`);

@@ -53,7 +53,8 @@ describe('expected host keys', () => {
 		} catch (error) {
 			expect((error as UsageError).exitCode).toBe(2);
 			expect((error as Error).message).toContain('ssh.hostKeys.node1 is SHA256:other-1 in these answers, but the saved cluster "compact" recorded SHA256:saved-1 for node1');
-			expect((error as Error).message).toContain('pgha answers export compact --file F');
+			expect((error as Error).message).toContain('run `pgha trust-host node1 --cluster compact`');
+			expect((error as Error).message).toContain('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
 		}
 	});
 

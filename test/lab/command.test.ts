@@ -22,6 +22,7 @@ describe('pgha lab', () => {
 		const io = capture();
 		expect(await main(['lab', 'explode'], flags, io)).toBe(2);
 		expect(io.errors.join('\n')).toMatch(/unknown lab subcommand "explode"/);
+		expect(io.errors.join('\n')).toContain('replace NAME');
 	});
 
 	it('refuses an unknown topology before touching anything (exit 2)', async () => {
@@ -30,8 +31,8 @@ describe('pgha lab', () => {
 		expect(io.errors.join('\n')).toMatch(/--topology must be seed, compact or large, not "huge"/);
 	});
 
-	it('asks for the host name of add, stop and start (exit 2)', async () => {
-		for (const verb of ['add', 'stop', 'start']) {
+	it('asks for the host name of add, stop, crash, start and replace (exit 2)', async () => {
+		for (const verb of ['add', 'stop', 'crash', 'start', 'replace']) {
 			const io = capture();
 			expect(await main(['lab', verb], flags, io)).toBe(2);
 			expect(io.errors.join('\n')).toContain(`pgha lab ${verb} NAME`);

@@ -1,7 +1,7 @@
 import type {AddressInfo} from 'node:net';
 import ssh2 from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {fingerprintOf, HostConnection, type SshSettings} from '../../source/transport/ssh.js';
+import {fingerprintOf, HostConnection, HostKeyChanged, type SshSettings} from '../../source/transport/ssh.js';
 
 const settings = (more: Partial<SshSettings> = {}): SshSettings => ({user: 'admin', port: 22, agent: false, ...more});
 
@@ -30,7 +30,11 @@ describe('host key pinning against a real SSH server on 127.0.0.1', () => {
 		const error = (await HostConnection.open({name: 'postgres1', ip: '127.0.0.1'}, settings({port, password: 'Login-Pass-1'}), 'SHA256:recordedkeyrecordedkeyrecordedkeyrecordedke').catch((e: unknown) => e)) as Error;
 		expect(error.name).toBe('UserError');
 		expect(error.message).toContain(`presented host key ${real}, but SHA256:recordedkeyrecordedkeyrecordedkeyrecordedke is recorded for it (ssh.hostKeys.postgres1)`);
-		expect(error.message).toContain('remove ssh.hostKeys.postgres1');
+		expect(error.message).toContain('run `pgha trust-host postgres1`');
+		expect(error.message).toContain('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
+		// What trust-host shows: the key the server presented, learnt without offering it anything.
+		expect(error).toBeInstanceOf(HostKeyChanged);
+		expect(error).toMatchObject({host: 'postgres1', ip: '127.0.0.1', seen: real, expected: 'SHA256:recordedkeyrecordedkeyrecordedkeyrecordedke'});
 		expect(offered).toEqual([]);
 	});
 
