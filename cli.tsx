@@ -19,6 +19,8 @@ const help = `
 	  $ pgha rotate certificates [--cluster NAME] [--yes]
 	  $ pgha restore [--cluster NAME] --to TIME|LSN|latest|BACKUP-LABEL [--yes]
 	                                           point-in-time recovery of the whole cluster; no --to finishes an interrupted one
+	  $ pgha restore --into ANSWERS [--cluster SOURCE] [--to TARGET] [--yes]
+	                                           a new cluster on other hosts, restored from SOURCE's backups
 	  $ pgha switchover [--cluster NAME] [--to MEMBER] [--yes]
 	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
 	  $ pgha drill vip [--cluster NAME] [--yes]
@@ -68,6 +70,7 @@ process.exitCode = await runCommandLine(process.argv.slice(2), help, {
 	purge: {type: 'boolean', default: false},
 	stdin: {type: 'boolean', default: false},
 	to: {type: 'string'},
+	into: {type: 'string'},
 	kind: {type: 'string'},
 	bundle: {type: 'string'},
 	output: {type: 'string'},

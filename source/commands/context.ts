@@ -18,6 +18,8 @@ export type Flags = {
 	purge: boolean;
 	/** rotate password: read the new password from standard input (one line) instead of generating one. */
 	stdin?: boolean;
+	/** restore: the answer file of a new cluster to restore into. */
+	into?: string;
 	/** switchover: the member to hand the leader role to. */
 	to?: string;
 	/** drill failover: how the leader is failed (crash, partition or graceful). */

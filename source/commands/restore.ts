@@ -5,7 +5,7 @@ import type {Answers, AnswersInput} from '../answers/schema.js';
 import type {EngineEvent} from '../app/events.js';
 import {connectSome} from '../engine/connect.js';
 import {applyCluster} from '../engine/install.js';
-import type {RestoreRun} from '../restore/run.js';
+import type {RestoreRun, SourceRepository} from '../restore/run.js';
 import {UsageError, UserError, exitCodes} from '../errors.js';
 import {clearJournal, readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
 import {readRestoreFacts} from '../restore/facts.js';
@@ -32,7 +32,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  */
 export const restore: Command = async (args, flags, io) => {
 	if (args.length > 0) throw new UsageError(`restore takes no arguments (got "${args.join(' ')}"); say what to restore to with --to TIME|LSN|latest|BACKUP-LABEL`);
-	if (flags.answers) throw new UsageError('restore works on a saved cluster; pass --cluster NAME instead of --answers');
+	if (flags.answers) throw new UsageError('restore works on a saved cluster; pass --cluster NAME instead of --answers (or --into ANSWERS to restore it into new hosts as a new cluster)');
+	if (flags.into !== undefined) return (await import('./restore-into.js')).restoreInto(flags, io);
 	requireConfirmable(flags, io, 'restore');
 	const {answers, raw, env} = await resolveCluster(flags, io);
 	const parsed = flags.to === undefined ? undefined : parseTarget(flags.to);
@@ -42,13 +43,13 @@ export const restore: Command = async (args, flags, io) => {
 	const unfinished = readJournal(answers.cluster.name, env);
 	if (unfinished && (!parsed || targetKey(parsed.target) === unfinished.target)) {
 		io.out(`restore: finishing the restore of "${answers.cluster.name}" to ${describeTarget(targetFromKey(unfinished.target))}, started ${unfinished.startedAt} (backup ${unfinished.backup}, ${unfinished.leader} leads)`);
-		return runRestore(answers, raw, unfinished, flags, io);
+		return runRestore(answers, raw, unfinished, io);
 	}
 	if (!parsed && !io.interactive) throw new UsageError('say what to restore to: --to TIME (2026-12-01 05:10:00Z), --to LSN, --to latest or --to BACKUP-LABEL (see `pgha backups`)');
 	const journal = await planAndConfirm(answers, parsed?.target, unfinished, flags, io);
 	if (!journal) return exitCodes.failed;
 	saveJournal(journal, env);
-	return runRestore(answers, raw, journal, flags, io);
+	return runRestore(answers, raw, journal, io);
 };
 
 /**
@@ -118,7 +119,7 @@ async function planAndConfirm(answers: Answers, given: RestoreTarget | undefined
 }
 
 /** Runs (or finishes) a recorded restore through the engine's phases, then forgets it once the cluster verified. */
-async function runRestore(answers: Answers, raw: AnswersInput, journal: RestoreJournal, flags: Flags, io: Io): Promise<number> {
+export async function runRestore(answers: Answers, raw: AnswersInput, journal: RestoreJournal, io: Io, source?: SourceRepository): Promise<number> {
 	const env = io.env;
 	const run: RestoreRun = {
 		id: journal.id,
@@ -127,6 +128,7 @@ async function runRestore(answers: Answers, raw: AnswersInput, journal: RestoreJ
 		restoreOptions: journal.restoreOptions,
 		target: describeTarget(targetFromKey(journal.target)),
 		startedAt: new Date(journal.startedAt),
+		...(source ? {source} : {}),
 	};
 	let ok: boolean;
 	let logFile: string;
@@ -168,13 +170,18 @@ async function runRestore(answers: Answers, raw: AnswersInput, journal: RestoreJ
 		failed = result.failed ? ` on ${result.failed.host} at "${result.failed.step}" (phase ${result.failed.phase})` : result.verified === false ? ': the cluster is restored but verify found failing checks' : '';
 	}
 	if (!ok) {
-		io.err(`pgha: restore failed${failed ?? ''}.\n  Full log: ${logFile}\n  Fix the cause and run \`pgha restore --cluster ${answers.cluster.name}\` again: it carries on from where it stopped.`);
+		const again = source ? `pgha restore --into FILE --cluster ${source.cluster}` : `pgha restore --cluster ${answers.cluster.name}`;
+		io.err(`pgha: restore failed${failed ?? ''}.\n  Full log: ${logFile}\n  Fix the cause and run \`${again}\` again: it carries on from where it stopped.`);
 		return exitCodes.failed;
 	}
 	clearJournal(answers.cluster.name, env);
 	await removeMarks(answers, journal.id, io);
 	const downtime = stoppedAt !== undefined && servingAt !== undefined ? `; writes were stopped for ${seconds(servingAt - stoppedAt)}` : '';
-	io.out(`pgha: cluster "${answers.cluster.name}" restored to ${run.target} from backup ${journal.backup}; ${journal.leader} leads on a new timeline${downtime}. A fresh full backup was taken and every replica streams.`);
+	io.out(
+		source
+			? `pgha: new cluster "${answers.cluster.name}" restored from backup ${journal.backup} of cluster ${source.cluster} to ${run.target}; ${journal.leader} leads, its own repository holds a first full backup, and every replica streams.`
+			: `pgha: cluster "${answers.cluster.name}" restored to ${run.target} from backup ${journal.backup}; ${journal.leader} leads on a new timeline${downtime}. A fresh full backup was taken and every replica streams.`,
+	);
 	return exitCodes.ok;
 }
 

@@ -19,6 +19,8 @@ export type RestoreJournal = {
 	timeline: number;
 	restoreOptions: string[];
 	startedAt: string;
+	/** Restoring a new cluster from this one's repository (restore --into). */
+	source?: string;
 };
 
 /** Where a cluster's unfinished restore is recorded. */

@@ -141,8 +141,17 @@ export function planRestore(facts: RestoreFacts, target: RestoreTarget): PlanRes
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
 /** The plan as the person reads it before saying yes. Pure. */
-export function describePlan(plan: RestorePlan, options: {cluster: string; leader: string; replicas: string[]; repository: string; vip: string}): string[] {
+export function describePlan(plan: RestorePlan, options: {cluster: string; leader: string; replicas: string[]; repository: string; vip: string; source?: string}): string[] {
 	const {backup} = plan;
+	if (options.source)
+		return [
+			`New cluster "${options.cluster}" restored from cluster ${options.source}'s repository, to ${describeTarget(plan.target)}`,
+			`  from backup ${backup.label} (${backup.type}, finished ${formatUtc(backup.stoppedAt)}, ${megabytes(backup.sizeBytes)}) on timeline ${backup.timeline}, kept on ${options.repository}`,
+			`  WAL to replay: about ${plan.replaySegments} segment(s), following timeline ${plan.timeline}`,
+			`  ${options.source} is only read: its repository lets ${options.leader} in for the restore and forgets it after; ${options.source} keeps running`,
+			`  then: "${options.cluster}" gets every host installed as in \`pgha install\`, its own CA, passwords (set on the restored roles) and repository with a first full backup; ${options.replicas.length > 0 ? `${options.replicas.join(', ')} clone from it` : 'no replica'}; clients connect through ${options.vip}`,
+			...plan.warnings.map(w => `  note: ${w}`),
+		];
 	return [
 		`Restore of cluster "${options.cluster}" to ${describeTarget(plan.target)}`,
 		`  from backup ${backup.label} (${backup.type}, finished ${formatUtc(backup.stoppedAt)}, ${megabytes(backup.sizeBytes)}) on timeline ${backup.timeline}, kept on ${options.repository}`,

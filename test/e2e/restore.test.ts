@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import YAML from 'yaml';
 import {beforeAll, describe, expect, test} from 'vitest';
 import {cliPath, labUnavailable, onHost, pgha, sqlViaVip, until, type CliResult, type LabAnswers} from './helpers.js';
 import {secretsOf, watched} from './process-watch.js';
@@ -17,7 +18,7 @@ const pgpass = join(seedWork, 'restore-pgpass');
 
 type Member = {Member: string; Role: string; State: string; TL?: number};
 /** The cluster as saved: add-replica may have grown it past the lab's answer file. */
-const saved = () => JSON.parse(readFileSync(join(env.PGHA_HOME, 'clusters', `${cluster()}.json`), 'utf8')) as {hosts: LabAnswers['hosts']};
+const saved = () => (JSON.parse(readFileSync(join(env.PGHA_HOME, 'clusters', `${cluster()}.json`), 'utf8')) as {answers: {hosts: LabAnswers['hosts']}}).answers;
 const postgresHosts = () => saved().hosts.filter(h => h.roles.includes('postgres'));
 const members = (): Member[] => JSON.parse(onHost(answers, 'postgres1', 'patronictl -c /etc/patroni/config.yml list -f json')) as Member[];
 const leader = () => members().find(m => m.Role === 'Leader')!.Member;
@@ -104,7 +105,8 @@ describe.skipIf(skip)('disaster recovery on the seed topology', () => {
 		const segment = onHost(answers, leader(), `cd / && runuser -u postgres -- psql -XAtc "select pg_walfile_name(pg_switch_wal())"`).trim();
 		await until('the segment to be archived', () => onHost(answers, leader(), `cd / && runuser -u postgres -- psql -XAtc "select last_archived_wal from pg_stat_archiver"`).trim().slice(8) >= segment.slice(8), 60_000, 500);
 		const timelineBefore = members().find(m => m.Role === 'Leader')!.TL!;
-		await Promise.all(postgresHosts().map(async h => onHost(answers, h.name, 'systemctl stop patroni; rm -rf /data/patroni')));
+		const live = {...answers, hosts: saved().hosts};
+		await Promise.all(postgresHosts().map(async h => onHost(live, h.name, 'systemctl stop patroni; rm -rf /data/patroni')));
 
 		// pgha is killed once the leader's files are restored, half-way through the restore.
 		const first = await new Promise<CliResult & {killed: boolean}>(resolve => {
@@ -134,5 +136,54 @@ describe.skipIf(skip)('disaster recovery on the seed topology', () => {
 		await expectServing(timelineBefore);
 		const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
 		expect(check.code, check.stdout + check.stderr).toBe(0);
+	});
+
+	test('restore --into: a new cluster on three new hosts, restored from these backups to a time, with its own passwords and repository; the source keeps serving', async () => {
+		sql('drop table if exists drill_copy; create table drill_copy(i int)');
+		sql('insert into drill_copy select generate_series(1, 42)');
+		await pause(1500);
+		const at = new Date();
+		await pause(1500);
+		sql('insert into drill_copy select generate_series(43, 50)');
+		const hosts: LabAnswers['hosts'] = [];
+		const roles = [['postgres', 'etcd', 'balancer'], ['postgres', 'etcd', 'balancer'], ['postgres', 'etcd', 'backup']];
+		for (const [i, name] of ['staging1', 'staging2', 'staging3'].entries()) {
+			const added = await pgha(['lab', 'add', name], env);
+			expect(added.code, added.stderr).toBe(0);
+			hosts.push({name, ip: /10\.131\.0\.\d+/.exec(added.stdout)![0], roles: roles[i]!});
+		}
+		const fresh = (value: string) => `${value}Stg9`;
+		const raw = YAML.parse(readFileSync(join(seedWork, 'answers.yaml'), 'utf8')) as Record<string, any>;
+		const staging = {
+			...raw,
+			cluster: {...raw['cluster'], name: 'staging'},
+			hosts,
+			network: {...raw['network'], vip: '10.131.0.57', vrrpRouterId: 57},
+			passwords: {...raw['passwords'], superuser: fresh(raw['passwords'].superuser), replication: fresh(raw['passwords'].replication), app: fresh(raw['passwords'].app), patroniApi: fresh(raw['passwords'].patroniApi)},
+		};
+		const file = join(seedWork, 'staging.yaml');
+		writeFileSync(file, YAML.stringify(staging), {mode: 0o600});
+		const started = Date.now();
+		const run = await pgha(['restore', '--into', file, '--cluster', cluster(), '--to', utc(at), '--yes'], env);
+		console.log(`restore --into (3 new hosts, install included): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(run.stdout).toContain(`New cluster "staging" restored from cluster ${cluster()}'s repository`);
+		const stagingPgpass = join(seedWork, 'staging-pgpass');
+		writeFileSync(stagingPgpass, `*:*:*:aplicacion:${staging.passwords.app}\n`, {mode: 0o600});
+		const stagingAnswers = staging as unknown as LabAnswers;
+		expect(sqlViaVip(stagingAnswers, 5000, 'select count(*) from drill_copy', stagingPgpass).out).toBe('42');
+		await until('a read through the new VIP:5001', () => sqlViaVip(stagingAnswers, 5001, 'select count(*) from drill_copy', stagingPgpass).out === '42', 60_000, 500);
+		// The old app password does not open the copy; the source still has every row and serves.
+		expect(sqlViaVip(stagingAnswers, 5000, 'select 1', pgpass).ok).toBe(false);
+		expect(sql('select count(*) from drill_copy')).toBe('50');
+		// The source's repository let the new leader in for the restore only.
+		expect(onHost(answers, repository(), 'cat /var/lib/postgresql/.ssh/authorized_keys')).not.toContain('postgres@staging1');
+		const verify = await pgha(['verify', '--cluster', 'staging'], env);
+		expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+		const sourceCheck = await pgha(['repair', '--check', '--cluster', cluster()], env);
+		expect(sourceCheck.code, sourceCheck.stdout + sourceCheck.stderr).toBe(0);
+		// The files after this one work on the seed cluster alone.
+		expect((await pgha(['answers', 'remove', 'staging'], env)).code).toBe(0);
+		for (const host of hosts) expect((await pgha(['lab', 'stop', host.name], env)).code).toBe(0);
 	});
 });

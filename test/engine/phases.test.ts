@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {buildPhases} from '../../source/engine/phases.js';
+import {buildPhases, buildRestorePhases} from '../../source/engine/phases.js';
 import {example} from '../answers/fixtures.js';
+import {placeholderKeys} from '../../source/keys/cluster-keys.js';
 
 const seedAnswers = () => example('seed-topology');
 
@@ -57,5 +58,47 @@ describe('buildPhases', () => {
 			'balancers:haproxy1',
 			'backup:postgres1 (serial)',
 		]);
+	});
+});
+
+describe('buildRestorePhases', () => {
+	const run = {id: 'r1', leader: 'postgres2', backup: '20261201-045224F', restoreOptions: ['--type=default'], target: 'latest', startedAt: new Date()};
+	const steps = (phases: ReturnType<typeof buildRestorePhases>, name: string, host: string) => {
+		const answers = seedAnswers();
+		const phase = phases.find(p => p.name === name)!;
+		const identities = new Map(answers.hosts.map(h => [h.name, {userKey: `ssh-ed25519 AAAA postgres@${h.name}`, hostKey: 'ssh-ed25519 BBBB'}]));
+		return phase.steps(answers.hosts.find(h => h.name === host)!, {answers, facts: new Map(), identities, connections: new Map(), signal: new AbortController().signal, keys: placeholderKeys(answers)}).map(s => s.name);
+	};
+
+	test('stops writes (replicas first), restores the leader, backs up, then re-creates the replicas from that backup', () => {
+		const phases = buildRestorePhases(seedAnswers(), run);
+		expect(order(phases)).toEqual([
+			'preflight:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
+			'packages:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
+			'etcd:etcd1,etcd2,etcd3',
+			'backup:postgres1,postgres2,postgres3,pgbackrestRepo (serial)',
+			'restore-stop:postgres1,postgres3,postgres2 (serial)',
+			'postgres-leader:postgres2',
+			'restore-backup:pgbackrestRepo',
+			'postgres-replicas:postgres1,postgres3',
+			'pgbouncer:postgres1,postgres2,postgres3',
+			'balancers:haproxy1,haproxy2',
+		]);
+		expect(phases.find(p => p.name === 'postgres-replicas')!.after).toEqual(['restore-backup']);
+		expect(phases.find(p => p.name === 'postgres-leader')!.after).toEqual(['etcd', 'restore-stop']);
+	});
+
+	test("the leader's steps clear etcd, restore, recover and promote before Patroni starts; a replica is emptied before it starts", () => {
+		const phases = buildRestorePhases(seedAnswers(), run);
+		const leader = steps(phases, 'postgres-leader', 'postgres2');
+		const at = (name: string) => leader.findIndex(s => s.startsWith(name));
+		expect(at('cluster produccion cleared from etcd')).toBeGreaterThan(-1);
+		expect(at('cluster produccion cleared from etcd')).toBeLessThan(at('pgBackRest restore'));
+		expect(at('pgBackRest restore')).toBeLessThan(at('recovery to latest'));
+		expect(at('recovery to latest')).toBeLessThan(at('service patroni'));
+		expect(leader.at(-1)).toMatch(/^passwords of roles/);
+		const replica = steps(phases, 'postgres-replicas', 'postgres1');
+		expect(replica.indexOf('data directory /data/patroni emptied for the restore')).toBeLessThan(replica.indexOf('service patroni'));
+		expect(steps(phases, 'backup', 'postgres1')[0]).toBe('WAL archived up to now');
 	});
 });
