@@ -1,6 +1,6 @@
 import type {Answers} from '../../source/answers/schema.js';
 import type {SourceRepository} from '../../source/restore/run.js';
-import type {Step, StepContext} from '../kit/step.js';
+import type {HostRun, Step, StepContext} from '../kit/step.js';
 import {locations} from '../kit/locations.js';
 import {waitFor} from '../kit/wait-for.js';
 import {shQuote} from '../../source/transport/quote.js';
@@ -24,27 +24,28 @@ const postgresRunning = `test -x ${pgCtl} && ${asPostgres(`${pgCtl} status -D ${
 const stopPostgres = `if ${postgresRunning}; then ${asPostgres(`${pgCtl} stop -D ${dataDir} -m fast -w -t 600`)}; fi`;
 
 /**
- * On the primary, before anything stops: a commit and a WAL switch, waited
- * for in the repository, so every moment up to now is in the archive (a
- * target time after the last commit would otherwise be out of reach).
- * Nothing to do on a host whose PostgreSQL is not the running primary.
+ * On the primary: a commit and a WAL switch, waited for in the repository, so
+ * every moment up to now is in the archive (a target time after the last
+ * archived commit would otherwise be out of reach). Returns the segment.
  */
+export async function archiveNow(run: HostRun): Promise<string> {
+	// A commit record carries the time recovery compares a target with; a temporary table makes one without leaving anything behind.
+	const segment = (await psql(run, 'begin; create temporary table pgha_restore_mark(); commit;\nselect pg_walfile_name(pg_switch_wal());')).stdout.trim();
+	await waitFor(
+		`WAL segment ${segment} to reach the repository (pg_stat_archiver)`,
+		async () => (await psql(run, "select coalesce(last_archived_wal, '') from pg_stat_archiver;")).stdout.trim().slice(8) >= segment.slice(8),
+		120_000,
+	);
+	return segment;
+}
+
+/** archiveNow on the running primary before anything stops; nothing to do on a host whose PostgreSQL is not the running primary. */
 export function archiveNowStep(id: string): Step {
 	return {
 		name: 'WAL archived up to now',
 		check: async ctx => (await marked(ctx, id, 'archived')) || !(await isPrimary(ctx.run).catch(() => false)),
 		async apply(ctx) {
-			// A commit record carries the time recovery compares a target with; a temporary table makes one without leaving anything behind.
-			const segment = (await psql(ctx.run, 'begin; create temporary table pgha_restore_mark(); commit;\nselect pg_walfile_name(pg_switch_wal());')).stdout.trim();
-			await waitFor(
-				`WAL segment ${segment} to reach the repository (pg_stat_archiver)`,
-				async () => {
-					const out = (await psql(ctx.run, 'select coalesce(last_archived_wal, \'\') from pg_stat_archiver;')).stdout.trim();
-					return out.slice(8) >= segment.slice(8);
-				},
-				120_000,
-			);
-			await ctx.run(setMark(id, 'archived', segment), {quiet: true});
+			await ctx.run(setMark(id, 'archived', await archiveNow(ctx.run)), {quiet: true});
 		},
 	};
 }

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {backupHost, hostsWithRole} from '../answers/hosts.js';
 import type {Answers} from '../answers/schema.js';
 import {listClusters} from '../answers/store.js';
-import {connectAll} from '../engine/connect.js';
+import {connectAll, connectSome} from '../engine/connect.js';
 import {UsageError, exitCodes} from '../errors.js';
 import {readRestoreFacts} from '../restore/facts.js';
 import {readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
@@ -13,6 +13,8 @@ import {shQuote} from '../transport/quote.js';
 import type {HostConnection} from '../transport/ssh.js';
 import {locations} from '../../recipes/kit/locations.js';
 import {repoConfigPath} from '../../recipes/pgbackrest/render.js';
+import {isPrimary} from '../../recipes/postgres/probes.js';
+import {archiveNow} from '../../recipes/postgres/restore-steps.js';
 import type {Flags, Io} from './context.js';
 import {resolveCluster} from './resolve-cluster.js';
 import {runRestore} from './restore.js';
@@ -40,6 +42,8 @@ export async function restoreInto(flags: Flags, io: Io): Promise<number> {
 	const connection = (await connectAll(source.answers, [repository], io.connect, io.env)).get(repository.name)!;
 	try {
 		const repo = sourceRepository(source.answers, connection, (await connection.run(`cat ${locations.sshHostKey}`)).stdout);
+		// Before a plan or a resumed run alike: a restore that stopped short of its target needs this to get there.
+		await archiveSourceNow(source.answers, io);
 		const unfinished = readJournal(into.answers.cluster.name, io.env);
 		if (unfinished && (flags.to === undefined || unfinished.target === targetKey(target.target))) {
 			io.out(`restore: finishing the restore of new cluster "${into.answers.cluster.name}" from cluster ${repo.cluster}, to ${describeTarget(targetFromKey(unfinished.target))}, started ${unfinished.startedAt}`);
@@ -71,6 +75,22 @@ export async function restoreInto(flags: Flags, io: Io): Promise<number> {
 		return await runRestore(into.answers, into.raw, journal, io, repo);
 	} finally {
 		connection.close();
+	}
+}
+
+/** The source's primary archives up to now, so a target up to this moment is in its repository; a source with no running primary is left as it is. */
+async function archiveSourceNow(answers: Answers, io: Io): Promise<void> {
+	const {connections} = await connectSome(answers, hostsWithRole(answers, 'postgres'), io.connect, io.env);
+	try {
+		for (const conn of connections.values()) {
+			const run = conn.run.bind(conn);
+			if (await isPrimary(run).catch(() => false)) {
+				await archiveNow(run);
+				return;
+			}
+		}
+	} finally {
+		for (const conn of connections.values()) conn.close();
 	}
 }
 

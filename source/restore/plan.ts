@@ -76,7 +76,12 @@ export function restorableRange(facts: RestoreFacts): {from?: Date; to?: Date} {
  * options. Pure.
  */
 export function planRestore(facts: RestoreFacts, target: RestoreTarget): PlanResult {
-	const {backups, timelines} = facts;
+	const {backups} = facts;
+	// A timeline the repository holds backups or WAL of but no history file for (the first, or every one before a
+	// repository that was lost and made anew) counts as begun from the start, with no known ancestors.
+	const known = new Set(facts.timelines.map(t => t.id));
+	const unrecorded = [...new Set([...backups.map(b => b.timeline), ...facts.wal.map(w => timelineOfWal(w.name))])].filter(id => !known.has(id));
+	const timelines: Timeline[] = [...facts.timelines, ...unrecorded.map(id => ({id, ancestry: []}))];
 	if (backups.length === 0) return {ok: false, problem: 'the repository holds no backup, so there is nothing to restore from'};
 	const newestFirst = [...backups].sort((a, b) => b.stoppedAt.getTime() - a.stoppedAt.getTime());
 	const range = restorableRange(facts);

@@ -131,6 +131,8 @@ export class HostConnection {
 			// A host lost after login (power cut, cable pulled) makes the socket fail under a running
 			// command, which then reports the lost connection itself; unheard, the error would end pgha.
 			ssh.connection?.on('error', () => undefined);
+			// node-ssh listens for errors once per command; checks run side by side on one connection, more than Node's default ten.
+			ssh.connection?.setMaxListeners(64);
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			if (expected && seen && seen !== expected) throw new HostKeyChanged(host.name, host.ip, seen, expected);

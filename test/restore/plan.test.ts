@@ -74,3 +74,14 @@ describe('planRestore', () => {
 		expect(planRestore({backups: [], timelines: [], wal: [], now: new Date()}, {kind: 'latest'})).toEqual({ok: false, problem: expect.stringContaining('no backup')});
 	});
 });
+
+describe('planRestore on a repository made anew', () => {
+	it('takes a timeline it has no history file for as begun from the start', () => {
+		const backup = {label: '20261201-060000F', type: 'full', startedAt: new Date('2026-12-01T06:00:00Z'), stoppedAt: new Date('2026-12-01T06:00:05Z'), timeline: 8, lsnStart: '0/20000028', lsnStop: '0/20000100', walStop: '000000080000000000000020', sizeBytes: 1};
+		const wal = [{name: '000000080000000000000021', at: new Date('2026-12-01T06:05:00Z')}];
+		const result = planRestore({backups: [backup], timelines: [], wal, now: new Date('2026-12-01T07:00:00Z')}, {kind: 'time', at: new Date('2026-12-01T06:03:00Z')});
+		if (!result.ok) throw new Error(result.problem);
+		expect(result.plan.timeline).toBe(8);
+		expect(result.plan.backup.label).toBe('20261201-060000F');
+	});
+});
