@@ -6,6 +6,7 @@ import {pathToFileURL} from 'node:url';
 import YAML from 'yaml';
 import {readLabState} from '../source/lab/lab.js';
 import {benchFailover} from './failover.js';
+import {benchRecovery} from './recovery.js';
 import type {Figure} from './figures.js';
 import type {GrowthPoint} from './growth.js';
 import {memoryInUseMB, phaseTimes, runCli as run, type LabAnswers} from './lab-run.js';
@@ -104,6 +105,7 @@ export async function benchInstall(print: (line: string) => void = console.log):
 		await timeUntil(() => run(['verify', '--cluster', answers.cluster.name], env).code === 0, 300_000);
 
 		figures.push(...(await benchFailover(answers.cluster.name, work, env, run, print)));
+		figures.push(...(await benchRecovery(answers.cluster.name, answers.network.vip, pgpass, env, run, print)));
 
 		const added = run(['lab', 'add', 'postgres4'], env);
 		const ip = added.stdout.match(/10\.131\.0\.\d+/)?.[0];

@@ -61,6 +61,7 @@ async function runChosen(command: SavedClusterCommand, flags: Flags, io: Io): Pr
 	// The plan is shown and confirmed by the command itself, as on the command line.
 	if (command === 'rotate-certificates') return run('rotate', ['certificates'], flags, io);
 	if (command === 'drill-failover') return run('drill', ['failover'], flags, io);
+	if (command === 'backup-verify') return run('backup', ['verify'], flags, io);
 	if (command !== 'repair') return run(command, [], flags, io);
 	// Check and repair: show the drift first, and change nothing unless asked.
 	const found = await run('repair', [], {...flags, check: true}, io);

@@ -6,7 +6,18 @@ import {useInteractive} from './use-interactive.js';
 import {useKeys} from './use-keys.js';
 
 /** A command the caller runs for a saved cluster. */
-export type SavedClusterCommand = 'install' | 'add-replica' | 'repair' | 'status' | 'rotate-certificates' | 'switchover' | 'drill-failover';
+export type SavedClusterCommand =
+	| 'install'
+	| 'add-replica'
+	| 'repair'
+	| 'status'
+	| 'rotate-certificates'
+	| 'switchover'
+	| 'drill-failover'
+	| 'backup'
+	| 'backups'
+	| 'backup-verify'
+	| 'restore';
 
 /** What the start screen decided. */
 export type StartChoice = {kind: 'new'} | {kind: 'command'; command: SavedClusterCommand; cluster: string} | {kind: 'quit'};
@@ -19,6 +30,10 @@ const commandItems: Array<{label: string; value: SavedClusterCommand | 'back'}> 
 	{label: 'Switch over: hand the leader role to a replica (writes pause a few seconds)', value: 'switchover'},
 	{label: 'Failover drill: crash the leader for real and measure the pause and any lost writes', value: 'drill-failover'},
 	{label: 'Rotate the certificates (new ones from the same CA; services reload)', value: 'rotate-certificates'},
+	{label: 'Back up now (incremental, or full when there is none yet)', value: 'backup'},
+	{label: 'List the backups and the range they can restore to', value: 'backups'},
+	{label: 'Prove the backups restore: the latest one restored into a throwaway instance and checked', value: 'backup-verify'},
+	{label: 'Restore to a point in time (shows the range, asks for the time, plans before anything changes)', value: 'restore'},
 	{label: '← Back', value: 'back'},
 ];
 
