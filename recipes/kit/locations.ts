@@ -27,6 +27,8 @@ export const locations = {
 	pgbackrestNodeConfig: '/etc/pgbackrest/pgbackrest.conf',
 	pgbackrestRepoConfig: '/etc/pgbackrest/repo.conf',
 	pgbackrestRepoPath: '/var/lib/pgbackrest',
+	/** pgBackRest's default log-path, which pgha keeps: `<stanza>-backup.log` there on the repository host. */
+	pgbackrestLogDir: '/var/log/pgbackrest',
 	cronDir: '/etc/cron.d',
 	sshHostKey: '/etc/ssh/ssh_host_ed25519_key.pub',
 	// Each service keeps its own copy of the host's certificate, owned by its user.
