@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	switchover: async () => (await import('./switchover.js')).switchover,
 	drill: async () => (await import('./drill.js')).drill,
 	backup: async () => (await import('./backup.js')).backup,
+	backups: async () => (await import('./backups.js')).backups,
 	answers: async () => (await import('./answers.js')).answers,
 	bundle: async () => (await import('./bundle.js')).bundle,
 };

@@ -20,7 +20,7 @@ describe('pgha (built CLI)', () => {
 	it('--help lists the commands and exits 0', async () => {
 		const result = await runCli(['--help']);
 		expect(result.code).toBe(0);
-		for (const command of ['install', 'plan --answers FILE', 'validate FILE', 'add-replica', 'answers list', 'backup [--cluster NAME] [--type full|diff|incr]', 'Exit codes'])
+		for (const command of ['install', 'plan --answers FILE', 'validate FILE', 'add-replica', 'answers list', 'backup [--cluster NAME] [--type full|diff|incr]', 'backups [--cluster NAME] [--json]', 'Exit codes'])
 			expect(result.stdout).toContain(command);
 	});
 
