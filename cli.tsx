@@ -24,6 +24,9 @@ const help = `
 	  $ pgha switchover [--cluster NAME] [--to MEMBER] [--yes]
 	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
 	  $ pgha drill vip [--cluster NAME] [--yes]
+	  $ pgha backup [--cluster NAME] [--type full|diff|incr] [--yes]
+	                                           a pgBackRest backup now, its progress live
+	  $ pgha backups [--cluster NAME] [--json] every backup and the span of time each restores to
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
 	  $ pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL]
 	                                           every package the roles need, in one file, for hosts with no network
@@ -43,6 +46,7 @@ const help = `
 	  --stdin         rotate password: read the new password from standard input (one line)
 	  --to            switchover: the member that becomes leader; restore: the time, LSN, backup label or latest
 	  --kind          drill failover: crash (default), partition or graceful
+	  --type          backup: full, diff or incr (default incr once a full backup exists, else full)
 	  --output        bundle create: the file to write (default pgha-bundle-bookworm-ARCH-DATE.tar here)
 	  --roles         bundle create: the roles to bundle, comma-separated (default all)
 	  --arch          bundle create: the hosts' Debian architecture (default amd64)
@@ -72,6 +76,7 @@ process.exitCode = await runCommandLine(process.argv.slice(2), help, {
 	to: {type: 'string'},
 	into: {type: 'string'},
 	kind: {type: 'string'},
+	type: {type: 'string'},
 	bundle: {type: 'string'},
 	output: {type: 'string'},
 	roles: {type: 'string'},

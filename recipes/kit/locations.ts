@@ -29,6 +29,8 @@ export const locations = {
 	/** The repository's config where the default path already holds the node's (a host that is both). */
 	pgbackrestSharedRepoConfig: '/etc/pgbackrest/repo.conf',
 	pgbackrestRepoPath: '/var/lib/pgbackrest',
+	/** pgBackRest's default log-path, which pgha keeps: `<stanza>-backup.log` there on the repository host. */
+	pgbackrestLogDir: '/var/log/pgbackrest',
 	cronDir: '/etc/cron.d',
 	sshHostKey: '/etc/ssh/ssh_host_ed25519_key.pub',
 	// Each service keeps its own copy of the host's certificate, owned by its user.

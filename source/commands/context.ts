@@ -24,6 +24,8 @@ export type Flags = {
 	to?: string;
 	/** drill failover: how the leader is failed (crash, partition or graceful). */
 	kind?: string;
+	/** backup: the kind of backup (full, diff or incr); incr when a full backup exists, else full. */
+	type?: string;
 	/** install, repair, add-replica: install packages from this bundle file instead of a mirror. */
 	bundle?: string;
 	/** bundle create: the bundle file to write. */
@@ -47,6 +49,11 @@ export type Io = {
 	connect?: Connector;
 	/** All of standard input; the process's own when absent. */
 	readStdin?: () => Promise<string>;
+	/**
+	 * Rewrites the one status line at the bottom of a terminal in place (no
+	 * newline; '' clears it). Absent when standard output is not a terminal.
+	 */
+	status?: (line: string) => void;
 };
 
 /** A command: arguments after its name, the flags, and where to write. Returns the exit code. */
@@ -61,5 +68,7 @@ export function processIo(): Io {
 		// isatty(0), not process.stdin.isTTY: that opens standard input, which most commands never read.
 		interactive: isatty(0) && Boolean(process.stdout.isTTY) && (!ci || ci === 'false' || ci === '0'),
 		env: process.env,
+		// Back to the line's start and erase it, then the new text.
+		...(process.stdout.isTTY ? {status: (line: string) => void process.stdout.write(`\r\x1b[2K${line}`)} : {}),
 	};
 }

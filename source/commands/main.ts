@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<Command>> = {
 	rotate: async () => (await import('./rotate.js')).rotate,
 	switchover: async () => (await import('./switchover.js')).switchover,
 	drill: async () => (await import('./drill.js')).drill,
+	backup: async () => (await import('./backup.js')).backup,
+	backups: async () => (await import('./backups.js')).backups,
 	answers: async () => (await import('./answers.js')).answers,
 	bundle: async () => (await import('./bundle.js')).bundle,
 	restore: async () => (await import('./restore.js')).restore,

@@ -20,6 +20,8 @@ const rules: Array<{from: string; mustNotImport: string[]; except?: string[]}> =
 	{from: 'source/failover/', mustNotImport: ['source/engine/', 'source/commands/', 'source/ui/']},
 	// Bundles are made and read on this machine alone: no hosts, no screens, no lab.
 	{from: 'source/bundle/', mustNotImport: ['source/ui/', 'source/commands/', 'source/engine/', 'source/transport/', 'source/lab/', 'source/failover/', 'source/health/']},
+	// The backup catalog and an on-demand backup's parsing read recipes' probes; commands print them, never the other way.
+	{from: 'source/backup/', mustNotImport: ['source/ui/', 'source/commands/', 'source/engine/', 'source/lab/']},
 	// The contracts both sides share stay below both.
 	{from: 'source/app/', mustNotImport: ['source/ui/', 'source/commands/', 'source/engine/', 'source/transport/', 'recipes/']},
 ];

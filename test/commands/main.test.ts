@@ -20,7 +20,7 @@ describe('pgha (built CLI)', () => {
 	it('--help lists the commands and exits 0', async () => {
 		const result = await runCli(['--help']);
 		expect(result.code).toBe(0);
-		for (const command of ['install', 'plan --answers FILE', 'validate FILE', 'add-replica', 'trust-host NAME', 'lab replace NAME', 'answers list', 'Exit codes'])
+		for (const command of ['install', 'plan --answers FILE', 'validate FILE', 'add-replica', 'trust-host NAME', 'lab replace NAME', 'answers list', 'backup [--cluster NAME] [--type full|diff|incr]', 'backups [--cluster NAME] [--json]', 'restore [--cluster NAME] --to', 'Exit codes'])
 			expect(result.stdout).toContain(command);
 	});
 
@@ -37,6 +37,12 @@ describe('pgha (built CLI)', () => {
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toContain('unknown command "frobnicate"');
 		expect(result.stderr).toContain('pgha --help');
+	});
+
+	it('backup --type takes full, diff or incr: anything else is exit 2 before any cluster is read', async () => {
+		const result = await runCli(['backup', '--type', 'weekly']);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe('pgha: --type must be full, diff or incr, not "weekly"; nothing was changed\n');
 	});
 
 	it('an unknown flag is exit 2', async () => {
