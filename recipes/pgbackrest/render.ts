@@ -23,7 +23,7 @@ const ini = (sections: Array<[string, Array<[string, string | number]>]>) =>
 	sections.map(([name, options]) => [`[${name}]`, ...options.map(([key, value]) => `${key}=${value}`)].join('\n')).join('\n\n');
 
 /**
- * /etc/pgbackrest/repo.conf on the repository host: where backups go, how they
+ * The repository's config (repoConfigPath) on the repository host: where backups go, how they
  * are encrypted and kept, and how to reach every PostgreSQL node over SSH.
  */
 export function renderPgbackrestRepo(answers: Answers): ManagedFile {

@@ -1,6 +1,7 @@
 import type {Answers} from '../answers/schema.js';
 import {locations} from '../../recipes/kit/locations.js';
 import {pgbackrest} from '../../recipes/pgbackrest/probes.js';
+import {repoConfigPath} from '../../recipes/pgbackrest/render.js';
 import type {BackupType} from './catalog.js';
 
 /**
@@ -19,7 +20,7 @@ export function backupCommand(answers: Answers, type: BackupType): string {
  * `pgbackrest stop` given without one).
  */
 export function pgbackrestCommand(answers: Answers, command: string, scope: 'stanza' | 'all' = 'stanza'): string {
-	return scope === 'stanza' ? pgbackrest(answers, command) : `runuser -u postgres -- pgbackrest --config=${locations.pgbackrestRepoConfig} ${command}`;
+	return scope === 'stanza' ? pgbackrest(answers, command) : `runuser -u postgres -- pgbackrest --config=${repoConfigPath(answers)} ${command}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type {BackupType} from './catalog.js';
 
-/** What repo.conf tells pgBackRest to keep: repo1-retention-full, and repo1-retention-diff when set (counts, not days). */
+/** What the repository's config tells pgBackRest to keep: repo1-retention-full, and repo1-retention-diff when set (counts, not days). */
 export type Retention = {full: number; diff?: number};
 
 /** A backup as retention sees it: its kind and the backup it builds on. */

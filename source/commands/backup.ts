@@ -57,7 +57,7 @@ function retentionNote(answers: Answers, before: Catalog, type: BackupType): str
 	const oldest = before.restorable ? formatTime(before.restorable.earliest) : undefined;
 	const next = kept[0]?.restorable ? formatTime(kept[0].restorable.earliest) : 'the end of this backup';
 	return (
-		`retention: repo.conf keeps ${retentionFull} full backup(s)${retentionDiff !== undefined ? ` and ${retentionDiff} full-or-diff` : ''}, ` +
+		`retention: the answers keep ${retentionFull} full backup(s)${retentionDiff !== undefined ? ` and ${retentionDiff} full-or-diff` : ''}, ` +
 		`so pgBackRest expires ${expired.join(', ')} after this backup` +
 		(oldest ? `; the oldest restorable moment moves from ${oldest} to ${next}` : '')
 	);

@@ -17,7 +17,7 @@ import {isPrimary} from '../../recipes/postgres/probes.js';
 import {archiveNow} from '../../recipes/postgres/restore-steps.js';
 import type {Flags, Io} from './context.js';
 import {resolveCluster} from './resolve-cluster.js';
-import {runRestore} from './restore.js';
+import {runRestore} from './run-restore.js';
 
 const authorizedKeys = `${locations.postgresSshDir}/authorized_keys`;
 

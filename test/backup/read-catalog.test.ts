@@ -23,7 +23,7 @@ describe('readCatalog', () => {
 		const {run, ran} = repository();
 		const catalog = await readCatalog(run, seed);
 		expect(ran).toEqual([
-			'runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=produccion info --output=json',
+			'runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=produccion info --output=json',
 			"if [ -d /var/lib/pgbackrest/archive/produccion ]; then find /var/lib/pgbackrest/archive/produccion -type f -printf '%T@ %s %P\\n'; fi",
 		]);
 		expect(catalog.backups).toHaveLength(4);

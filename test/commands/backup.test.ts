@@ -9,7 +9,7 @@ import {captureIo, noFlags} from './io.js';
 import {savedSeed, snapshot} from './saved-cluster.js';
 
 const cipher = strongEnv['PGHA_BACKUP_CIPHER']!;
-const command = (type: string) => `runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=produccion --type=${type} --log-level-console=detail backup`;
+const command = (type: string) => `runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=produccion --type=${type} --log-level-console=detail backup`;
 
 /** The repository before its first backup: the stanza made, nothing archived but segments 1-3. */
 const empty = {
@@ -115,7 +115,7 @@ describe('pgha backup', () => {
 		const run = await backup(repo, {type: 'full'}, [], {env});
 		expect(run.code).toBe(exitCodes.ok);
 		expect(run.out[1]).toBe(
-			'retention: repo.conf keeps 1 full backup(s), so pgBackRest expires 20261201-044427F, 20261201-044427F_20261201-044434I, 20261201-044427F_20261201-044445D after this backup; ' +
+			'retention: the answers keep 1 full backup(s), so pgBackRest expires 20261201-044427F, 20261201-044427F_20261201-044434I, 20261201-044427F_20261201-044445D after this backup; ' +
 				'the oldest restorable moment moves from 2026-12-01T04:44:30Z to the end of this backup',
 		);
 		expect(run.out).toContain('  expired by retention: 20261201-044427F, 20261201-044427F_20261201-044434I, 20261201-044427F_20261201-044445D');
@@ -159,7 +159,7 @@ describe('pgha backup', () => {
 		const run = await backup(repo);
 		expect(run.code).toBe(exitCodes.failed);
 		expect(run.err).toContain('pgha: pgBackRest is stopped on pgbackrestRepo (someone ran `pgbackrest stop`), so no backup was taken.');
-		expect(run.err).toContain('`runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/repo.conf start` as root there lets backups run again.');
+		expect(run.err).toContain('`runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/pgbackrest.conf start` as root there lets backups run again.');
 	});
 
 	test('any other failure quotes pgBackRest and names its log', async () => {

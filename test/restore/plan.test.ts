@@ -4,7 +4,7 @@ import {parseRestoreFacts} from '../../source/restore/facts.js';
 import {describePlan, planRestore, restorableRange} from '../../source/restore/plan.js';
 
 // What the repository host of a lab cluster printed after three restores (one of them to a timeline a restore had left) and a failover.
-const facts = parseRestoreFacts(readFileSync(new URL('fixtures/repository-8-timelines.txt', import.meta.url), 'utf8'), new Date('2026-12-01T05:10:00Z'));
+const facts = parseRestoreFacts(readFileSync(new URL('fixtures/repository-8-timelines.txt', import.meta.url), 'utf8'), 'lab', new Date('2026-12-01T05:10:00Z'));
 
 describe('parseRestoreFacts', () => {
 	it("reads pgBackRest's backups, the timelines with when each began, and the archived segments", () => {
