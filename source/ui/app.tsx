@@ -142,12 +142,13 @@ export function App(props: AppProps) {
 					answers={screen.answers}
 					logFile={screen.logFile}
 					answersFile={screen.answersFile}
+					restoredTo={install?.restore?.target}
 					onLeave={() => finish({kind: 'installed', ok: true, stopped: false, logFile: screen.logFile, answersFile: screen.answersFile, answers: screen.answers}, screen)}
 				/>
 			);
 			break;
 		case 'leaving':
-			body = <Farewell result={screen.result} after={screen.after} />;
+			body = <Farewell result={screen.result} after={screen.after} restoredTo={install?.restore?.target} />;
 			break;
 	}
 	return (
@@ -159,10 +160,10 @@ export function App(props: AppProps) {
 }
 
 // The last frame stays in the terminal after exit, so it says what happened and what to do.
-function Farewell(props: {result: AppResult; after?: Screen}) {
+function Farewell(props: {result: AppResult; after?: Screen; restoredTo?: string}) {
 	const {result, after} = props;
 	if (after?.name === 'done')
-		return <DoneScreen answers={after.answers} logFile={after.logFile} answersFile={after.answersFile} onLeave={() => {}} active={false} />;
+		return <DoneScreen answers={after.answers} logFile={after.logFile} answersFile={after.answersFile} onLeave={() => {}} active={false} restoredTo={props.restoredTo} />;
 	switch (result.kind) {
 		case 'quit':
 			return <Text dimColor>Nothing was installed.</Text>;

@@ -5,10 +5,10 @@ import {useKeys} from './use-keys.js';
 import {ports} from '../../recipes/kit/locations.js';
 
 /**
- * After a successful install: how to connect, where the answers and the log
+ * After a successful install (or restore): how to connect, where the answers and the log
  * were saved, and what to run next. Enter or q leaves.
  */
-export function DoneScreen(props: {answers: Answers; logFile: string; answersFile: string; onLeave: () => void; active?: boolean}) {
+export function DoneScreen(props: {answers: Answers; logFile: string; answersFile: string; onLeave: () => void; active?: boolean; restoredTo?: string}) {
 	const {answers} = props;
 	useKeys((input, key) => {
 		if (key.return || input === 'q' || key.escape || (key.ctrl && input === 'c')) props.onLeave();
@@ -19,7 +19,7 @@ export function DoneScreen(props: {answers: Answers; logFile: string; answersFil
 	return (
 		<Box flexDirection="column">
 			<Text bold color="green">
-				✓ Cluster {cluster} is installed
+				✓ Cluster {cluster} is {props.restoredTo ? `restored to ${props.restoredTo}` : 'installed'}
 			</Text>
 			<Box flexDirection="column" marginTop={1}>
 				<Text bold>Connect as {answers.database.owner} to database {answers.database.name}</Text>
