@@ -19,7 +19,11 @@ export const repositoryFiles = (answers: Answers, host: HostAnswers): {config: M
 export const pgbackrest: Component = {
 	name: 'pgbackrest',
 	roles: ['postgres', 'backup'],
-	packages: role => (role === 'backup' ? ['pgbackrest', 'cron', 'openssh-client', 'postgresql-client-15'] : role === 'postgres' ? ['pgbackrest', 'openssh-client'] : []),
+	// The repository host restores the latest backup into a throwaway PostgreSQL
+	// for the restore drill (the server, its client tools and amcheck, which
+	// postgresql-15 ships), and reads pgBackRest's JSON with jq.
+	packages: role =>
+		role === 'backup' ? ['pgbackrest', 'cron', 'openssh-client', 'postgresql-15', 'postgresql-client-15', 'jq'] : role === 'postgres' ? ['pgbackrest', 'openssh-client'] : [],
 	files: (answers, host) => {
 		const repo = repositoryFiles(answers, host);
 		return [...nodeFiles(answers, host), ...repo.config, ...repo.schedule];
