@@ -237,7 +237,7 @@ say "restore drill of stanza $stanza with $config, in $work"
 begin 'latest backup'
 size=0
 if info=$(as_postgres pgbackrest --config="$config" --stanza="$stanza" --log-level-console=warn --output=json info 2>&1); then
-	IFS=$'\t' read -r label type size stop message < <(jq -r '.[0] | ((.backup // []) | last) as $b | [($b.label // ""), ($b.type // ""), ($b.info.size // 0), ($b.timestamp.stop // 0), (.status.message // "")] | @tsv' <<< "$info")
+	IFS=$'\t' read -r label type size stop message < <(jq -r '.[0] | ((.backup // []) | last) as $b | [($b.label // ""), ($b.type // ""), ($b.info.size // 0), ($b.timestamp.stop // 0), (.status.message // "")] | @tsv' <<< "$info") || true
 	if [ -n "$label" ]; then
 		check 'latest backup' true "$label ($type, finished $(date -u -d "@$stop" +%Y-%m-%dT%H:%M:%SZ)), database $(human "$size")"
 	else
@@ -425,13 +425,16 @@ if [ "$restored" = true ]; then
 			# The new timeline's history file says where the archived WAL ended.
 			history=$(find "$data/pg_wal" -maxdepth 1 -name '*.history' | sort | tail -n 1)
 			ended=''
-			[ -z "$history" ] || ended=$(awk -F'\t' 'NF >= 2 { end = $2 } END { print end }' "$history")
-			timeline=$(local_sql postgres 'select timeline_id from pg_control_checkpoint();' 2> /dev/null || echo '?')
+			timeline=''
+			if [ -n "$history" ]; then
+				ended=$(awk -F'\t' 'NF >= 2 { end = $2 } END { print end }' "$history")
+				timeline=$(( 16#$(basename "$history" .history) ))
+			fi
 			if [ -n "$switch_lsn" ] && [ -n "$ended" ] && [ "$(lsn_number "$ended")" -lt "$(lsn_number "$switch_lsn")" ]; then
 				check 'replay' false "the archived WAL ended at $ended, before the restore point $switch_lsn: WAL the leader archived is missing from the repository"
 			else
 				promoted=true
-				check 'replay' true "replayed the archived WAL\${ended:+ to $ended}\${switch_lsn:+ (the restore point is $switch_lsn)} and promoted; restore and replay took $restore_seconds s"
+				check 'replay' true "replayed the archived WAL\${ended:+ to $ended}\${switch_lsn:+ (the restore point is $switch_lsn)} and promoted\${timeline:+ on timeline $timeline}; restore and replay took $restore_seconds s"
 			fi
 		fi
 	fi
@@ -444,7 +447,7 @@ if [ "$promoted" = true ]; then
 	if as_postgres "$bin/pg_amcheck" -h "$run" -p "$port" -U postgres --all --install-missing > "$state/amcheck.log" 2>&1; then
 		check 'pg_amcheck' true "no corruption found in $databases_here databases"
 	else
-		named=$(grep -oE '^(heap table|btree index|index|table|relation) "[^"]*"' "$state/amcheck.log" | sort -u | head -n 5 | paste -sd ';' -)
+		named=$(grep -oE '^(heap table|btree index|index|table|relation) "[^"]*"' "$state/amcheck.log" | sort -u | head -n 5 | paste -sd ';' - || true)
 		check 'pg_amcheck' false "\${named:-$(tail -n 3 "$state/amcheck.log" | one_line)}"
 		head -n 20 "$state/amcheck.log" | quote
 	fi
@@ -464,12 +467,12 @@ if [ "$promoted" = true ]; then
 		fi
 		still_leader=$(node_sql "$leader_ip" postgres <<< 'select pg_is_in_recovery();' 2> /dev/null) || still_leader=''
 		declare -A changes_now=()
-		for db in $(cut -f 1 "$state/counted" | sort -u); do
+		while IFS= read -r db; do
 			oids=$(awk -F'\t' -v db="$db" '$1 == db { print $2 }' "$state/counted" | paste -sd, -)
 			while IFS='|' read -r oid count; do
 				[ -z "$oid" ] || changes_now[$db/$oid]=$count
 			done < <(node_sql "$leader_ip" "$db" <<< "select s.relid, (s.n_tup_ins + s.n_tup_upd + s.n_tup_del)::text || '/' || c.relfilenode from pg_stat_user_tables s join pg_class c on c.oid = s.relid where s.relid in ($oids);" 2> /dev/null || true)
-		done
+		done < <(cut -f 1 "$state/counted" | sort -u)
 		matched=0
 		changed=0
 		wrong=()
@@ -514,7 +517,7 @@ if [ "$verify_code" -ne 0 ] || grep -q '^status: error' "$state/verify.log"; the
 else
 	# The summary on stdout, indented by two (the same lines in the INFO log are indented further).
 	backups=$(grep -cE '^  backup: .*status: valid' "$state/verify.log" || true)
-	wal=$(grep -E '^  archiveId: ' "$state/verify.log" | grep -oE 'total valid WAL: [0-9]+' | awk '{ n += $4 } END { print n + 0 }')
+	wal=$( { grep -E '^  archiveId: ' "$state/verify.log" || true; } | { grep -oE 'total valid WAL: [0-9]+' || true; } | awk '{ n += $4 } END { print n + 0 }')
 	check 'pgbackrest verify' true "$backups backup(s) and $wal WAL file(s) valid"
 fi
 

@@ -185,7 +185,7 @@ describe('the restore drill, run for real', () => {
 		for (const line of out.split('\n').filter(Boolean)) expect(line, out).toMatch(/^(\[ *\d+ s\] |          \| )/);
 		expect(out).toMatch(/\] latest backup: ok \(\d+ s\), \d{8}-\d{6}F \(full, finished [\d-]+T[\d:]+Z\), database \d+ MiB\n/);
 		expect(out).toMatch(/\] restore point: ok \(\d+ s\), leader node1 \(127\.20\.0\.11\) switched WAL at [0-9A-F]+\/[0-9A-F]+ and archived [0-9A-F]{24}; 2 tables sampled in 2 databases\n/);
-		expect(out).toMatch(/\] replay: ok \(\d+ s\), replayed the archived WAL to [0-9A-F/]+ \(the restore point is [0-9A-F/]+\) and promoted; restore and replay took \d+ s\n/);
+		expect(out).toMatch(/\] replay: ok \(\d+ s\), replayed the archived WAL to [0-9A-F/]+ \(the restore point is [0-9A-F/]+\) and promoted on timeline 2; restore and replay took \d+ s\n/);
 		expect(out).toMatch(/\] result: PASSED in \d+ s \(restore and replay \d+ s\); .*last\.json\n$/);
 
 		expect(result).toMatchObject({ok: true, problems: [], backup: expect.stringMatching(/^\d{8}-\d{6}F$/)});
@@ -253,6 +253,28 @@ describe('the restore drill, run for real', () => {
 			expect(result?.problems).toEqual([expect.stringMatching(/^replay: the archived WAL ended at [0-9A-F/]+, before the restore point [0-9A-F/]+: WAL the leader archived is missing from the repository$/)]);
 		} finally {
 			renameSync(path('held-back'), join(archive, segment!));
+		}
+	}, 180_000);
+
+	it('a damaged file in the backup fails the restore, and pgbackrest verify names it', async ctx => {
+		if (why) return skipOrFail(ctx, why);
+		const label = readdirSync(path('repo', 'backup', 'compact')).find(f => /^\d{8}-\d{6}F$/.test(f))!;
+		const relative = `${label}/pg_data/global/pg_control.gz`;
+		const file = path('repo', 'backup', 'compact', relative);
+		const good = readFileSync(file);
+		const bad = Buffer.from(good);
+		bad.write('damaged', 40);
+		writeFileSync(file, bad);
+		try {
+			const {code, out, result} = await drill();
+			expect(code, out).toBe(1);
+			expect(check(result, 'restore')).toMatchObject({ok: false, evidence: expect.stringMatching(/^pgbackrest restore of \d{8}-\d{6}F failed: /)});
+			expect(check(result, 'pgbackrest verify')).toEqual({name: 'pgbackrest verify', ok: false, evidence: `the repository has errors: invalid checksum '${relative}'`});
+			expect(result?.problems).toHaveLength(2);
+			expect(out).not.toContain(cipher);
+			expect(await throwawayRunning()).toBe(false);
+		} finally {
+			writeFileSync(file, good);
 		}
 	}, 180_000);
 
