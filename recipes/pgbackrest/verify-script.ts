@@ -209,6 +209,10 @@ done
 # Tools run as postgres, who may not enter the directory the drill was started from (root's home).
 cd /
 install -d -m 0755 "$work"
+if ! as_postgres test -x "$work"; then
+	echo "pgha restore drill: postgres cannot enter $work; a directory above it is closed to other users" >&2
+	exit 2
+fi
 exec 9> "$work/.lock"
 if ! flock -n 9; then
 	echo "pgha restore drill: another drill is running on this host (it holds $work/.lock); this one did not start" >&2
@@ -236,7 +240,8 @@ say "restore drill of stanza $stanza with $config, in $work"
 # --- the latest backup, and room for it -----------------------------------
 begin 'latest backup'
 size=0
-if info=$(as_postgres pgbackrest --config="$config" --stanza="$stanza" --log-level-console=warn --output=json info 2>&1); then
+# Only the JSON on stdout; an error goes to stderr.
+if info=$(as_postgres pgbackrest --config="$config" --stanza="$stanza" --log-level-console=off --log-level-stderr=error --output=json info 2> "$state/info.log"); then
 	IFS=$'\t' read -r label type size stop message < <(jq -r '.[0] | ((.backup // []) | last) as $b | [($b.label // ""), ($b.type // ""), ($b.info.size // 0), ($b.timestamp.stop // 0), (.status.message // "")] | @tsv' <<< "$info") || true
 	if [ -n "$label" ]; then
 		check 'latest backup' true "$label ($type, finished $(date -u -d "@$stop" +%Y-%m-%dT%H:%M:%SZ)), database $(human "$size")"
@@ -244,7 +249,7 @@ if info=$(as_postgres pgbackrest --config="$config" --stanza="$stanza" --log-lev
 		check 'latest backup' false "the repository holds no backup of stanza $stanza (pgBackRest: $message)"
 	fi
 else
-	check 'latest backup' false "pgbackrest info failed: $(tail -n 3 <<< "$info" | one_line)"
+	check 'latest backup' false "pgbackrest info failed: $(tail -n 3 "$state/info.log" | one_line)"
 fi
 
 room=false
@@ -512,7 +517,11 @@ as_postgres pgbackrest --config="$config" --stanza="$stanza" --log-level-console
 # pgBackRest 2.45 names each bad file on an INFO line and ends with "status: error", exiting 0 all the same.
 bad=$(grep -E "P[0-9]+ +(INFO|WARN|ERROR): .*'[^']+'" "$state/verify.log" | grep -vE 'command (begin|end)' | sed -E 's/^.* (INFO|WARN|ERROR): //' | head -n 10 | paste -sd ';' - || true)
 if [ "$verify_code" -ne 0 ] || grep -q '^status: error' "$state/verify.log"; then
-	check 'pgbackrest verify' false "the repository has errors\${bad:+: $bad}$( [ "$verify_code" -eq 0 ] || echo " (exit code $verify_code: $(grep -E 'ERROR' "$state/verify.log" | tail -n 1 | sed -E 's/^.*ERROR: //'))")"
+	if [ "$verify_code" -eq 0 ]; then
+		check 'pgbackrest verify' false "the repository has errors\${bad:+: $bad}"
+	else
+		check 'pgbackrest verify' false "pgbackrest verify failed (exit code $verify_code): $( { grep -E 'ERROR' "$state/verify.log" || true; } | tail -n 1 | sed -E 's/^.*ERROR: //')\${bad:+; $bad}"
+	fi
 	grep -vE 'command begin' "$state/verify.log" | tail -n 20 | quote
 else
 	# The summary on stdout, indented by two (the same lines in the INFO log are indented further).

@@ -209,6 +209,8 @@ describe('the restore drill, run for real', () => {
 		expect(check(result, 'pgbackrest verify')?.evidence).toMatch(/^1 backup\(s\) and \d+ WAL file\(s\) valid$/);
 		expect(readdirSync(path('work')).sort()).toEqual(['.lock', 'last.json']);
 		expect(await throwawayRunning()).toBe(false);
+		// The promoted throwaway archived nothing: no timeline of its own reached the repository.
+		expect(readdirSync(path('repo', 'archive', 'compact', '15-1')).filter(f => f.endsWith('.history'))).toEqual([]);
 	}, 180_000);
 
 	it('fails on a table whose rows differ while nothing changed it, and only notes one that changed', async ctx => {
