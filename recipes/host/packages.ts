@@ -118,7 +118,8 @@ export function sha256Sums(debs: readonly BundleDeb[]): string {
 export function packageSteps(host: HostAnswers, answers: Answers): Step[] {
 	return [
 		fileStep({path: locations.clusterMarker, owner: 'root', group: 'root', mode: 0o644, content: `${answers.cluster.name}\n`, secret: false}),
-		...(hasRole(host, 'postgres') ? [fileStep(noMainCluster)] : []),
+		// The repository host installs postgresql-15 too (the restore drill's throwaway server).
+		...(hasRole(host, 'postgres') || hasRole(host, 'backup') ? [fileStep(noMainCluster)] : []),
 		packageInstallStep(packagesFor(host)),
 		...(hasRole(host, 'balancer') ? [scriptUserStep] : []),
 		...(hasRole(host, 'postgres') || hasRole(host, 'backup') ? sshIdentitySteps() : []),

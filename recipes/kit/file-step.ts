@@ -9,7 +9,7 @@ import type {Step, StepContext} from './step.js';
  * cross the wire twice. A symbolic link at the path never matches (and is
  * never read through): the write replaces it with the file.
  */
-export async function fileMatches(ctx: StepContext, file: ManagedFile): Promise<boolean> {
+export async function fileMatches(ctx: Pick<StepContext, '$'>, file: ManagedFile): Promise<boolean> {
 	const result = await ctx.$({quiet: true, nothrow: true})`if [ -f ${file.path} ] && [ ! -L ${file.path} ]; then sha256sum < ${file.path} | cut -d' ' -f1; stat -c '%U:%G:%a' ${file.path}; fi`;
 	const [hash, meta] = result.stdout.trim().split('\n');
 	const want = createHash('sha256').update(file.content).digest('hex');

@@ -32,6 +32,12 @@ export const locations = {
 	/** pgBackRest's default log-path, which pgha keeps: `<stanza>-backup.log` there on the repository host. */
 	pgbackrestLogDir: '/var/log/pgbackrest',
 	cronDir: '/etc/cron.d',
+	/** The restore drill on the repository host: its script, its working directory (the throwaway's data) and its result. */
+	backupVerifyScript: '/usr/local/lib/pgha/backup-verify',
+	backupVerifyDir: '/var/lib/pgha/backup-verify',
+	backupVerifyResult: '/var/lib/pgha/backup-verify/last.json',
+	/** Where the scheduled drill's output goes (cron mails nothing on these hosts). */
+	backupVerifyLog: '/var/log/pgha-backup-verify.log',
 	sshHostKey: '/etc/ssh/ssh_host_ed25519_key.pub',
 	// Each service keeps its own copy of the host's certificate, owned by its user.
 	etcdTlsDir: '/etc/etcd/tls',

@@ -11,7 +11,11 @@ export function backupSchedulePath(answers: Answers): string {
 // The schema's cron check splits on any whitespace; cron needs the fields on one line.
 const oneLine = (expression: string) => expression.trim().split(/\s+/).join(' ');
 
-/** /etc/cron.d/pgha-<cluster> on the repository host: full, differential and incremental backups as postgres. */
+/**
+ * /etc/cron.d/pgha-<cluster> on the repository host: full, differential and
+ * incremental backups as postgres, and the restore drill as root, its output
+ * (the last scheduled run's) in /var/log/pgha-backup-verify.log.
+ */
 export function renderBackupSchedule(answers: Answers): ManagedFile {
 	const {backup} = answers;
 	const command = (type: string) =>
@@ -29,10 +33,11 @@ export function renderBackupSchedule(answers: Answers): ManagedFile {
 		mode: 0o644,
 		// cron ignores a last line without a newline.
 		content: [
-			`# Managed by pgha: pgBackRest backups of cluster ${answers.cluster.name}`,
+			`# Managed by pgha: pgBackRest backups and restore drills of cluster ${answers.cluster.name}`,
 			'SHELL=/bin/sh',
 			'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
 			...lines,
+			`${oneLine(backup.verify)} root ${locations.backupVerifyScript} > ${locations.backupVerifyLog} 2>&1`,
 			'',
 		].join('\n'),
 		secret: false,

@@ -59,9 +59,9 @@ const oldRepoConfigGone: Step = {
 	apply: async ctx => void (await ctx.run(`rm -f ${locations.pgbackrestSharedRepoConfig}`)),
 };
 
-/** The repository: its config, the stanza, a first full backup, and the schedule. */
+/** The repository: its config, the stanza, a first full backup, the restore drill's script, and the schedule. */
 export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
-	const {config, schedule} = repositoryFiles(answers, host);
+	const {config, drill, schedule} = repositoryFiles(answers, host);
 	return [
 		directoryStep(locations.pgbackrestRepoPath, 'postgres', 0o750, `repository ${locations.pgbackrestRepoPath}`),
 		...config.map(fileStep),
@@ -79,6 +79,7 @@ export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
 			check: async ctx => Boolean((await backupInfo(ctx.run, answers))?.backup.some(b => b.type === 'full')),
 			apply: async ctx => void (await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 3_600_000})),
 		},
+		...drill.map(fileStep),
 		...schedule.map(fileStep),
 		// cron installs while services are held back, so nothing would run the schedule until a reboot.
 		serviceStep('cron'),

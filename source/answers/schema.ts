@@ -219,6 +219,11 @@ export const answersSchema = z
 				full: cron.default('0 1 * * 0').describe('When full backups run (cron, on the repository host)'),
 				differential: cron.optional().default('0 1 * * 1-6').describe('When differential backups run'),
 				incremental: cron.optional().describe('When incremental backups run'),
+				verify: cron
+					.default('0 5 * * 0')
+					.describe(
+						'When the restore drill runs (cron, on the repository host): the latest backup restored into a throwaway PostgreSQL there, its archived WAL replayed and checked (pgBackRest verify, pg_amcheck, row counts against the leader); the default is after the Sunday full backup',
+					),
 				retentionFull: z
 					.number()
 					.int()
@@ -232,7 +237,7 @@ export const answersSchema = z
 					.max(maxRetention, {message: `must be at most ${maxRetention} (pgBackRest's limit)`})
 					.optional(),
 			})
-			.default({full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 3}),
+			.default({full: '0 1 * * 0', differential: '0 1 * * 1-6', verify: '0 5 * * 0', retentionFull: 3}),
 		ha: z
 			.strictObject({
 				durability: z

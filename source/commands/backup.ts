@@ -15,9 +15,9 @@ import type {HostConnection, RunOptions, RunResult} from '../transport/ssh.js';
 import type {Command, Io} from './context.js';
 import {resolveCluster} from './resolve-cluster.js';
 
-/** `pgha backup SUBCOMMAND`, each a Command of its own; `verify` is announced but not written yet. */
+/** `pgha backup SUBCOMMAND`, each a Command of its own, loaded when asked for. */
 const subcommands: Record<string, Command> = {
-	verify: async () => Promise.reject(new UsageError('`pgha backup verify` is not available yet; `pgha backups` lists what the repository holds')),
+	verify: async (args, flags, io) => (await import('./backup-verify.js')).backupVerify(args, flags, io),
 };
 
 /** --type as given, checked before anything is read or changed. */
@@ -111,7 +111,7 @@ export const backup: Command = async (args, flags, io) => {
 	const [name, ...rest] = args;
 	if (name !== undefined) {
 		const subcommand = subcommands[name];
-		if (!subcommand) throw new UsageError(`backup takes no arguments (got "${args.join(' ')}"); the kind of backup is --type full|diff|incr`);
+		if (!subcommand) throw new UsageError(`backup takes no arguments but verify (got "${args.join(' ')}"); the kind of backup is --type full|diff|incr, and \`pgha backup verify\` proves the backups restore`);
 		return subcommand(rest, flags, io);
 	}
 	const asked = backupType(flags.type);

@@ -6,6 +6,8 @@ import {renewWithinDays} from '../keys/cluster-keys.js';
 import {haTiming} from '../answers/ha-timing.js';
 import {durability} from '../answers/durability.js';
 import {syncStandbyRole} from '../../recipes/postgres/probes.js';
+import {locations} from '../../recipes/kit/locations.js';
+import {cronPeriodSeconds} from '../answers/cron-period.js';
 
 /** One judgement of the cluster's health: what was judged, whether it holds, and the evidence either way. */
 export type Finding = {name: string; ok: boolean; evidence: string};
@@ -118,8 +120,50 @@ export function judgeCluster(answers: Answers, status: ClusterStatus): Finding[]
 				schedule ? `${file}; cron ${schedule.cronActive ? 'runs it' : 'is NOT running, so no scheduled backup runs'}` : 'the repository does not answer',
 			),
 		);
+		out.push(restoreDrillFinding(answers, status));
 	}
 	return out;
+}
+
+/**
+ * How old the latest restore drill may be: two periods of the backup.verify
+ * schedule (one run may fail or be missed) and a day, in seconds.
+ */
+export function maxDrillAgeSeconds(answers: Pick<Answers, 'backup'>): number {
+	return 2 * cronPeriodSeconds(answers.backup.verify) + 86_400;
+}
+
+const span = (seconds: number) => (seconds < 5_400 ? `${Math.max(0, Math.round(seconds / 60))} min` : seconds < 172_800 ? `${Math.round(seconds / 3600)} h` : `${Math.round(seconds / 86_400)} days`);
+
+/**
+ * The latest restore drill passed, and recently: within two periods of the
+ * backup.verify schedule and a day. No drill yet is fine only while the
+ * schedule that runs it is younger than that (a fresh install, or one that
+ * just got the schedule): the first drill is not due yet.
+ */
+function restoreDrillFinding(answers: Answers, status: ClusterStatus): Finding {
+	const name = 'backup restore drill passed recently';
+	const allowed = maxDrillAgeSeconds(answers);
+	const now = Date.parse(status.at);
+	const limit = `${span(allowed)} (two periods of backup.verify "${answers.backup.verify}" and a day)`;
+	const runNow = '`pgha backup verify` runs one now';
+	const drill = status.restoreDrill;
+	if (drill) {
+		const age = (now - Date.parse(drill.at)) / 1000;
+		if (!drill.ok) {
+			const shown = drill.problems.slice(0, 3).join('; ') || 'no problem was recorded';
+			const more = drill.problems.length > 3 ? ` (and ${drill.problems.length - 3} more)` : '';
+			return finding(name, false, `the last drill (${drill.at}, ${span(age)} ago) FAILED: ${shown}${more}`);
+		}
+		if (age > allowed) return finding(name, false, `the last drill passed ${span(age)} ago (${drill.at}), longer ago than ${limit}; ${runNow}`);
+		return finding(name, true, `passed ${drill.at} (${span(age)} ago): restore and replay ${drill.restoreSeconds} s, ${drill.durationSeconds} s in all`);
+	}
+	const {schedule} = status;
+	if (!schedule) return finding(name, false, 'the repository does not answer');
+	const scheduled = schedule.state === 'installed' && schedule.writtenAt ? (now - Date.parse(schedule.writtenAt)) / 1000 : undefined;
+	if (scheduled !== undefined && scheduled <= allowed)
+		return finding(name, true, `no drill yet: ${schedule.path} has scheduled it for ${span(scheduled)}, and the first is due within ${limit}; ${runNow}`);
+	return finding(name, false, `no drill result on the repository (${locations.backupVerifyResult}) although ${schedule.state === 'installed' ? `${schedule.path} has scheduled it for ${scheduled === undefined ? 'an unknown time' : span(scheduled)}` : `${schedule.path} is ${schedule.state === 'missing' ? 'missing' : 'different from the answers'}`}; ${runNow}`);
 }
 
 /**

@@ -8,6 +8,8 @@ import {haproxyServers} from '../../recipes/haproxy/probes.js';
 import {vipHolders} from '../../recipes/keepalived/probes.js';
 import {backupInfo} from '../../recipes/pgbackrest/probes.js';
 import {repositoryFiles} from '../../recipes/pgbackrest/index.js';
+import {parseDrillResult} from '../../recipes/pgbackrest/verify-script.js';
+import {locations} from '../../recipes/kit/locations.js';
 import {pgbouncerState} from '../../recipes/pgbouncer/probes.js';
 import {patroniMembers, replicationRows, type ReplicationRow} from '../../recipes/postgres/probes.js';
 import {etcdTls} from '../../recipes/etcd/probes.js';
@@ -18,6 +20,9 @@ import {readCertificate} from '../keys/certificates.js';
 
 /** The latest backup of one type, as status shows it. */
 export type BackupSummary = {label: string; finishedAt: string; ageSeconds: number; sizeBytes: number};
+
+/** The latest restore drill on the repository host (its last.json): when it ended, whether it passed, how long it took and what went wrong. */
+export type RestoreDrillSummary = {at: string; ok: boolean; durationSeconds: number; restoreSeconds: number; problems: string[]};
 
 /**
  * The cluster as its hosts report it now, read-only: what `pgha status --json`
@@ -35,8 +40,13 @@ export type ClusterStatus = {
 	vip: {address: string; holder?: string; holders: string[]};
 	haproxy: Array<{balancer: string; listener: string; server: string; status: string}>;
 	backups?: {full?: BackupSummary; differential?: BackupSummary; incremental?: BackupSummary; count: number; status: string};
-	/** The repository's backup schedule file (as the answers render it, different, or missing) and whether cron runs it. */
-	schedule?: {path: string; state: 'installed' | 'different' | 'missing'; cronActive: boolean};
+	/**
+	 * The repository's backup schedule file (as the answers render it, different, or missing), whether cron
+	 * runs it, and when the file was last written (since then it schedules the restore drill it names).
+	 */
+	schedule?: {path: string; state: 'installed' | 'different' | 'missing'; cronActive: boolean; writtenAt?: string};
+	/** The latest restore drill; absent when the repository holds no result (or did not answer). */
+	restoreDrill?: RestoreDrillSummary;
 	/** Every certificate the services serve, by host and file, with when it expires; absent is unreadable. */
 	certificates: Array<{host: string; path: string; notAfter?: string}>;
 };
@@ -93,18 +103,31 @@ async function observePostgres(answers: Answers, runOn: (host: string) => HostRu
 }
 
 /** The repository's backups and schedule. */
-async function observeBackups(answers: Answers, runOn: (host: string) => HostRun | undefined, now: number): Promise<Pick<ClusterStatus, 'backups' | 'schedule'>> {
+async function observeBackups(answers: Answers, runOn: (host: string) => HostRun | undefined, now: number): Promise<Pick<ClusterStatus, 'backups' | 'schedule' | 'restoreDrill'>> {
 	const repo = backupHost(answers);
 	const run = repo && runOn(repo.name);
 	if (!repo || !run) return {};
 	const [schedule] = repositoryFiles(answers, repo).schedule;
-	const [info, live, cron] = await Promise.all([
+	const [info, live, written, cron, drill] = await Promise.all([
 		backupInfo(run, answers),
 		schedule ? run(`cat ${schedule.path}`, {quiet: true, check: false}) : undefined,
+		schedule ? run(`stat -c %Y ${schedule.path}`, {quiet: true, check: false}) : undefined,
 		run('systemctl is-active --quiet cron', {quiet: true, check: false}),
+		// Absent until the first drill ended.
+		run(`cat ${locations.backupVerifyResult}`, {quiet: true, check: false}),
 	]);
-	const out: Pick<ClusterStatus, 'backups' | 'schedule'> = {};
-	if (schedule && live) out.schedule = {path: schedule.path, state: live.code !== 0 ? 'missing' : live.stdout === schedule.content ? 'installed' : 'different', cronActive: cron.code === 0};
+	const out: Pick<ClusterStatus, 'backups' | 'schedule' | 'restoreDrill'> = {};
+	if (schedule && live) {
+		const seconds = written?.code === 0 ? Number(written.stdout.trim()) : Number.NaN;
+		out.schedule = {
+			path: schedule.path,
+			state: live.code !== 0 ? 'missing' : live.stdout === schedule.content ? 'installed' : 'different',
+			cronActive: cron.code === 0,
+			...(Number.isFinite(seconds) && seconds > 0 ? {writtenAt: new Date(seconds * 1000).toISOString()} : {}),
+		};
+	}
+	const result = drill.code === 0 ? parseDrillResult(drill.stdout) : undefined;
+	if (result) out.restoreDrill = {at: result.at, ok: result.ok, durationSeconds: result.durationSeconds, restoreSeconds: result.restoreSeconds, problems: result.problems};
 	if (info) {
 		const latest = (type: string): BackupSummary | undefined => {
 			const b = info.backup.filter(x => x.type === type).at(-1);

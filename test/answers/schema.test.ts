@@ -34,11 +34,29 @@ describe('answersSchema', () => {
 		const answers = answersSchema.parse(raw);
 		expect(answers.database).toEqual({name: 'aplicacion', owner: 'aplicacion'});
 		expect(answers.pgbouncer).toEqual({poolMode: 'transaction', maxClientConn: 300, defaultPoolSize: 35});
-		expect(answers.backup).toMatchObject({full: '0 1 * * 0', differential: '0 1 * * 1-6', retentionFull: 3});
+		expect(answers.backup).toMatchObject({full: '0 1 * * 0', differential: '0 1 * * 1-6', verify: '0 5 * * 0', retentionFull: 3});
 		// Without overrides the timing follows ha.rto (normal); only the failover lag limit has a default of its own.
 		expect(answers.patroni).toEqual({maximumLagOnFailover: 1048576});
 		expect(answers.ha).toEqual({durability: 'async', rto: 'normal'});
 		expect(answers.ssh).toMatchObject({user: 'root', port: 22});
+	});
+
+	it('schedules the restore drill on Sunday 05:00, after the full backup, unless told otherwise, and checks it like the other schedules', () => {
+		const raw = resolved();
+		raw['backup'] = {full: '0 1 * * 0'};
+		expect(answersSchema.parse(raw).backup.verify).toBe('0 5 * * 0');
+		raw['backup'] = {full: '0 1 * * 0', verify: '30 3 1 * *'};
+		expect(answersSchema.parse(raw).backup.verify).toBe('30 3 1 * *');
+		raw['backup'] = {full: '0 1 * * 0', verify: '0 5 * * 8'};
+		const result = answersSchema.safeParse(raw);
+		expect(result.error!.issues.map(issue => [issue.path, issue.message])).toEqual([[['backup', 'verify'], 'is not a valid cron expression (day of week "8" is outside 0-7); e.g. "0 1 * * 0"']]);
+	});
+
+	it('documents the restore drill schedule in the JSON Schema', () => {
+		const schema = answersJsonSchema() as {properties: {backup: {properties: Record<string, {default?: unknown; description?: string}>}}};
+		const verify = schema.properties.backup.properties['verify']!;
+		expect(verify.default).toBe('0 5 * * 0');
+		expect(verify.description).toMatch(/restore drill/);
 	});
 
 	it('keeps the application password to printable ASCII, which pgha can hash as PostgreSQL does', () => {

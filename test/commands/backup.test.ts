@@ -36,8 +36,7 @@ describe('pgha backup refuses bad usage before touching anything', () => {
 	const cases: Array<{name: string; args?: string[]; flags: Partial<Flags>; message: string}> = [
 		{name: 'an unknown --type', flags: {type: 'weekly'}, message: 'pgha: --type must be full, diff or incr, not "weekly"; nothing was changed'},
 		{name: 'an empty --type', flags: {type: ''}, message: 'pgha: --type must be full, diff or incr, not ""; nothing was changed'},
-		{name: 'an argument', args: ['full'], flags: {}, message: 'pgha: backup takes no arguments (got "full"); the kind of backup is --type full|diff|incr'},
-		{name: 'verify, not there yet', args: ['verify'], flags: {}, message: 'pgha: `pgha backup verify` is not available yet; `pgha backups` lists what the repository holds'},
+		{name: 'an argument', args: ['full'], flags: {}, message: 'pgha: backup takes no arguments but verify (got "full"); the kind of backup is --type full|diff|incr, and `pgha backup verify` proves the backups restore'},
 		{name: 'no terminal and no --yes', flags: {yes: false}, message: 'pgha: backup takes a backup now, and pgBackRest then expires what retention no longer keeps; pass --yes to run it without a terminal'},
 		{name: '--json', flags: {json: true}, message: 'pgha: backup prints no JSON; `pgha backups --json` lists the backups after it'},
 	];

@@ -26,3 +26,12 @@ test('the status text ends with the health model: all well, or each failing judg
 	status.vip = {address: '192.168.100.56', holders: ['haproxy1', 'haproxy2'], holder: 'haproxy1'};
 	expect(formatStatus(status, judgeCluster(example('seed-topology'), status))).toMatch(/health\n {2}FAIL VIP 192\.168\.100\.56 held by one balancer: held by haproxy1, haproxy2$/);
 });
+
+test('the status text shows the latest restore drill: passed, failed with its first problem, or none yet', () => {
+	const status = healthyStatus();
+	expect(formatStatus(status)).toContain('\n  restore drill  passed 2026-11-22 05:04 (18.9 h ago), restore and replay 130 s, 240 s in all\n');
+	status.restoreDrill = {at: '2026-11-20T05:00:00.000Z', ok: false, durationSeconds: 90, restoreSeconds: 0, problems: ['disk space: not enough free space', 'pgbackrest verify: x']};
+	expect(formatStatus(status)).toContain('\n  restore drill  FAILED 2026-11-20 05:00 (3 d ago), restore and replay 0 s, 90 s in all: disk space: not enough free space\n');
+	delete status.restoreDrill;
+	expect(formatStatus(status)).toMatch(/\n  restore drill  none yet\n/);
+});

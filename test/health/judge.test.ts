@@ -31,7 +31,8 @@ export function healthyStatus(): ClusterStatus {
 			{balancer: 'haproxy1', listener: 'replicas', server: 'postgres3', status: 'UP 1/2'},
 		],
 		backups: {count: 2, status: 'ok', full: {label: '20261122-010000F', finishedAt: '2026-11-22T01:02:00.000Z', ageSeconds: 82_000, sizeBytes: 30_000_000}},
-		schedule: {path: '/etc/cron.d/pgha-produccion', state: 'installed', cronActive: true},
+		schedule: {path: '/etc/cron.d/pgha-produccion', state: 'installed', cronActive: true, writtenAt: '2026-10-01T00:00:00.000Z'},
+		restoreDrill: {at: '2026-11-22T05:04:00.000Z', ok: true, durationSeconds: 240, restoreSeconds: 130, problems: []},
 		certificates: [
 			...['etcd1', 'etcd2', 'etcd3'].map(host => ({host, path: '/etc/etcd/tls/etcd.crt', notAfter: '2028-11-22T12:00:00.000Z'})),
 			...['postgres1', 'postgres2', 'postgres3'].flatMap(host => [
@@ -58,8 +59,10 @@ test('a healthy cluster passes every judgement, each with its evidence', () => {
 		'pgBackRest lists a full backup',
 		'the newest backup is recent',
 		'backup schedule installed on the repository',
+		'backup restore drill passed recently',
 	]);
 	expect(findings.filter(f => !f.ok)).toEqual([]);
+	expect(findings[9]!.evidence).toBe('passed 2026-11-22T05:04:00.000Z (19 h ago): restore and replay 130 s, 240 s in all');
 	expect(findings[1]!.evidence).toBe('postgres1 leader; postgres2 streaming lag 0 bytes; postgres3 streaming lag 0 bytes');
 	expect(findings[4]!.evidence).toBe('haproxy1 holds the VIP; 5000 -> postgres1; 5001 -> postgres2,postgres3 (expected 2 replicas)');
 	expect(findings[5]!.evidence).toBe('earliest expiry 2028-06-01 (556 days, haproxy1 /etc/haproxy/tls/stats.pem)');
@@ -194,4 +197,57 @@ test('the failover lag limit is patroni.maximumLagOnFailover whatever the rto pr
 	const status = healthyStatus();
 	status.replication![0]!.lagBytes = 101;
 	expect(judgeCluster(answers, status).filter(f => !f.ok).map(f => f.evidence)[0]).toMatch(/^postgres2 lags 101 bytes behind the leader \(more than patroni\.maximumLagOnFailover, 100\)/);
+});
+
+const drillFinding = (status: ClusterStatus, answers = seedAnswers()) => judgeCluster(answers, status).find(f => f.name === 'backup restore drill passed recently')!;
+const daysBefore = (status: ClusterStatus, days: number) => new Date(Date.parse(status.at) - days * 86_400_000).toISOString();
+
+test('a failed restore drill fails the judgement, naming its first problems', () => {
+	const status = healthyStatus();
+	status.restoreDrill = {at: daysBefore(status, 1), ok: false, durationSeconds: 300, restoreSeconds: 120, problems: ['pg_amcheck: btree index "aplicacion.public.pedidos_pkey"', 'row counts: a', 'row counts: b', 'pgbackrest verify: c']};
+	expect(failing(status)).toEqual([
+		'backup restore drill passed recently: the last drill (2026-11-22T00:00:00.000Z, 24 h ago) FAILED: pg_amcheck: btree index "aplicacion.public.pedidos_pkey"; row counts: a; row counts: b (and 1 more)',
+	]);
+});
+
+test('a passed drill older than two periods of backup.verify and a day is overdue', () => {
+	const status = healthyStatus();
+	// Weekly: 15 days allowed.
+	status.restoreDrill = {at: daysBefore(status, 14.9), ok: true, durationSeconds: 240, restoreSeconds: 130, problems: []};
+	expect(failing(status)).toEqual([]);
+	status.restoreDrill.at = daysBefore(status, 15.1);
+	expect(failing(status)).toEqual([
+		'backup restore drill passed recently: the last drill passed 15 days ago (2026-11-07T21:36:00.000Z), longer ago than 15 days (two periods of backup.verify "0 5 * * 0" and a day); `pgha backup verify` runs one now',
+	]);
+	// A monthly drill may be two months and a day old.
+	const monthly = {...seedAnswers(), backup: {...seedAnswers().backup, verify: '0 5 1 * *'}};
+	expect(drillFinding(status, monthly).ok).toBe(true);
+	status.restoreDrill.at = daysBefore(status, 63.5);
+	expect(drillFinding(status, monthly)).toMatchObject({ok: false, evidence: expect.stringContaining('longer ago than 63 days (two periods of backup.verify "0 5 1 * *" and a day)')});
+});
+
+test('no drill yet is fine while the schedule that runs it is younger than the drill may be old (a fresh install), and drift after', () => {
+	const status = healthyStatus();
+	delete status.restoreDrill;
+	status.schedule!.writtenAt = daysBefore(status, 0.01);
+	expect(drillFinding(status)).toEqual({
+		name: 'backup restore drill passed recently',
+		ok: true,
+		evidence: 'no drill yet: /etc/cron.d/pgha-produccion has scheduled it for 14 min, and the first is due within 15 days (two periods of backup.verify "0 5 * * 0" and a day); `pgha backup verify` runs one now',
+	});
+	status.schedule!.writtenAt = daysBefore(status, 16);
+	expect(failing(status)).toEqual([
+		'backup restore drill passed recently: no drill result on the repository (/var/lib/pgha/backup-verify/last.json) although /etc/cron.d/pgha-produccion has scheduled it for 16 days; `pgha backup verify` runs one now',
+	]);
+	// A schedule that is not the one the answers render schedules no drill: no grace.
+	status.schedule = {path: '/etc/cron.d/pgha-produccion', state: 'different', cronActive: true, writtenAt: daysBefore(status, 1)};
+	expect(drillFinding(status)).toMatchObject({ok: false, evidence: expect.stringContaining('although /etc/cron.d/pgha-produccion is different from the answers')});
+	delete status.schedule;
+	expect(drillFinding(status)).toMatchObject({ok: false, evidence: 'the repository does not answer'});
+});
+
+test('a cluster without a repository has no drill to judge', () => {
+	const answers = seedAnswers();
+	const noRepo = {...answers, hosts: answers.hosts.filter(h => !h.roles.includes('backup'))};
+	expect(judgeCluster(noRepo, healthyStatus()).map(f => f.name)).not.toContain('backup restore drill passed recently');
 });

@@ -104,3 +104,27 @@ describe('a synchronous cluster', () => {
 		expect(formatStatus(status, findings)).toMatch(/node2\s+Sync Standby\s+streaming/);
 	});
 });
+
+describe('the restore drill', () => {
+	const drillJudgement = 'backup restore drill passed recently';
+	const result = {at: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'), ok: true, durationSeconds: 200, restoreSeconds: 120, backup: '20261122-010000F', problems: [], checks: [], tables: []};
+
+	test('a freshly installed cluster has no drill yet, and that holds: its schedule is new', async () => {
+		const status = await observeCluster(answers, cluster.connections());
+		expect(status.restoreDrill).toBeUndefined();
+		expect(Date.now() - Date.parse(status.schedule!.writtenAt!)).toBeLessThan(60_000);
+		expect(judgeCluster(answers, status).find(f => f.name === drillJudgement)).toMatchObject({ok: true, evidence: expect.stringMatching(/^no drill yet: /)});
+		expect(cluster.unknown()).toEqual([]);
+	});
+
+	test("the repository's last.json is read into the status, and one that is no drill result is ignored", async () => {
+		const repo = cluster.host('node3');
+		repo.files.set('/var/lib/pgha/backup-verify/last.json', {content: JSON.stringify(result), owner: 'root', group: 'root', mode: 0o644});
+		const status = await observeCluster(answers, cluster.connections());
+		expect(status.restoreDrill).toEqual({at: result.at, ok: true, durationSeconds: 200, restoreSeconds: 120, problems: []});
+		expect(judgeCluster(answers, status).find(f => f.name === drillJudgement)).toMatchObject({ok: true, evidence: expect.stringMatching(/^passed .* \(60 min ago\): restore and replay 120 s, 200 s in all$/)});
+		expect(formatStatus(status)).toMatch(/\n {2}restore drill {2}passed .* \(1\.0 h ago\), restore and replay 120 s, 200 s in all\n/);
+		repo.files.get('/var/lib/pgha/backup-verify/last.json')!.content = '{"at": "half written';
+		expect((await observeCluster(answers, cluster.connections())).restoreDrill).toBeUndefined();
+	});
+});

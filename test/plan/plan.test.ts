@@ -20,7 +20,8 @@ describe('buildPlan', () => {
 		);
 		expect(host('etcd1').packages).toEqual(['etcd-client', 'etcd-server']);
 		expect(host('haproxy1').packages).toEqual(['haproxy', 'keepalived', 'socat']);
-		expect(host('pgbackrestRepo').packages).toEqual(expect.arrayContaining(['pgbackrest', 'cron']));
+		// The repository host restores backups into a throwaway PostgreSQL for the restore drill.
+		expect(host('pgbackrestRepo').packages).toEqual(['cron', 'jq', 'openssh-client', 'pgbackrest', 'postgresql-15', 'postgresql-client-15']);
 	});
 
 	it('merges the packages of a host with several roles', () => {

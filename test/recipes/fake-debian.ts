@@ -4,7 +4,7 @@ import {RemoteCommandError} from '../../source/transport/ssh.js';
 import {links, words} from './fake-shell.js';
 
 /** A file on the fake host. */
-export type FakeFile = {content: string; owner: string; group: string; mode: number};
+export type FakeFile = {content: string; owner: string; group: string; mode: number; /** When it was last written (ms); files made otherwise count as written now. */ mtime?: number};
 
 /** A directory on the fake host. */
 export type FakeDirectory = {owner: string; group: string; mode: number};
@@ -106,7 +106,7 @@ export class FakeDebianHost {
 			writeFile: async (path: string, content: string, owner = 'root', group = owner, mode = 0o644) => {
 				for (const who of [owner, group]) if (!this.users.has(who)) throw new RemoteCommandError(this.name, `chown ${owner}:${group} ${path}`, fail(1, `chown: invalid user: '${who}'`));
 				this.makeParents(path);
-				this.files.set(path, {content, owner, group, mode});
+				this.files.set(path, {content, owner, group, mode, mtime: Date.now()});
 			},
 			readFile: async (path: string) => this.files.get(path)?.content,
 			close: () => {},
@@ -147,7 +147,8 @@ export class FakeDebianHost {
 	private stat(path: string, format: string): string | undefined {
 		const node = this.files.get(path) ?? this.dirs.get(path);
 		if (!node) return undefined;
-		return format.replace('%U', node.owner).replace('%G', node.group).replace('%a', node.mode.toString(8));
+		const mtime = 'mtime' in node && node.mtime !== undefined ? node.mtime : Date.now();
+		return format.replace('%U', node.owner).replace('%G', node.group).replace('%a', node.mode.toString(8)).replace('%Y', String(Math.floor(mtime / 1000)));
 	}
 
 	private install(list: string[]): void {

@@ -36,7 +36,7 @@ describe('hostFiles', () => {
 			'/usr/local/lib/pgha/haproxy-ready',
 			'/etc/keepalived/keepalived.conf',
 		]);
-		expect(await paths(seed, 'pgbackrestRepo')).toEqual(['/etc/pgbackrest/pgbackrest.conf', '/etc/cron.d/pgha-produccion']);
+		expect(await paths(seed, 'pgbackrestRepo')).toEqual(['/etc/pgbackrest/pgbackrest.conf', '/usr/local/lib/pgha/backup-verify', '/etc/cron.d/pgha-produccion']);
 	});
 
 	it('gives a host with several roles every file, with no path twice', async () => {

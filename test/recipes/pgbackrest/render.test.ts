@@ -76,16 +76,19 @@ describe('renderBackupSchedule', () => {
 		expect(lines.some(l => l.startsWith('PATH=/usr/local/sbin:'))).toBe(true);
 		expect(lines).toContain('0 1 * * 0 postgres pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=produccion --type=full backup');
 		expect(lines).toContain('0 1 * * 1-6 postgres pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=produccion --type=diff backup');
+		// The restore drill, as root, after the Sunday full backup; its last scheduled run's output in a log.
+		expect(lines).toContain('0 5 * * 0 root /usr/local/lib/pgha/backup-verify > /var/log/pgha-backup-verify.log 2>&1');
 		expect(file.content.endsWith('\n')).toBe(true);
 		expect(file.content).not.toContain('--type=incr');
 	});
 
 	it('adds incremental backups and puts each schedule on one line', () => {
 		const raw = exampleRaw('compact');
-		raw['backup'] = {full: '@weekly', differential: ' 30  2\t* * 1-3 ', incremental: '*/15 * * * *', retentionFull: 1};
+		raw['backup'] = {full: '@weekly', differential: ' 30  2\t* * 1-3 ', incremental: '*/15 * * * *', verify: ' 0 6\t1 * * ', retentionFull: 1};
 		const lines = renderBackupSchedule(answersFrom(raw)).content.split('\n');
 		expect(lines).toContain('@weekly postgres pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=compact --type=full backup');
 		expect(lines).toContain('30 2 * * 1-3 postgres pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=compact --type=diff backup');
 		expect(lines).toContain('*/15 * * * * postgres pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=compact --type=incr backup');
+		expect(lines).toContain('0 6 1 * * root /usr/local/lib/pgha/backup-verify > /var/log/pgha-backup-verify.log 2>&1');
 	});
 });

@@ -11,6 +11,7 @@ describe('pgBackRest steps', () => {
 				'node3: file /etc/pgbackrest/repo.conf',
 				'node3: stanza compact',
 				'node3: first full backup',
+				'node3: file /usr/local/lib/pgha/backup-verify',
 				'node3: file /etc/cron.d/pgha-compact',
 			]),
 		);
