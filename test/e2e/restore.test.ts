@@ -57,6 +57,33 @@ describe.skipIf(skip)('disaster recovery on the seed topology', () => {
 		writeFileSync(pgpass, `*:*:*:aplicacion:${secrets['PGHA_APP_PASSWORD']}\n`, {mode: 0o600});
 	});
 
+	test('backup verify fails, naming the problem, when a file of the latest backup was damaged, and passes on the healthy repository; status shows the drill', async () => {
+		const repo = repository();
+		sql('drop table if exists drill_verify; create table drill_verify(i int)');
+		sql('insert into drill_verify select generate_series(1, 500)');
+		expect((await pgha(['backup', '--cluster', cluster(), '--type', 'full', '--yes'], env)).code).toBe(0);
+		// One byte of the largest data file of that backup flipped, the original kept to put back.
+		const file = onHost(answers, repo, `ls -S /var/lib/pgbackrest/backup/${cluster()}/latest/pg_data/base/*/* | head -1`).trim();
+		onHost(answers, repo, `cp -p ${file} /root/pgha-drill-original && printf '\\377' | dd of=${file} bs=1 seek=64 conv=notrunc status=none`);
+		try {
+			const damaged = await pgha(['backup', 'verify', '--cluster', cluster()], env);
+			expect(damaged.code, damaged.stdout + damaged.stderr).toBe(1);
+			expect(damaged.stdout).toContain('pgha: restore drill FAILED');
+			expect(damaged.stdout + damaged.stderr).toContain(file.split('/').pop()!.replace(/\.gz$/, ''));
+			const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
+			expect(check.code).toBe(3);
+			expect(check.stdout).toMatch(/restore drill/i);
+		} finally {
+			onHost(answers, repo, `cp -p /root/pgha-drill-original ${file} && rm -f /root/pgha-drill-original`);
+		}
+		const healthy = await pgha(['backup', 'verify', '--cluster', cluster()], env);
+		expect(healthy.code, healthy.stdout + healthy.stderr).toBe(0);
+		expect(healthy.stdout).toMatch(/pgha: restore drill PASSED on backup \d{8}-\d{6}F: restore and replay [\d.]+ s/);
+		expect(healthy.stdout).toMatch(/tables compared with the leader: [1-9]\d* match, 0 differ, 0 missing/);
+		const status = await pgha(['status', '--cluster', cluster()], env);
+		expect(status.stdout).toMatch(/restore drill/i);
+	});
+
 	test('restore --to a time between two writes brings back the dropped table with the first rows only; then a time on the timeline it left', async () => {
 		sql('drop table if exists drill_pitr; create table drill_pitr(i int primary key, phase text)');
 		sql("insert into drill_pitr select g, 't1' from generate_series(1, 50) g");
