@@ -17,7 +17,7 @@ export async function benchRecovery(cluster: string, vip: string, pgpass: string
 	const sql = (statement: string) =>
 		spawnSync('psql', ['-XAtq', `host=${vip} port=5000 user=aplicacion dbname=aplicacion`, '-c', statement], {env: {...process.env, PGPASSFILE: pgpass}, encoding: 'utf8'});
 	for (const type of ['full', 'diff'] as const) {
-		const backup = run(['backup', '--cluster', cluster, '--type', type], env);
+		const backup = run(['backup', '--cluster', cluster, '--type', type, '--yes'], env);
 		print(`backup --type ${type}: ${secs(backup.ms)} (exit ${backup.code})`);
 		figure(`backup, ${type}`, backup.ms);
 	}
