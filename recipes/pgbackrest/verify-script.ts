@@ -242,7 +242,7 @@ begin 'latest backup'
 size=0
 # Only the JSON on stdout; an error goes to stderr.
 if info=$(as_postgres pgbackrest --config="$config" --stanza="$stanza" --log-level-console=off --log-level-stderr=error --output=json info 2> "$state/info.log"); then
-	IFS=$'\t' read -r label type size stop message < <(jq -r '.[0] | ((.backup // []) | last) as $b | [($b.label // ""), ($b.type // ""), ($b.info.size // 0), ($b.timestamp.stop // 0), (.status.message // "")] | @tsv' <<< "$info") || true
+	IFS=$'\t' read -r label type size stop archive_id message < <(jq -r '.[0] | ((.backup // []) | last) as $b | [($b.label // ""), ($b.type // ""), ($b.info.size // 0), ($b.timestamp.stop // 0), (((.archive // []) | last | .id) // ""), (.status.message // "")] | @tsv' <<< "$info") || true
 	if [ -n "$label" ]; then
 		check 'latest backup' true "$label ($type, finished $(date -u -d "@$stop" +%Y-%m-%dT%H:%M:%SZ)), database $(human "$size")"
 	else
@@ -304,26 +304,31 @@ if [ "$room" = true ]; then
 				sampled=$(( sampled + 1 ))
 			done < <(node_sql "$leader_ip" "$db" <<< "select c.oid, (s.n_tup_ins + s.n_tup_upd + s.n_tup_del)::text || '/' || c.relfilenode, format('%I.%I', n.nspname, c.relname) from pg_stat_user_tables s join pg_class c on c.oid = s.relid join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and c.relpersistence = 'p' order by c.reltuples desc, c.oid limit 5;")
 		done <<< "$databases"
-		switched=$(node_sql "$leader_ip" postgres <<< 'select pg_walfile_name(lsn), lsn from pg_switch_wal() as lsn;' 2>&1) || switched=''
+		# A record first, so the switch always ends a WAL file of its own (with nothing written since the last
+		# switch it would end none), which must then reach the repository.
+		switched=$(node_sql "$leader_ip" postgres <<< "select pg_logical_emit_message(false, 'pgha', 'restore drill'); select pg_walfile_name(lsn), lsn from pg_switch_wal() as lsn;" 2>&1) || switched=''
+		switched=$(tail -n 1 <<< "$switched")
 		wal=\${switched%%|*}
 		switch_lsn=\${switched#*|}
-		archived=''
+		in_repository=''
 		if [[ $wal =~ ^[0-9A-F]{24}$ ]]; then
 			for (( i = 0; i < archive_limit; i += 2 )); do
-				archived=$(node_sql "$leader_ip" postgres <<< "select coalesce(last_archived_wal, '') from pg_stat_archiver;" 2> /dev/null) || archived=''
-				if [[ $archived =~ ^[0-9A-F]{24}$ ]] && [[ ! $archived < $wal ]]; then break; fi
+				in_repository=$(as_postgres pgbackrest --config="$config" --stanza="$stanza" --log-level-console=off --log-level-stderr=off \
+					--filter="^$wal-" repo-ls "archive/$stanza/$archive_id/\${wal:0:16}" 2> /dev/null || true)
+				[ -z "$in_repository" ] || break
 				sleep 2
 			done
 		fi
 		if ! [[ $wal =~ ^[0-9A-F]{24}$ ]]; then
 			check 'restore point' false "the leader $leader_name ($leader_ip) did not switch to a new WAL file: $(one_line <<< "$switched")"
-		elif ! [[ $archived =~ ^[0-9A-F]{24}$ ]] || [[ $archived < $wal ]]; then
-			check 'restore point' false "the leader $leader_name did not archive WAL file $wal within $archive_limit s (last archived: \${archived:-none}); pg_stat_archiver and pgBackRest's log on $leader_name say why"
+		elif [ -z "$in_repository" ]; then
+			archived=$(node_sql "$leader_ip" postgres <<< "select coalesce(last_archived_wal, 'none') || ', last failed: ' || coalesce(last_failed_wal, 'none') from pg_stat_archiver;" 2> /dev/null) || archived='unknown'
+			check 'restore point' false "WAL file $wal of the leader $leader_name did not reach the repository within $archive_limit s (its archiver: last archived $archived); pgBackRest's log on $leader_name says why"
 		elif [ -z "$databases" ]; then
 			check 'restore point' false "\${tried[*]}"
 		else
 			sample=true
-			check 'restore point' true "leader $leader_name ($leader_ip) switched WAL at $switch_lsn and archived $wal; $sampled tables sampled in $(grep -c . <<< "$databases") databases"
+			check 'restore point' true "leader $leader_name ($leader_ip) switched WAL at $switch_lsn; $wal is in the repository; $sampled tables sampled in $(grep -c . <<< "$databases") databases"
 		fi
 	fi
 fi
@@ -452,7 +457,8 @@ if [ "$promoted" = true ]; then
 	if as_postgres "$bin/pg_amcheck" -h "$run" -p "$port" -U postgres --all --install-missing > "$state/amcheck.log" 2>&1; then
 		check 'pg_amcheck' true "no corruption found in $databases_here databases"
 	else
-		named=$(grep -oE '^(heap table|btree index|index|table|relation) "[^"]*"' "$state/amcheck.log" | sort -u | head -n 5 | paste -sd ';' - || true)
+		# pg_amcheck names each damaged relation: 'heap table "db.schema.name", block ...:' or 'btree index "db.schema.name":'.
+		named=$(grep -oE '(heap table|btree index) "[^"]*"' "$state/amcheck.log" | sort -u | head -n 5 | paste -sd ';' - || true)
 		check 'pg_amcheck' false "\${named:-$(tail -n 3 "$state/amcheck.log" | one_line)}"
 		head -n 20 "$state/amcheck.log" | quote
 	fi

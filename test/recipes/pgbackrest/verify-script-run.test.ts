@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -184,7 +184,7 @@ describe('the restore drill, run for real', () => {
 		expect(out).not.toContain(cipher);
 		for (const line of out.split('\n').filter(Boolean)) expect(line, out).toMatch(/^(\[ *\d+ s\] |          \| )/);
 		expect(out).toMatch(/\] latest backup: ok \(\d+ s\), \d{8}-\d{6}F \(full, finished [\d-]+T[\d:]+Z\), database \d+ MiB\n/);
-		expect(out).toMatch(/\] restore point: ok \(\d+ s\), leader node1 \(127\.20\.0\.11\) switched WAL at [0-9A-F]+\/[0-9A-F]+ and archived [0-9A-F]{24}; 2 tables sampled in 2 databases\n/);
+		expect(out).toMatch(/\] restore point: ok \(\d+ s\), leader node1 \(127\.20\.0\.11\) switched WAL at [0-9A-F]+\/[0-9A-F]+; [0-9A-F]{24} is in the repository; 2 tables sampled in 2 databases\n/);
 		expect(out).toMatch(/\] replay: ok \(\d+ s\), replayed the archived WAL to [0-9A-F/]+ \(the restore point is [0-9A-F/]+\) and promoted on timeline 2; restore and replay took \d+ s\n/);
 		expect(out).toMatch(/\] result: PASSED in \d+ s \(restore and replay \d+ s\); .*last\.json\n$/);
 
@@ -309,7 +309,8 @@ describe('the restore drill, run for real', () => {
 	it('refuses to start while another drill holds the lock, leaving last.json as it was', async ctx => {
 		if (why) return skipOrFail(ctx, why);
 		const before = readFileSync(path('work', 'last.json'), 'utf8');
-		const holder = spawn('flock', [path('work', '.lock'), 'sleep', '30'], {stdio: 'ignore'});
+		// -o: flock alone holds the lock (not sleep), so killing it frees the lock for the next test.
+		const holder = spawn('flock', ['-o', path('work', '.lock'), 'sleep', '30'], {stdio: 'ignore'});
 		await new Promise(resolve => setTimeout(resolve, 300));
 		try {
 			const {code, out} = await drill();
@@ -320,4 +321,24 @@ describe('the restore drill, run for real', () => {
 			holder.kill('SIGKILL');
 		}
 	}, 60_000);
+
+	// Last: it leaves a damaged index in the leader and its latest backup.
+	it('a damaged index in the backup is named by pg_amcheck', async ctx => {
+		if (why) return skipOrFail(ctx, why);
+		const file = (await must(leaderSql('aplicacion', "create table indexada (id int primary key); insert into indexada select generate_series(1, 2000); checkpoint; select pg_relation_filepath('indexada_pkey');"), 'an index')).trim();
+		await must(asPostgres([`${pgBin}/pg_ctl`, '-D', path('leader'), '-m', 'fast', '-w', 'stop']), 'stopping the leader');
+		// Eight bytes of 0xff over line pointers of the index's second page.
+		const fd = openSync(path('leader', file), 'r+');
+		writeSync(fd, Buffer.alloc(8, 0xff), 0, 8, 8250);
+		closeSync(fd);
+		await must(asPostgres([`${pgBin}/pg_ctl`, '-D', path('leader'), '-l', path('log', 'leader.log'), '-w', 'start']), 'starting the leader');
+		await must(asPostgres(['pgbackrest', `--config=${path('leader.conf')}`, '--stanza=compact', '--type=full', 'backup'], undefined, 170_000), 'a full backup of the damage');
+		const {code, out, result} = await drill();
+		expect(code, out).toBe(1);
+		expect(check(result, 'pg_amcheck')).toEqual({name: 'pg_amcheck', ok: false, evidence: 'btree index "aplicacion.public.indexada_pkey"'});
+		expect(result?.problems).toEqual(['pg_amcheck: btree index "aplicacion.public.indexada_pkey"']);
+		expect(out).toMatch(/\] pg_amcheck: FAILED \(\d+ s\): btree index "aplicacion\.public\.indexada_pkey"\n/);
+		// pg_amcheck's own lines follow, indented under the stage.
+		expect(out).toContain('\n          | btree index "aplicacion.public.indexada_pkey":\n');
+	}, 240_000);
 });
