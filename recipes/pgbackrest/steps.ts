@@ -48,7 +48,8 @@ export function sshTrustFiles(host: HostAnswers, answers: Answers, identities: R
 		// ssh would otherwise append every key type it learns to known_hosts, which pgha owns.
 		file('config', 'Host *\n\tUpdateHostKeys no\n\tStrictHostKeyChecking yes\n\tBatchMode yes\n\tServerAliveInterval 10\n'),
 		file('authorized_keys', `${known.map(({identity}) => identity!.userKey).join('\n')}\n`),
-		file('known_hosts', `${known.map(({peer, identity}) => `${peer.ip} ${identity!.hostKey}`).join('\n')}\n`),
+		// OpenSSH looks a host on another port than 22 up as [ip]:port.
+		file('known_hosts', `${known.map(({peer, identity}) => `${answers.ssh.port === 22 ? peer.ip : `[${peer.ip}]:${answers.ssh.port}`} ${identity!.hostKey}`).join('\n')}\n`),
 	];
 }
 

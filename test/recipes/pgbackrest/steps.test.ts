@@ -1,5 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {provesIdempotent} from '../idempotency.js';
+import {sshTrustFiles} from '../../../recipes/pgbackrest/steps.js';
+import {answersFrom, exampleRaw} from '../../answers/fixtures.js';
 
 describe('pgBackRest steps', () => {
 	test('SSH trust both ways, repository, stanza, one full backup and the schedule; a re-run takes no second backup', async () => {
@@ -20,5 +22,16 @@ describe('pgBackRest steps', () => {
 		const repoTrusts = cluster.host('node3').files.get('/var/lib/postgresql/.ssh/authorized_keys')?.content ?? '';
 		expect(repoTrusts).toContain('postgres@node1');
 		expect(cluster.host('node1').files.get('/var/lib/postgresql/.ssh/authorized_keys')?.content).toContain('postgres@node3');
+	});
+});
+
+describe('sshTrustFiles', () => {
+	test('names a peer as [ip]:port in known_hosts when SSH is on another port, as OpenSSH looks it up', () => {
+		const raw = exampleRaw('compact');
+		raw['ssh'] = {...(raw['ssh'] as object), port: 2222};
+		const answers = answersFrom(raw);
+		const identities = new Map(answers.hosts.map(h => [h.name, {userKey: `ssh-ed25519 AAAA postgres@${h.name}`, hostKey: `ssh-ed25519 HOST${h.name}`}]));
+		const files = sshTrustFiles(answers.hosts.find(h => h.name === 'node1')!, answers, identities);
+		expect(files.find(f => f.path.endsWith('/known_hosts'))?.content).toBe('[10.20.0.13]:2222 ssh-ed25519 HOSTnode3\n');
 	});
 });
