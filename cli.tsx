@@ -26,6 +26,7 @@ const help = `
 	  $ pgha drill vip [--cluster NAME] [--yes]
 	  $ pgha backup [--cluster NAME] [--type full|diff|incr] [--yes]
 	                                           a pgBackRest backup now, its progress live
+	  $ pgha backup verify [--cluster NAME]    the restore drill: prove the latest backup restores
 	  $ pgha backups [--cluster NAME] [--json] every backup and the span of time each restores to
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
 	  $ pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL]
