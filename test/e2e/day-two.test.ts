@@ -177,7 +177,7 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		const holder = answers.hosts.filter(h => h.roles.includes('balancer')).find(h => onHost(answers, h.name, 'ip -o -4 addr show').includes(` ${answers.network.vip}/`))!.name;
 		expect(status.vip.holder).toBe(holder);
 		expect(status.haproxy.filter(b => b.listener === 'primary' && b.status.startsWith('UP')).map(b => b.server)).toContain(leaderName());
-		const info = JSON.parse(onHost(answers, answers.hosts.find(h => h.roles.includes('backup'))!.name, `runuser -u postgres -- pgbackrest --config=/etc/pgbackrest/repo.conf --stanza=${cluster()} info --output=json`)) as Array<{backup: Array<{label: string; type: string}>}>;
+		const info = JSON.parse(onHost(answers, answers.hosts.find(h => h.roles.includes('backup'))!.name, `runuser -u postgres -- pgbackrest --stanza=${cluster()} info --output=json`)) as Array<{backup: Array<{label: string; type: string}>}>;
 		expect(status.backups?.full?.label).toBe(info[0]!.backup.filter(b => b.type === 'full').at(-1)!.label);
 	});
 });
