@@ -181,12 +181,12 @@ describe.skipIf(skip)('disaster recovery on the seed topology', () => {
 		expect(check.code, check.stdout + check.stderr).toBe(0);
 	});
 
-	test('restore --into: a new cluster on three new hosts, restored from these backups to a time, with its own passwords and repository; the source keeps serving', async () => {
+	test('restore --into: a new cluster on three new hosts, restored to the end of a backup named by its label, with its own passwords and repository; the source keeps serving', async () => {
 		sql('drop table if exists drill_copy; create table drill_copy(i int)');
 		sql('insert into drill_copy select generate_series(1, 42)');
-		await pause(1500);
-		const at = new Date();
-		await pause(1500);
+		const backup = await pgha(['backup', '--cluster', cluster(), '--type', 'full', '--yes'], env);
+		expect(backup.code, backup.stdout + backup.stderr).toBe(0);
+		const label = /backup (\d{8}-\d{6}F) done/.exec(backup.stdout)![1]!;
 		sql('insert into drill_copy select generate_series(43, 50)');
 		const hosts: LabAnswers['hosts'] = [];
 		const roles = [['postgres', 'etcd', 'balancer'], ['postgres', 'etcd', 'balancer'], ['postgres', 'etcd', 'backup']];
@@ -207,10 +207,10 @@ describe.skipIf(skip)('disaster recovery on the seed topology', () => {
 		const file = join(seedWork, 'staging.yaml');
 		writeFileSync(file, YAML.stringify(staging), {mode: 0o600});
 		const started = Date.now();
-		const run = await pgha(['restore', '--into', file, '--cluster', cluster(), '--to', utc(at), '--yes'], env);
+		const run = await pgha(['restore', '--into', file, '--cluster', cluster(), '--to', label, '--yes'], env);
 		console.log(`restore --into (3 new hosts, install included): ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		expect(run.code, run.stdout + run.stderr).toBe(0);
-		expect(run.stdout).toContain(`New cluster "staging" restored from cluster ${cluster()}'s repository`);
+		expect(run.stdout).toContain(`New cluster "staging" restored from cluster ${cluster()}'s repository, to the end of backup ${label}`);
 		const stagingPgpass = join(seedWork, 'staging-pgpass');
 		writeFileSync(stagingPgpass, `*:*:*:aplicacion:${staging.passwords.app}\n`, {mode: 0o600});
 		const stagingAnswers = staging as unknown as LabAnswers;
