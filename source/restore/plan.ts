@@ -123,7 +123,9 @@ export function planRestore(facts: RestoreFacts, target: RestoreTarget): PlanRes
 			backup = backups.find(b => b.label === target.label);
 			if (!backup) return {ok: false, problem: `there is no backup ${target.label}; the repository holds ${backups.map(b => b.label).join(', ')}`};
 			timeline = backup.timeline;
-			restoreOptions = [`--set=${backup.label}`, '--type=immediate', '--target-action=promote', '--target-timeline=current'];
+			// pgBackRest takes --target-timeline only with a target of its own; the backup's timeline is named to PostgreSQL directly,
+			// so a backup that a later timeline branched away from is still accepted.
+			restoreOptions = [`--set=${backup.label}`, '--type=immediate', '--target-action=promote', '--recovery-option=recovery_target_timeline=current'];
 			break;
 		}
 	}

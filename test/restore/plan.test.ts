@@ -48,7 +48,7 @@ describe('planRestore', () => {
 	it('restores to the end of a named backup, and refuses a label the repository does not hold', () => {
 		const result = planRestore(facts, {kind: 'backup', label: '20261201-045449F'});
 		if (!result.ok) throw new Error(result.problem);
-		expect(result.plan.restoreOptions).toEqual(['--set=20261201-045449F', '--type=immediate', '--target-action=promote', '--target-timeline=current']);
+		expect(result.plan.restoreOptions).toEqual(['--set=20261201-045449F', '--type=immediate', '--target-action=promote', '--recovery-option=recovery_target_timeline=current']);
 		expect(planRestore(facts, {kind: 'backup', label: '20990101-000000F'})).toEqual({ok: false, problem: expect.stringContaining('20261201-045401F, 20261201-045449F, 20261201-045557F')});
 	});
 
