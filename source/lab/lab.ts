@@ -247,14 +247,22 @@ export async function labStop(name: string, options: LabOptions = {}): Promise<v
 	const paths = labPaths(options.env);
 	await withLabLock(paths.lockFile, async () => {
 		const state = await requireRunningLab(paths);
-		const host = findHost(state, name);
-		const started = Date.now();
-		const outcome = await stopProcess(host.pid, nspawnMatch(host.name, hostPaths(paths, host.name).root));
-		await killNetnsProcesses(netnsFile(host.name));
-		delete host.pid;
-		await saver(paths, state)();
-		log(outcome === 'not-running' ? `lab: ${name} was already off` : `lab: ${name} off (${outcome === 'killed' ? 'killed after the shutdown timed out' : 'shut down'}, ${seconds(Date.now() - started)})`);
+		await powerOff(paths, findHost(state, name), saver(paths, state), log);
 	});
+}
+
+/**
+ * Shuts a running host down (killed if the shutdown times out), ends
+ * whatever is left in its namespace and records it off; its disk stays.
+ */
+async function powerOff(paths: LabPaths, host: LabHostState, save: () => Promise<void>, log: LabLog): Promise<void> {
+	const started = Date.now();
+	const outcome = await stopProcess(host.pid, nspawnMatch(host.name, hostPaths(paths, host.name).root));
+	// A container whose systemd-nspawn was killed lives on in its namespace; nothing of it may hold the disk.
+	await killNetnsProcesses(netnsFile(host.name));
+	delete host.pid;
+	await save();
+	log(outcome === 'not-running' ? `lab: ${host.name} was already off` : `lab: ${host.name} off (${outcome === 'killed' ? 'killed after the shutdown timed out' : 'shut down'}, ${seconds(Date.now() - started)})`);
 }
 
 /**
@@ -319,12 +327,7 @@ export async function labReplace(name: string, options: LabOptions = {}): Promis
 		const files = hostPaths(paths, host.name);
 		const save = saver(paths, state);
 		const started = Date.now();
-		const outcome = await stopProcess(host.pid, nspawnMatch(host.name, files.root));
-		// A container whose systemd-nspawn was killed lives on in its namespace; nothing of it may hold the disk.
-		await killNetnsProcesses(netnsFile(host.name));
-		delete host.pid;
-		await save();
-		log(outcome === 'not-running' ? `lab: ${name} was off` : `lab: ${name} off (${outcome === 'killed' ? 'killed after the shutdown timed out' : 'shut down'}, ${seconds(Date.now() - started)})`);
+		await powerOff(paths, host, save, log);
 		// The keys a host makes live in its own layer, never in the base image.
 		const before = await hostKeyFingerprint(files.upper);
 		await unmountUnder(files.dir);
