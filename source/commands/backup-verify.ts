@@ -1,14 +1,11 @@
-import {backupHost} from '../answers/hosts.js';
-import {secretValues} from '../answers/secrets.js';
-import {connectSome} from '../engine/connect.js';
-import {redactor} from '../engine/run-log.js';
-import {UsageError, UserError, exitCodes} from '../errors.js';
+import {UsageError, exitCodes} from '../errors.js';
 import {fileMatches} from '../../recipes/kit/file-step.js';
 import {locations} from '../../recipes/kit/locations.js';
 import {remoteShell} from '../../recipes/kit/remote-shell.js';
 import {parseDrillResult, renderBackupVerifyScript, type DrillResult} from '../../recipes/pgbackrest/verify-script.js';
 import type {HostConnection, RunOptions} from '../transport/ssh.js';
 import type {Command} from './context.js';
+import {openRepository} from './repository.js';
 import {resolveCluster} from './resolve-cluster.js';
 
 /** The script's own limit on the replay is 6 h; the restore, the checks and pgbackrest verify come on top. */
@@ -48,13 +45,8 @@ export function formatDrillResult(result: DrillResult, host: string): string[] {
 export const backupVerify: Command = async (_args, flags, io) => {
 	const {answers} = await resolveCluster(flags, io);
 	const name = answers.cluster.name;
-	const repo = backupHost(answers);
-	if (!repo) throw new UsageError(`cluster "${name}" has no repository host (no host has the backup role), so it has no backup to verify`);
-	const {connections, unreachable} = await connectSome(answers, [repo], io.connect, io.env);
-	const conn = connections.get(repo.name);
-	if (!conn) throw new UserError(`cannot reach the repository host: ${unreachable.get(repo.name) ?? repo.name}`);
+	const {repo, conn, redact} = await openRepository(answers, io, () => new UsageError(`cluster "${name}" has no repository host (no host has the backup role), so it has no backup to verify`));
 	try {
-		const redact = redactor(secretValues(answers));
 		const script = renderBackupVerifyScript(answers);
 		const state = await scriptState(conn, script);
 		if (state !== 'as rendered') {

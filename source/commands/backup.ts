@@ -1,6 +1,4 @@
-import {backupHost} from '../answers/hosts.js';
 import type {Answers} from '../answers/schema.js';
-import {secretValues} from '../answers/secrets.js';
 import {backupFailure, consoleText, newBackupLabel, worthShowing} from '../backup/backup-output.js';
 import {backupCommand, backupLogPath, backupTimeoutMs, pgbackrestCommand} from '../backup/backup-command.js';
 import {backupTypes, type BackupType, type Catalog, type CatalogBackup} from '../backup/catalog.js';
@@ -8,11 +6,10 @@ import {formatBytes, formatDuration, formatTime} from '../backup/format-backups.
 import {advance, newTenth, noProgress, progressLine, tenthLine} from '../backup/progress.js';
 import {readCatalog} from '../backup/read-catalog.js';
 import {effectiveType, expiredAfter} from '../backup/retention.js';
-import {connectAll} from '../engine/connect.js';
-import {redactor} from '../engine/run-log.js';
 import {exitCodes, UsageError, UserError} from '../errors.js';
 import type {HostConnection, RunOptions, RunResult} from '../transport/ssh.js';
 import type {Command, Io} from './context.js';
+import {openRepository} from './repository.js';
 import {resolveCluster} from './resolve-cluster.js';
 
 /** `pgha backup SUBCOMMAND`, each a Command of its own, loaded when asked for. */
@@ -118,11 +115,7 @@ export const backup: Command = async (args, flags, io) => {
 	if (flags.json) throw new UsageError('backup prints no JSON; `pgha backups --json` lists the backups after it');
 	if (!flags.yes && !io.interactive) throw new UsageError('backup takes a backup now, and pgBackRest then expires what retention no longer keeps; pass --yes to run it without a terminal');
 	const {answers} = await resolveCluster(flags, io);
-	const repo = backupHost(answers);
-	if (!repo) throw noBackupHost(answers.cluster.name);
-	const redact = redactor(secretValues(answers));
-	const connections = await connectAll(answers, [repo], io.connect, io.env);
-	const conn = connections.get(repo.name)!;
+	const {repo, conn, redact} = await openRepository(answers, io, () => noBackupHost(answers.cluster.name));
 	const run = (script: string, options: RunOptions = {}) => conn.run(script, {check: false, ...options});
 	// What the repository host says is printed or thrown: redacted first, like status does.
 	const catalog = () =>

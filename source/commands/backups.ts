@@ -1,14 +1,12 @@
-import {backupHost} from '../answers/hosts.js';
-import {secretValues} from '../answers/secrets.js';
 import type {Catalog} from '../backup/catalog.js';
 import {formatBackups} from '../backup/format-backups.js';
 import {readCatalog} from '../backup/read-catalog.js';
-import {connectAll} from '../engine/connect.js';
-import {redactValue, redactor} from '../engine/run-log.js';
+import {redactValue} from '../engine/run-log.js';
 import {exitCodes, UsageError, UserError} from '../errors.js';
 import type {RunOptions} from '../transport/ssh.js';
 import {noBackupHost} from './backup.js';
 import type {Command} from './context.js';
+import {openRepository} from './repository.js';
 import {resolveCluster} from './resolve-cluster.js';
 
 /**
@@ -28,11 +26,7 @@ export const backups: Command = async (args, flags, io) => {
 	if (args.length > 0) throw new UsageError(`backups takes no arguments (got "${args.join(' ')}")`);
 	if (flags.type !== undefined) throw new UsageError('--type is for `pgha backup`; `pgha backups` lists every type');
 	const {answers} = await resolveCluster(flags, io);
-	const repo = backupHost(answers);
-	if (!repo) throw noBackupHost(answers.cluster.name);
-	const redact = redactor(secretValues(answers));
-	const connections = await connectAll(answers, [repo], io.connect, io.env);
-	const conn = connections.get(repo.name)!;
+	const {repo, conn, redact} = await openRepository(answers, io, () => noBackupHost(answers.cluster.name));
 	try {
 		const run = (script: string, options: RunOptions = {}) => conn.run(script, {check: false, ...options});
 		const catalog = redactValue(
