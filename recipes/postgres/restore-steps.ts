@@ -22,6 +22,8 @@ const marked = async (ctx: StepContext, id: string, name: string) => (await ctx.
 // pg_ctl status: 0 running, 3 not running, 4 no data directory; a host without PostgreSQL's packages has nothing running.
 const postgresRunning = `test -x ${pgCtl} && ${asPostgres(`${pgCtl} status -D ${dataDir}`)} >/dev/null 2>&1`;
 const stopPostgres = `if ${postgresRunning}; then ${asPostgres(`${pgCtl} stop -D ${dataDir} -m fast -w -t 600`)}; fi`;
+// Disabled too: a host that reboots during the restore must not start Patroni on data the restore leaves behind.
+const stopPatroniAndPostgres = `if systemctl cat patroni >/dev/null 2>&1; then systemctl disable --now --quiet patroni; fi; ${stopPostgres}`;
 
 /**
  * On the primary: a commit and a WAL switch, waited for in the repository, so
@@ -63,7 +65,7 @@ export function stopForRestoreStep(id: string): Step {
 		check: async ctx =>
 			(await ctx.run(`${done} || { ! systemctl is-active --quiet patroni && ! systemctl is-enabled --quiet patroni 2>/dev/null && ! { ${postgresRunning}; }; }`, {quiet: true, check: false})).code === 0,
 		async apply(ctx) {
-			await ctx.run(`if systemctl cat patroni >/dev/null 2>&1; then systemctl disable --now --quiet patroni; fi; ${stopPostgres}`, {timeoutMs: 900_000});
+			await ctx.run(stopPatroniAndPostgres, {timeoutMs: 900_000});
 		},
 	};
 }
@@ -186,7 +188,7 @@ export function emptyForRestoreStep(id: string): Step {
 		name: `data directory ${dataDir} emptied for the restore`,
 		check: ctx => marked(ctx, id, 'emptied'),
 		async apply(ctx) {
-			await ctx.run(`if systemctl cat patroni >/dev/null 2>&1; then systemctl disable --now --quiet patroni; fi; ${stopPostgres}`, {timeoutMs: 900_000});
+			await ctx.run(stopPatroniAndPostgres, {timeoutMs: 900_000});
 			await ctx.run(`if [ -d ${dataDir} ]; then find ${dataDir} -mindepth 1 -delete; fi`, {timeoutMs: 3_600_000});
 			await ctx.run(setMark(id, 'emptied'), {quiet: true});
 		},
@@ -202,13 +204,12 @@ export function acceptsWritesStep(): Step {
 	};
 }
 
-const sourceConfig = (source: SourceRepository) => `/etc/pgbackrest/restore-from-${source.cluster}.conf`;
 const knownHosts = `${locations.postgresSshDir}/known_hosts`;
 const knownLine = (source: SourceRepository) => `${source.port === 22 ? source.ip : `[${source.ip}]:${source.port}`} ${source.hostKey}`;
 
 /** The pgBackRest config a new cluster's leader restores through: the source cluster's repository, remote. */
 export function sourceConfigPath(source: SourceRepository): string {
-	return sourceConfig(source);
+	return `/etc/pgbackrest/restore-from-${source.cluster}.conf`;
 }
 
 /**
@@ -238,7 +239,7 @@ export function sourceAccessStep(source: SourceRepository, id: string): Step {
 				`pg1-socket-path=${locations.pgSocketDir}`,
 				'',
 			].join('\n');
-			await ctx.conn.writeFile(sourceConfig(source), content, 'postgres', 'postgres', 0o640);
+			await ctx.conn.writeFile(sourceConfigPath(source), content, 'postgres', 'postgres', 0o640);
 			const line = knownLine(source);
 			await ctx.run(`install -d -o postgres -g postgres -m 700 ${locations.postgresSshDir} && touch ${knownHosts} && chown postgres:postgres ${knownHosts} && chmod 600 ${knownHosts} && { grep -qxF ${shQuote(line)} ${knownHosts} || echo ${shQuote(line)} >> ${knownHosts}; }`);
 			await source.authorize(key);
@@ -256,7 +257,7 @@ export function sourceAccessRemovedStep(source: SourceRepository, id: string): S
 			const key = ctx.identities.get(ctx.host.name)?.userKey;
 			if (key) await source.revoke(key);
 			const line = knownLine(source);
-			await ctx.run(`rm -f ${sourceConfig(source)}; if [ -f ${knownHosts} ]; then grep -vxF ${shQuote(line)} ${knownHosts} > ${knownHosts}.pgha || true; cat ${knownHosts}.pgha > ${knownHosts}; rm -f ${knownHosts}.pgha; fi`);
+			await ctx.run(`rm -f ${sourceConfigPath(source)}; if [ -f ${knownHosts} ]; then grep -vxF ${shQuote(line)} ${knownHosts} > ${knownHosts}.pgha || true; cat ${knownHosts}.pgha > ${knownHosts}; rm -f ${knownHosts}.pgha; fi`);
 			await ctx.run(setMark(id, 'source-revoked'), {quiet: true});
 		},
 	};

@@ -1,11 +1,10 @@
-import {randomBytes} from 'node:crypto';
 import {backupHost, hostsWithRole} from '../answers/hosts.js';
 import type {Answers} from '../answers/schema.js';
 import {listClusters} from '../answers/store.js';
 import {connectAll, connectSome} from '../engine/connect.js';
 import {UsageError, exitCodes} from '../errors.js';
 import {readRestoreFacts} from '../restore/facts.js';
-import {readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
+import {newRestoreId, readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
 import {describePlan, planRestore} from '../restore/plan.js';
 import type {SourceRepository} from '../restore/run.js';
 import {describeTarget, parseTarget, targetFromKey, targetKey} from '../restore/target.js';
@@ -61,7 +60,7 @@ export async function restoreInto(flags: Flags, io: Io): Promise<number> {
 			if (!(await confirm(`Install new cluster "${into.answers.cluster.name}" on ${into.answers.hosts.length} hosts, restored from cluster ${repo.cluster}?`))) return exitCodes.failed;
 		}
 		const journal: RestoreJournal = {
-			id: `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`,
+			id: newRestoreId(),
 			cluster: into.answers.cluster.name,
 			target: targetKey(target.target),
 			leader,

@@ -1,10 +1,9 @@
-import {randomBytes} from 'node:crypto';
 import {createInterface} from 'node:readline/promises';
 import {backupHost, hostsWithRole} from '../answers/hosts.js';
 import type {Answers} from '../answers/schema.js';
 import {connectSome} from '../engine/connect.js';
 import {UsageError, UserError, exitCodes} from '../errors.js';
-import {readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
+import {newRestoreId, readJournal, saveJournal, type RestoreJournal} from '../restore/journal.js';
 import {readRestoreFacts} from '../restore/facts.js';
 import {describePlan, planRestore, restorableRange, type RestoreFacts} from '../restore/plan.js';
 import {describeTarget, formatUtc, parseTarget, targetFromKey, targetKey, type RestoreTarget} from '../restore/target.js';
@@ -98,7 +97,7 @@ async function planAndConfirm(answers: Answers, given: RestoreTarget | undefined
 			if (!(await confirm(`Restore "${answers.cluster.name}" now? Writes stop until ${leader} is promoted, and changes after the target are discarded.`))) return undefined;
 		}
 		return {
-			id: `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`,
+			id: newRestoreId(),
 			cluster: answers.cluster.name,
 			target: targetKey(target),
 			leader,

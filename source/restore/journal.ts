@@ -1,3 +1,4 @@
+import {randomBytes} from 'node:crypto';
 import {chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {pghaHome} from '../paths.js';
@@ -22,6 +23,11 @@ export type RestoreJournal = {
 	/** Restoring a new cluster from this one's repository (restore --into). */
 	source?: string;
 };
+
+/** A new restore's id: when it started, to the second, and a few random hex digits; it names the restore's marks on the hosts. */
+export function newRestoreId(now = new Date()): string {
+	return `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+}
 
 /** Where a cluster's unfinished restore is recorded. */
 export function journalFile(cluster: string, env: NodeJS.ProcessEnv = process.env): string {
