@@ -15,6 +15,7 @@ import {noMainCluster} from '../postgres/steps.js';
 import {packagesFor} from '../index.js';
 import {shQuote} from '../../source/transport/quote.js';
 import {bundleDirOnHost, bundleInstallScript, mirrorInstallScript} from './apt-scripts.js';
+import {packagesBeforeStep} from './package-record.js';
 
 /** One package as dpkg knows it on a host. */
 export type InstalledPackage = {version: string; installed: boolean};
@@ -114,9 +115,11 @@ export function sha256Sums(debs: readonly BundleDeb[]): string {
 	return debs.map(deb => `${deb.sha256}  debs/${deb.file}\n`).join('');
 }
 
-/** Packages phase: the cluster marker, packages (with services held back while they install), and what each role needs before it is configured. */
+/** Packages phase: what the host had before pgha (once), the cluster marker, packages (with services held back while they install), and what each role needs before it is configured. */
 export function packageSteps(host: HostAnswers, answers: Answers): Step[] {
 	return [
+		// Before the marker: a host that has one was installed by a pgha that kept no record.
+		packagesBeforeStep,
 		fileStep({path: locations.clusterMarker, owner: 'root', group: 'root', mode: 0o644, content: `${answers.cluster.name}\n`, secret: false}),
 		// The repository host installs postgresql-15 too (the restore drill's throwaway server).
 		...(hasRole(host, 'postgres') || hasRole(host, 'backup') ? [fileStep(noMainCluster)] : []),

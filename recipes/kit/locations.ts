@@ -5,6 +5,10 @@
  */
 export const locations = {
 	clusterMarker: '/etc/pgha/cluster',
+	/** The packages a host had before pgha's first install there (dpkg's fully installed ones), so an uninstall keeps them. */
+	packagesBeforePgha: '/var/lib/pgha/packages-before',
+	/** Left in a kept repository by an uninstall that wiped the database it backs up: a new database cannot archive into it. */
+	repositoryOfWipedData: '/var/lib/pgbackrest/pgha-data-wiped',
 	etcdDefaults: '/etc/default/etcd',
 	etcdDataDir: '/var/lib/etcd',
 	patroniConfig: '/etc/patroni/config.yml',

@@ -5,8 +5,8 @@ import {FakeDebianHost} from './fake-debian.js';
 describe('the fake Debian host', () => {
 	test('a command it does not understand throws, naming the script, and is kept', async () => {
 		const host = new FakeDebianHost('a', '10.0.0.1');
-		await expect(host.connection().run('rm -rf /var/lib/etcd')).rejects.toThrow('fake host a does not understand: rm -rf /var/lib/etcd');
-		expect(host.unknown).toEqual(['rm -rf /var/lib/etcd']);
+		await expect(host.connection().run('mkfs.ext4 /dev/sda')).rejects.toThrow('fake host a does not understand: mkfs.ext4 /dev/sda');
+		expect(host.unknown).toEqual(['mkfs.ext4 /dev/sda']);
 	});
 
 	test('a unit exists only once its package is installed, and starts held back', async () => {
