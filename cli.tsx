@@ -28,6 +28,8 @@ const help = `
 	                                           a pgBackRest backup now, its progress live
 	  $ pgha backup verify [--cluster NAME]    the restore drill: prove the latest backup restores
 	  $ pgha backups [--cluster NAME] [--json] every backup and the span of time each restores to
+	  $ pgha uninstall [--cluster NAME] [--wipe-data] [--wipe-backups] [--yes --confirm NAME] [--dry-run]
+	                                           stop and remove what pgha put on the hosts; data and backups stay unless wiped
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
 	  $ pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL]
 	                                           every package the roles need, in one file, for hosts with no network
@@ -43,7 +45,10 @@ const help = `
 	  --yes, -y       do not ask for confirmation
 	  --json          machine-readable output
 	  --check         repair: report drift only (exit 3 if any)
-	  --dry-run       install: show the plan, change nothing
+	  --dry-run       install, uninstall: show the plan, change nothing
+	  --wipe-data     uninstall: delete PostgreSQL's and etcd's data too
+	  --wipe-backups  uninstall: delete the pgBackRest repository too
+	  --confirm       uninstall: the cluster's name again, with --yes, where no terminal can ask for it
 	  --stdin         rotate password: read the new password from standard input (one line)
 	  --to            switchover: the member that becomes leader; restore: the time, LSN, backup label or latest
 	  --kind          drill failover: crash (default), partition or graceful
@@ -83,4 +88,7 @@ process.exitCode = await runCommandLine(process.argv.slice(2), help, {
 	roles: {type: 'string'},
 	arch: {type: 'string'},
 	mirror: {type: 'string'},
+	wipeData: {type: 'boolean', default: false},
+	wipeBackups: {type: 'boolean', default: false},
+	confirm: {type: 'string'},
 });

@@ -5,10 +5,13 @@ import {backupHost, hostNames, hostsWithRole} from './answers/hosts.js';
  * The install's named phases in dependency order: the one list the plan, the
  * engine, its events and the UI derive from. `verify` runs after the others.
  */
-export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restore-stop', 'restore-backup', 'verify'] as const;
+export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'verify'] as const;
 
 /** Phases only a restore runs; an install runs the others. */
 export const restoreOnlyPhases = ['restore-stop', 'restore-backup'] as const;
+
+/** Phases only an uninstall runs. */
+export const uninstallPhases = ['uninstall-stop', 'uninstall-remove'] as const;
 
 /** One phase's name. */
 export type PhaseName = (typeof phaseNames)[number];
@@ -51,6 +54,14 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 		summary: 'a full backup of the restored cluster',
 		action: () => 'Take a full backup on the new timeline; the replicas are re-created from it',
 	},
+	'uninstall-stop': {
+		summary: 'the VIP released; backups, balancers, PgBouncer and Patroni stopped',
+		action: () => "Remove pgha's backup schedule, then stop and disable Keepalived (the VIP goes), HAProxy, PgBouncer and Patroni on every host",
+	},
+	'uninstall-remove': {
+		summary: "etcd stopped; pgha's packages and files removed",
+		action: () => 'Stop etcd, purge the packages pgha installed, remove the files and users it made, and wipe data and backups only where asked',
+	},
 	verify: {
 		summary: 'the cluster proven end to end',
 		action: answers =>
@@ -84,7 +95,7 @@ export type ScheduledPhase = {name: PhaseName; summary: string; action: string; 
  * identity (the packages phase) and a running PostgreSQL. The balancers need
  * nothing of the others: HAProxy marks servers up as they come.
  */
-const needs: Record<Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup'>, PhaseName[]> = {
+const needs: Record<Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | (typeof uninstallPhases)[number]>, PhaseName[]> = {
 	preflight: [],
 	packages: ['preflight'],
 	etcd: [],
@@ -176,5 +187,22 @@ export function scheduleRestore(answers: Answers, leader: string): ScheduledPhas
 
 /** The verify phase as the plan lists it: every host, after the others. */
 export function verifyPhase(answers: Answers): ScheduledPhase {
-	return {name: 'verify', summary: described.verify.summary, action: described.verify.action(answers), hosts: hostNames(answers.hosts), serial: false, after: [...phaseNames.filter(n => n !== 'verify')]};
+	return {name: 'verify', summary: described.verify.summary, action: described.verify.action(answers), hosts: hostNames(answers.hosts), serial: false, after: [...phaseNames.filter(n => n !== 'verify' && !(uninstallPhases as readonly string[]).includes(n))]};
+}
+
+/**
+ * An uninstall's phases: every reachable host stops what pgha runs (the VIP
+ * first), then, once nothing needs etcd any more, takes pgha's packages and
+ * files off. Pure.
+ */
+export function scheduleUninstall(answers: Answers, hosts: readonly string[]): ScheduledPhase[] {
+	const phase = (name: (typeof uninstallPhases)[number], after: PhaseName[]): ScheduledPhase => ({
+		name,
+		summary: described[name].summary,
+		action: described[name].action(answers),
+		hosts: [...hosts],
+		serial: false,
+		after,
+	});
+	return [phase('uninstall-stop', []), phase('uninstall-remove', ['uninstall-stop'])];
 }

@@ -78,14 +78,23 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
 			// Data this cluster did not create is never touched: installing over it could destroy someone's database.
 			const script = `marker=$(cat ${locations.clusterMarker} 2>/dev/null || true); echo "marker=$marker"
 				for d in ${locations.etcdDataDir}/member ${locations.etcdDataDir}/default/member; do [ -d "$d" ] && echo "etcd=$d"; done
-				for f in ${locations.pgDataDir}/PG_VERSION ${locations.postgresHome}/*/main/PG_VERSION; do [ -f "$f" ] && echo "pg=$f"; done; true`;
+				for f in ${locations.pgDataDir}/PG_VERSION ${locations.postgresHome}/*/main/PG_VERSION; do [ -f "$f" ] && echo "pg=$f"; done
+				[ -f ${locations.repositoryOfWipedData} ] && echo "wiped=${locations.repositoryOfWipedData}"; true`;
 			const out = (await ctx.run(script, {quiet: true})).stdout;
 			const marker = out.match(/^marker=(.*)$/m)?.[1]?.trim() ?? '';
 			const data = [...out.matchAll(/^(etcd|pg)=(.*)$/gm)].map(m => m[2]!);
+			// Kept by `pgha uninstall` without --wipe-data, the marker names whose data it is: that cluster may start on it again.
+			const wayOut = marker
+				? `: \`pgha install --cluster ${marker}\` starts cluster "${marker}" on it again, \`pgha uninstall --cluster ${marker} --wipe-data\` deletes it, or move it away yourself`
+				: ': use a clean host, or move that data away yourself';
 			if (data.length > 0 && marker !== answers.cluster.name)
 				throw new Error(
-					`already holds data that does not belong to cluster "${answers.cluster.name}" (${data.join(', ')}${marker ? `, cluster "${marker}"` : ''}); ` +
-						'pgha will not install over it: use a clean host, or move that data away yourself',
+					`already holds data that does not belong to cluster "${answers.cluster.name}" (${data.join(', ')}${marker ? `, cluster "${marker}"` : ''}); pgha will not install over it${wayOut}`,
+				);
+			if (/^wiped=/m.test(out) && hasRole(host, 'backup'))
+				throw new Error(
+					`keeps a pgBackRest repository whose database was wiped by an uninstall (${locations.repositoryOfWipedData}); a new database cannot archive into it: ` +
+						`move ${locations.pgbackrestRepoPath} away yourself, or delete it with \`pgha uninstall --cluster ${marker || answers.cluster.name} --wipe-backups\``,
 				);
 			return true;
 		}),

@@ -36,6 +36,12 @@ export type Flags = {
 	arch?: string;
 	/** bundle create: the Debian archive to take bookworm and bookworm-updates from instead of this machine's; lab up: given (even empty), the hosts use a package cache. */
 	mirror?: string;
+	/** uninstall: delete PostgreSQL's and etcd's data too. */
+	wipeData?: boolean;
+	/** uninstall: delete the pgBackRest repository (backups and WAL archive) too. */
+	wipeBackups?: boolean;
+	/** uninstall: the cluster's name, typed again, for a run without a terminal (with --yes). */
+	confirm?: string;
 };
 
 /** Where a command writes; tests pass their own. */

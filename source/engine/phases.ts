@@ -1,7 +1,7 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
 import {hasRole} from '../answers/hosts.js';
 import type {RestoreRun, SourceRepository} from '../restore/run.js';
-import {schedulePhases, scheduleRestore, type PhaseName, type ScheduleOptions} from '../phases.js';
+import {schedulePhases, scheduleRestore, scheduleUninstall, type PhaseName, type ScheduleOptions} from '../phases.js';
 import type {Component} from '../../recipes/kit/component.js';
 import type {RunContext, Step} from '../../recipes/kit/step.js';
 import {fileStep} from '../../recipes/kit/file-step.js';
@@ -32,6 +32,7 @@ import {keepalived} from '../../recipes/keepalived/index.js';
 import {keepalivedSteps} from '../../recipes/keepalived/steps.js';
 import {nodeFiles} from '../../recipes/pgbackrest/index.js';
 import {freshFullBackupStep, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
+import {removeSteps, stopSteps, type HostRemoval} from '../../recipes/host/removal-steps.js';
 
 /** A named phase: which hosts it touches and the steps each one runs. */
 export type Phase = {
@@ -52,7 +53,7 @@ function files(component: Component, answers: Answers, host: HostAnswers, run: P
 }
 
 /** The steps each host phase runs: which components' steps, in what order. */
-function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup'>, answers: Answers): Phase['steps'] {
+function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | 'uninstall-stop' | 'uninstall-remove'>, answers: Answers): Phase['steps'] {
 	switch (name) {
 		case 'preflight':
 			return host => preflightSteps(host, answers);
@@ -112,7 +113,7 @@ function restoreStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, re
 		case 'postgres-replicas':
 			return (host, run) => [...nodeSteps(host, run), emptyForRestoreStep(restore.id), ...patroniStartSteps(host)];
 		default:
-			return stepsOf(name, answers);
+			return stepsOf(name as Parameters<typeof stepsOf>[0], answers);
 	}
 }
 
@@ -156,5 +157,16 @@ export function buildRestorePhases(answers: Answers, restore: RestoreRun): Phase
 		serial: p.serial || undefined,
 		after: p.after,
 		steps: restoreStepsOf(p.name as Exclude<PhaseName, 'verify'>, answers, restore),
+	}));
+}
+
+/** An uninstall, as named phases: each host's removal, decided by its plan, split into stopping and removing. */
+export function buildUninstallPhases(answers: Answers, removals: ReadonlyMap<string, HostRemoval>): Phase[] {
+	return scheduleUninstall(answers, [...removals.keys()]).map(p => ({
+		name: p.name,
+		summary: p.summary,
+		hosts: p.hosts,
+		after: p.after,
+		steps: host => (p.name === 'uninstall-stop' ? stopSteps : removeSteps)(removals.get(host.name)!),
 	}));
 }

@@ -2,6 +2,8 @@ import {createHash} from 'node:crypto';
 import type {HostConnection, RunOptions, RunResult} from '../../source/transport/ssh.js';
 import {RemoteCommandError} from '../../source/transport/ssh.js';
 import {links, words} from './fake-shell.js';
+import {installedListScript} from '../../recipes/host/package-record.js';
+import {surveyScript} from '../../source/uninstall/survey.js';
 
 /** A file on the fake host. */
 export type FakeFile = {content: string; owner: string; group: string; mode: number; /** When it was last written (ms); files made otherwise count as written now. */ mtime?: number};
@@ -41,6 +43,8 @@ export class FakeDebianHost {
 	readonly files = new Map<string, FakeFile>();
 	readonly dirs = new Map<string, FakeDirectory>();
 	readonly packages = new Set<string>();
+	/** Packages removed with their configuration left (dpkg's rc). */
+	readonly configOnly = new Set<string>();
 	/** The version dpkg reports for each installed package; packageVersion unless one was asked for. */
 	readonly versions = new Map<string, string>();
 	/** The version a package gets when the install does not name one. */
@@ -155,6 +159,7 @@ export class FakeDebianHost {
 		for (const word of list) {
 			const [pkg = word, version] = word.split('=');
 			this.packages.add(pkg);
+			this.configOnly.delete(pkg);
 			this.versions.set(pkg, version ?? FakeDebianHost.packageVersion);
 			for (const user of packageEffects[pkg]?.users ?? []) this.users.add(user);
 			// Debian enables a packaged unit; policy-rc.d keeps it from starting.
@@ -188,13 +193,22 @@ export class FakeDebianHost {
 			const marker = this.files.get('/etc/pgha/cluster')?.content.trim() ?? '';
 			const etcd = ['/var/lib/etcd/member', '/var/lib/etcd/default/member'].filter(d => this.dirs.has(d)).map(d => `etcd=${d}\n`);
 			const pg = [...this.files.keys()].filter(f => f === '/data/patroni/PG_VERSION' || /^\/var\/lib\/postgresql\/[^/]+\/main\/PG_VERSION$/.test(f)).map(f => `pg=${f}\n`);
-			return ok(`marker=${marker}\n${etcd.join('')}${pg.join('')}`);
+			const wiped = this.files.has('/var/lib/pgbackrest/pgha-data-wiped') ? 'wiped=/var/lib/pgbackrest/pgha-data-wiped\n' : '';
+			return ok(`marker=${marker}\n${etcd.join('')}${pg.join('')}${wiped}`);
 		}
 		m = script.match(/^dpkg-query -W -f='\$\{Package\}\\t\$\{Version\}\\t\$\{db:Status-Abbrev\}\\n' ([\w .+-]+) 2>\/dev\/null; true$/);
 		if (m) {
 			const list = m[1]!.trim().split(' ').filter(p => this.packages.has(p));
 			return ok(list.map(p => `${p}\t${this.versions.get(p) ?? FakeDebianHost.packageVersion}\tii \n`).join(''));
 		}
+		if (script === installedListScript) return ok([...this.packages].sort().map(p => `${p}\n`).join(''));
+		if (script === surveyScript) return ok(this.survey());
+		m = script.match(/^dpkg-query -W -f='\$\{Package\}\\t\$\{db:Status-Abbrev\}\\n' ([\w .+-]+) 2>\/dev\/null; true$/);
+		if (m) {
+			const list = m[1]!.trim().split(' ');
+			return ok(list.flatMap(p => (this.packages.has(p) ? [`${p}\tii \n`] : this.configOnly.has(p) ? [`${p}\trc \n`] : [])).join(''));
+		}
+		if (script.startsWith('# pgha uninstall: packages\n')) return this.removePackages(script);
 		const reload = this.haproxyReload(script);
 		if (reload) return reload;
 		if (script.startsWith('set -e') && script.includes('policy-rc.d')) {
@@ -204,6 +218,38 @@ export class FakeDebianHost {
 			return ok();
 		}
 		return undefined;
+	}
+
+	/** What the uninstall's survey script prints on this host. */
+	private survey(): string {
+		const record = this.files.get('/var/lib/pgha/packages-before');
+		return [
+			`marker=${this.files.get('/etc/pgha/cluster')?.content.trim() ?? ''}`,
+			...(record ? ['record=yes', ...record.content.split('\n').filter(Boolean).map(p => `before=${p}`)] : []),
+			...[...this.packages].sort().map(p => `installed=${p}`),
+			...[...this.configOnly].sort().map(p => `config=${p}`),
+			'',
+		].join('\n');
+	}
+
+	/** The uninstall's package script: purge (etcd-server's purge deletes its data, as its postrm does) and remove. */
+	private removePackages(script: string): RunResult {
+		const list = (name: string) => words(script.match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1] ?? "''").join(' ').split(' ').filter(Boolean);
+		for (const pkg of list('purge')) {
+			this.remove(pkg);
+			this.configOnly.delete(pkg);
+			if (pkg === 'etcd-server') this.removeTree('/var/lib/etcd');
+		}
+		for (const pkg of list('remove')) {
+			this.remove(pkg);
+			this.configOnly.add(pkg);
+		}
+		return ok();
+	}
+
+	/** rm -rf: the path and everything under it. */
+	removeTree(path: string): void {
+		for (const map of [this.files, this.dirs]) for (const key of [...map.keys()]) if (key === path || key.startsWith(`${path}/`)) map.delete(key);
 	}
 
 	/**
@@ -299,6 +345,14 @@ export class FakeDebianHost {
 					this.daemonReloads++;
 					return ok();
 				}
+				if (verb === 'unmask') return ok();
+				if (verb === 'disable' || verb === 'stop') {
+					const unit = this.units.get(name ?? '');
+					if (!unit) return fail(1, `Unit file ${name}.service does not exist.`);
+					if (verb === 'disable') unit.enabled = false;
+					if (verb === 'stop' || flags.includes('--now')) unit.active = false;
+					return ok();
+				}
 				if (verb === 'is-enabled' || verb === 'is-active') {
 					const unit = this.units.get(name ?? '');
 					const state = verb === 'is-enabled' ? (unit ? (unit.enabled ? 'enabled' : 'disabled') : 'not-found') : unit?.active ? 'active' : 'inactive';
@@ -355,6 +409,7 @@ export class FakeDebianHost {
 				return out === undefined ? fail(1, `stat: cannot statx '${args[2]}': No such file or directory`) : ok(`${out}\n`);
 			}
 			case 'test':
+				if (args[0] === '-e' && args[1] && args.length === 2) return this.files.has(args[1]) || this.dirs.has(args[1]) ? ok() : fail(1);
 				// The fake holds no symbolic links: `test -L` is always false.
 				if (args[0] === '-L' && args[1]) return fail(1);
 				if (args[0] === '!' && args[1] === '-L' && args[2]) return ok();
@@ -368,6 +423,30 @@ export class FakeDebianHost {
 				return {code: missing.length > 0 ? 1 : 0, stdout, stderr: missing.map(a => `cat: ${a}: No such file or directory\n`).join('')};
 			}
 			case 'true':
+				return ok();
+			case 'ls': {
+				if (args[0] !== '-d') return this.misunderstood(script);
+				const there = args.slice(1).filter(a => this.files.has(a) || this.dirs.has(a));
+				return {code: there.length === args.length - 1 ? 0 : 2, stdout: there.map(a => `${a}\n`).join(''), stderr: ''};
+			}
+			case 'rm':
+				if (args[0] === '-f') for (const a of args.slice(1)) this.files.delete(a);
+				else if (args[0] === '-rf') for (const a of args.slice(1)) this.removeTree(a);
+				else return this.misunderstood(script);
+				return ok();
+			case 'find': {
+				const end = args.indexOf('-maxdepth');
+				if (end < 0 || args.slice(end).join(' ') !== '-maxdepth 0 -empty') return this.misunderstood(script);
+				const empty = args.slice(0, end).filter(d => this.dirs.has(d) && ![...this.files.keys(), ...this.dirs.keys()].some(k => k.startsWith(`${d}/`)));
+				return ok(empty.map(d => `${d}\n`).join(''));
+			}
+			case 'rmdir':
+				if (args[0] !== '--ignore-fail-on-non-empty') return this.misunderstood(script);
+				for (const d of args.slice(1)) if (this.dirs.has(d) && ![...this.files.keys(), ...this.dirs.keys()].some(k => k.startsWith(`${d}/`))) this.dirs.delete(d);
+				return ok();
+			case 'userdel':
+				if (!args[0] || !this.users.has(args[0])) return fail(6, `userdel: user '${args[0] ?? ''}' does not exist`);
+				this.users.delete(args[0]);
 				return ok();
 			case 'echo':
 				return ok(`${args.join(' ')}\n`);
