@@ -48,7 +48,9 @@ const ownDirectories = new Set(['/etc/pgha', '/etc/patroni', '/etc/etcd', '/etc/
 
 /** What pgha put on one host (see HostFootprint). */
 export function hostFootprint(answers: Answers, host: HostAnswers): HostFootprint {
-	const rendered = hostFiles(answers, host.name, {interface: answers.network.interface ?? 'eth0', keys: placeholderKeys(answers)}).map(f => f.path);
+	// Only the paths are read: the texts may be rendered with stand-ins for what a run would make first.
+	const stand = {...answers, passwords: {...answers.passwords, haproxyStats: answers.passwords.haproxyStats ?? 'unused'}};
+	const rendered = hostFiles(stand, host.name, {interface: answers.network.interface ?? 'eth0', keys: placeholderKeys(answers)}).map(f => f.path);
 	// cron runs the backups but is the host's own scheduler: only pgha's schedule file goes.
 	const units = stopOrder.filter(unit => hostServices(answers, host).some(s => s.unit === unit));
 	const postgres = hasRole(host, 'postgres');

@@ -69,6 +69,8 @@ describe('uninstall steps on fake hosts', () => {
 			const host = cluster.host(name);
 			const left = [...host.files.keys(), ...host.dirs.keys()].filter(p => /^\/(data\/patroni|var\/lib\/etcd|var\/lib\/pgbackrest|etc\/pgha|var\/lib\/pgha)(\/|$)/.test(p));
 			expect(left).toEqual([]);
+			// Every file the install wrote is in the recipes' footprint: only the host's own SSH key is left.
+			expect([...host.files.keys()]).toEqual(['/etc/ssh/ssh_host_ed25519_key.pub']);
 			expect(host.configOnly.size).toBe(0);
 			expect(host.packages.size).toBe(0);
 		}
