@@ -67,6 +67,28 @@ export function filesGoneStep(what: string, paths: readonly string[], recursive 
 	};
 }
 
+/**
+ * Data or backups deleted: everything inside, then the directory itself
+ * where it can go (a mount point stays, empty). Done once nothing is inside.
+ */
+export function wipeStep(paths: readonly string[]): Step {
+	const inside = async (ctx: StepContext) => {
+		const there = await present(ctx, paths);
+		if (there.length === 0) return '';
+		return (await ctx.run(`find ${there.map(shQuote).join(' ')} -mindepth 1 -maxdepth 1 -print -quit 2>/dev/null; true`, {quiet: true, check: false})).stdout.trim();
+	};
+	return {
+		name: `wiped: ${paths.join(' ')}`,
+		check: async ctx => (await inside(ctx)) === '',
+		explain: async ctx => [`${await inside(ctx)} is still there`],
+		async apply(ctx) {
+			const there = (await present(ctx, paths)).map(shQuote).join(' ');
+			await ctx.run(`find ${there} -mindepth 1 -delete`, {timeoutMs: 3_600_000});
+			await ctx.run(`rmdir ${there} 2>/dev/null; true`);
+		},
+	};
+}
+
 /** pgha's own directories removed once empty; one that still holds something else stays. */
 export function emptyDirectoriesStep(dirs: readonly string[]): Step {
 	const empty = async (ctx: StepContext) => {
@@ -195,7 +217,7 @@ export function removeSteps(removal: HostRemoval): Step[] {
 		filesGoneStep('directories of pgha removed', removal.directories, true),
 		...removal.users.map(userGoneStep),
 		policyRcStep,
-		...(removal.wipe.length > 0 ? [filesGoneStep(`wiped: ${removal.wipe.join(' ')}`, removal.wipe, true)] : []),
+		...(removal.wipe.length > 0 ? [wipeStep(removal.wipe)] : []),
 		...(removal.markRepository ? [repositoryMarkStep] : []),
 		emptyDirectoriesStep(removal.emptyParents),
 	];

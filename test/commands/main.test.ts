@@ -20,7 +20,7 @@ describe('pgha (built CLI)', () => {
 	it('--help lists the commands and exits 0', async () => {
 		const result = await runCli(['--help']);
 		expect(result.code).toBe(0);
-		for (const command of ['install', 'plan --answers FILE', 'validate FILE', 'add-replica', 'trust-host NAME', 'lab replace NAME', 'answers list', 'backup [--cluster NAME] [--type full|diff|incr]', 'backups [--cluster NAME] [--json]', 'restore [--cluster NAME] --to', 'Exit codes'])
+		for (const command of ['install', 'plan --answers FILE', 'validate FILE', 'add-replica', 'trust-host NAME', 'lab replace NAME', 'answers list', 'backup [--cluster NAME] [--type full|diff|incr]', 'backups [--cluster NAME] [--json]', 'restore [--cluster NAME] --to', 'uninstall [--cluster NAME] [--wipe-data] [--wipe-backups] [--yes --confirm NAME] [--dry-run]', '--confirm', 'Exit codes'])
 			expect(result.stdout).toContain(command);
 	});
 

@@ -435,14 +435,23 @@ export class FakeDebianHost {
 				else return this.misunderstood(script);
 				return ok();
 			case 'find': {
+				const first = args.indexOf('-mindepth');
+				if (first >= 0) {
+					const roots = args.slice(0, first);
+					const children = [...this.files.keys(), ...this.dirs.keys()].filter(k => roots.some(r => k.startsWith(`${r}/`))).sort();
+					const rest = args.slice(first).join(' ');
+					if (rest === '-mindepth 1 -maxdepth 1 -print -quit') return ok(children[0] ? `${children[0]}\n` : '');
+					if (rest !== '-mindepth 1 -delete') return this.misunderstood(script);
+					for (const child of children) this.removeTree(child);
+					return ok();
+				}
 				const end = args.indexOf('-maxdepth');
 				if (end < 0 || args.slice(end).join(' ') !== '-maxdepth 0 -empty') return this.misunderstood(script);
 				const empty = args.slice(0, end).filter(d => this.dirs.has(d) && ![...this.files.keys(), ...this.dirs.keys()].some(k => k.startsWith(`${d}/`)));
 				return ok(empty.map(d => `${d}\n`).join(''));
 			}
 			case 'rmdir':
-				if (args[0] !== '--ignore-fail-on-non-empty') return this.misunderstood(script);
-				for (const d of args.slice(1)) if (this.dirs.has(d) && ![...this.files.keys(), ...this.dirs.keys()].some(k => k.startsWith(`${d}/`))) this.dirs.delete(d);
+				for (const d of args.filter(a => a !== '--ignore-fail-on-non-empty')) if (this.dirs.has(d) && ![...this.files.keys(), ...this.dirs.keys()].some(k => k.startsWith(`${d}/`))) this.dirs.delete(d);
 				return ok();
 			case 'userdel':
 				if (!args[0] || !this.users.has(args[0])) return fail(6, `userdel: user '${args[0] ?? ''}' does not exist`);
