@@ -6,7 +6,9 @@ import {surveyHosts} from '../../../source/uninstall/survey.js';
 import {packageRemovalScript} from '../../../recipes/host/removal-steps.js';
 import {example, withStatsPassword} from '../../answers/fixtures.js';
 import {FakeCluster} from '../fake-cluster.js';
-import {changedSteps, converge, failures, phasesThrough} from '../converge.js';
+import {changedSteps, converge, fakeContext, failures, phasesThrough} from '../converge.js';
+import {collectEvents, runPhases} from '../../../source/engine/runner.js';
+import {RemoteCommandError} from '../../../source/transport/ssh.js';
 
 /** The compact cluster installed on fresh fake hosts. */
 async function installed(): Promise<{answers: Answers; cluster: FakeCluster}> {
@@ -88,6 +90,32 @@ describe('uninstall steps on fake hosts', () => {
 		expect(cluster.host('node3').files.has('/var/lib/pgbackrest/pgha-data-wiped')).toBe(true);
 		const again = await converge(cluster, answers, phasesThrough(answers, 'preflight'));
 		expect(failures(again.events).join('\n')).toContain('pgha uninstall --cluster compact --wipe-backups');
+	});
+
+	test('a run that fails half way (apt on one host) is finished by the next, which redoes nothing already done', async () => {
+		const {answers, cluster} = await installed();
+		const options = {wipeData: true, wipeBackups: true};
+		const plan = planUninstall(answers, await surveyHosts(cluster.connections()), new Map(), options);
+		const phases = buildUninstallPhases(answers, new Map(plan.hosts.map(h => [h.name, h.removal])));
+		const context = await fakeContext(cluster, answers);
+		const node2 = context.connections.get('node2')!;
+		const run = node2.run.bind(node2);
+		node2.run = async (script, opts) => {
+			if (script.startsWith('# pgha uninstall: packages')) throw new RemoteCommandError('node2', script, {code: 100, stdout: '', stderr: 'E: Could not get lock /var/lib/dpkg/lock-frontend'});
+			return run(script, opts);
+		};
+		const {events, sink} = collectEvents();
+		const first = await runPhases(phases, context, sink);
+		expect(first.ok).toBe(false);
+		expect(first.failed).toMatchObject({host: 'node2', phase: 'uninstall-remove'});
+		expect(failures(events).join('\n')).toContain('lock-frontend');
+
+		const second = await converge(cluster, answers, phases);
+		expect(failures(second.events)).toEqual([]);
+		expect(changedSteps(second.events).every(step => step.startsWith('node2: '))).toBe(true);
+		expect(cluster.host('node2').packages.size).toBe(0);
+		const third = await converge(cluster, answers, phases);
+		expect(changedSteps(third.events)).toEqual([]);
 	});
 
 	test('a package pgha found on the host stays', async () => {
