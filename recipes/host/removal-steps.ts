@@ -164,7 +164,8 @@ async function packagesLeft(ctx: StepContext, removal: Pick<HostRemoval, 'purge'
  * purge, remove, and the dependencies pgha brought that nothing needs now.
  */
 export function packageRemovalScript(purge: readonly string[], remove: readonly string[], installedByPgha: readonly string[] | undefined): string {
-	const mine = installedByPgha ?? [...purge, ...remove];
+	// What goes is pgha's by the plan's decision, also a package left in dpkg's rc state by an earlier run.
+	const mine = [...new Set([...purge, ...remove, ...(installedByPgha ?? [])])];
 	return `# pgha uninstall: packages
 set -e
 export DEBIAN_FRONTEND=noninteractive

@@ -144,6 +144,11 @@ describe('the package removal script', () => {
 		expect(script).toContain("deps=$(apt-get -s autoremove | awk '/^Remv /{print $2}' | grep -xF -f \"$mine\" || true)");
 	});
 
+	test('a package left with its configuration by an earlier run counts as pgha\'s, so its purge is not refused', () => {
+		const script = packageRemovalScript(['etcd-server'], [], ['etcd-client']);
+		expect(script).toContain("printf '%s\\n' etcd-server etcd-client");
+	});
+
 	test('with no record of what the host had, dependencies stay', () => {
 		const script = packageRemovalScript(['patroni'], [], undefined);
 		expect(script).not.toContain('autoremove');
