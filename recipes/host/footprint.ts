@@ -4,6 +4,7 @@ import {placeholderKeys} from '../../source/keys/cluster-keys.js';
 import {hostFiles, hostServices, packagesFor} from '../index.js';
 import {keepalivedScriptUser, locations} from '../kit/locations.js';
 import {noMainCluster} from '../postgres/steps.js';
+import {restoreMarks} from '../postgres/restore-steps.js';
 import {repositoryFiles} from '../pgbackrest/index.js';
 import {bundleDirOnHost} from './apt-scripts.js';
 
@@ -63,7 +64,9 @@ export function hostFootprint(answers: Answers, host: HostAnswers): HostFootprin
 		...(backup ? [locations.backupVerifyLog] : []),
 	];
 	const tls = [...new Set(rendered.filter(path => parent(path).endsWith('/tls')).map(parent))];
-	const directories = [...tls, ...(postgres ? [parent(locations.pgbouncerDropIn)] : []), ...(backup ? [locations.backupVerifyDir] : []), bundleDirOnHost];
+	// A restore's progress marks, left only by one that never finished.
+	const restores = parent(restoreMarks('any'));
+	const directories = [...tls, ...(postgres ? [parent(locations.pgbouncerDropIn), restores] : []), ...(backup ? [locations.backupVerifyDir] : []), bundleDirOnHost];
 	const emptyParents = [...new Set([...files, ...directories, locations.clusterMarker, locations.packagesBeforePgha].map(parent))].filter(dir => ownDirectories.has(dir));
 	const repo = repositoryFiles(answers, host);
 	return {
