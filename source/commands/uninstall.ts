@@ -53,8 +53,8 @@ export const uninstall: Command = async (args, flags, io) => {
 			return exitCodes.ok;
 		}
 		if (confirmation === 'ask') {
-			const {askToType} = await import('./type-to-confirm.js');
-			const typed = await askToType(`This removes cluster "${name}" from ${plan.hosts.length} host(s). Type its name to go on:`);
+			const {ask} = await import('./confirm.js');
+			const typed = await ask(`This removes cluster "${name}" from ${plan.hosts.length} host(s). Type its name to go on:`);
 			if (!typedNameConfirms(typed, name)) {
 				io.err(`pgha: "${typed.trim()}" is not "${name}"; nothing was changed.`);
 				return exitCodes.failed;

@@ -180,6 +180,34 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		const info = JSON.parse(onHost(answers, answers.hosts.find(h => h.roles.includes('backup'))!.name, `runuser -u postgres -- pgbackrest --stanza=${cluster()} info --output=json`)) as Array<{backup: Array<{label: string; type: string}>}>;
 		expect(status.backups?.full?.label).toBe(info[0]!.backup.filter(b => b.type === 'full').at(-1)!.label);
 	});
+	test('remove-node of a replica: postgres4 leaves under pgbench load, its services stop and its data stays, verify passes and repair --check is clean', async () => {
+		const stop = {done: false};
+		const load = pgbenchUntil(stop);
+		const run = await watched(answers, secretsOf(answers), () => pgha(['remove-node', 'postgres4', '--cluster', cluster(), '--yes'], env)).finally(() => {
+			stop.done = true;
+		});
+		const rounds = await load;
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(run.stdout).toContain(`pgha: postgres4 left cluster "${cluster()}"`);
+		for (const round of rounds) expect(round).toMatch(/number of failed transactions: 0 /);
+		const removed = answers.hosts.find(h => h.name === 'postgres4')!;
+		expect(members().map(m => m.Member).sort()).toEqual(['postgres1', 'postgres2', 'postgres3']);
+		expect(onHost(answers, leaderName(), `cd / && runuser -u postgres -- psql -XAtc "select count(*) from pg_replication_slots where slot_name = 'postgres4'"`).trim()).toBe('0');
+		for (const balancer of answers.hosts.filter(h => h.roles.includes('balancer')).map(h => h.name)) {
+			const csv = onHost(answers, balancer, "echo 'show stat' | socat -t 2 stdio unix-connect:/run/haproxy/admin.sock");
+			expect(csv, balancer).not.toMatch(/,postgres4,/);
+		}
+		expect(onHost(answers, 'postgres4', 'systemctl is-enabled patroni pgbouncer || true').trim().split('\n')).toEqual(['disabled', 'disabled']);
+		expect(onHost(answers, 'postgres4', 'systemctl is-active patroni || true').trim()).toBe('inactive');
+		expect(Number(onHost(answers, 'postgres4', 'ls -A /data/patroni | wc -l').trim())).toBeGreaterThan(0);
+		expect(onHost(answers, leaderName(), `grep -c ' ${removed.ip}/32' /etc/patroni/config.yml || true`).trim()).toBe('0');
+		answers.hosts = answers.hosts.filter(h => h.name !== 'postgres4');
+		const verify = await pgha(['verify', '--cluster', cluster()], env);
+		expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+		const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
+		expect(check.code, check.stdout + check.stderr).toBe(0);
+		expect(check.stdout).toContain('pgha: no drift.');
+	});
 });
 
 describe.skipIf(skip)('SSH access on the seed topology', () => {

@@ -5,7 +5,7 @@ import {BaseSequencer, type TestSpecification} from 'vitest/node';
 // closed cluster seen from outside, rotation under load, failover drills, restores, then the installer's
 // own safety); the secrets check reads what they all left. Files run one at a
 // time, in this order.
-const order = ['lab.test', 'install.test', 'day-two.test', 'closed-cluster.test', 'rotate.test', 'failover.test', 'restore.test', 'installer-safety.test', 'wizard.test', 'secrets.test'];
+const order = ['lab.test', 'install.test', 'day-two.test', 'closed-cluster.test', 'rotate.test', 'failover.test', 'restore.test', 'installer-safety.test', 'lifecycle.test', 'wizard.test', 'secrets.test'];
 const rank = (file: string) => {
 	const index = order.findIndex(name => file.includes(`/${name}.`));
 	return index < 0 ? order.length : index;
