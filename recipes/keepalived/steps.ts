@@ -7,6 +7,7 @@ import {serviceStep} from '../kit/service-step.js';
 import {peerRun} from '../kit/peer-run.js';
 import {waitFor} from '../kit/wait-for.js';
 import {vipHolders} from './probes.js';
+import {haTiming} from '../../source/answers/ha-timing.js';
 
 /** The unprivileged user Keepalived's check script runs as (made after the packages install). */
 export const scriptUserStep: Step = {
@@ -15,16 +16,39 @@ export const scriptUserStep: Step = {
 	apply: async ctx => void (await ctx.$`useradd --system --no-create-home --shell /usr/sbin/nologin ${keepalivedScriptUser}`),
 };
 
+/**
+ * How long one holder must keep the VIP before it counts as settled: the
+ * track script's rise and three advertisements. Within that window a balancer
+ * that starts later, with HAProxy ready and a higher priority, may still
+ * preempt the first one to take it, and for a moment both or neither hold it.
+ */
+export function vipSettleMs(answers: Answers): number {
+	const {interval, rise, advertInt} = haTiming(answers).keepalived;
+	return (interval * rise + 3 * advertInt + 1) * 1000;
+}
+
 /** Keepalived on a balancer, and the VIP held by exactly one of them. */
 export function keepalivedSteps(answers: Answers, files: ManagedFile[]): Step[] {
-	const one = async (ctx: StepContext) => (await vipHolders(answers, peerRun(ctx.connections))).length === 1;
+	const holders = async (ctx: StepContext) => vipHolders(answers, peerRun(ctx.connections));
+	const one = async (ctx: StepContext) => (await holders(ctx)).length === 1;
+	// The same single holder for the whole settle window, so the check that follows the apply does not catch a preemption.
+	const settled = (ctx: StepContext) => {
+		let since: {holder: string; at: number} | undefined;
+		return async () => {
+			const now = await holders(ctx);
+			const holder = now.length === 1 ? now[0]! : undefined;
+			if (!holder) since = undefined;
+			else if (since?.holder !== holder) since = {holder, at: Date.now()};
+			return since !== undefined && Date.now() - since.at >= vipSettleMs(answers);
+		};
+	};
 	return [
 		...files.map(fileStep),
 		serviceStep('keepalived'),
 		{
 			name: `VIP ${answers.network.vip} held by one balancer`,
 			check: one,
-			apply: ctx => waitFor('a balancer to take the VIP', () => one(ctx), 60_000),
+			apply: ctx => waitFor('one balancer to hold the VIP, and keep it', settled(ctx), 60_000),
 		},
 	];
 }
