@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	answers: async () => (await import('./answers.js')).answers,
 	bundle: async () => (await import('./bundle.js')).bundle,
 	restore: async () => (await import('./restore.js')).restore,
+	'remove-node': async () => (await import('./remove-node.js')).removeNode,
 };
 
 /**
