@@ -55,7 +55,7 @@ export function removalPlan(input: RemovalPlanInput): string[] {
 	if (hasRole(host, 'balancer') && vipHolder === name)
 		lines.push(`  ${name} holds the VIP ${answers.network.vip}: Keepalived stops there first, and the run waits until ${list(withRole('balancer'))} holds it and answers on 5000`);
 	const services = servicesOf(host);
-	if (reachable) lines.push(`  ${name}: ${list(services)} stop and are disabled (a reboot does not start them)`);
+	if (reachable) lines.push(`  ${name}: ${list(services)} ${services.length === 1 ? 'stops and is' : 'stop and are'} disabled (a reboot does not start them)`);
 	else lines.push(`  ${name} does not answer over SSH: its services cannot be stopped now (stop them by hand if it comes back: systemctl disable --now ${services.join(' ')}); the rest of the cluster forgets it`);
 	if (hasRole(host, 'postgres')) {
 		const slot = memberSlotName(name);
@@ -71,7 +71,7 @@ export function removalPlan(input: RemovalPlanInput): string[] {
 		lines.push(`  ${list(withRole('postgres'))}: Patroni's etcd hosts forget ${name} (its configuration file; Patroni learns the members from etcd itself, nothing restarts)`);
 	}
 	if (hasRole(host, 'balancer')) lines.push(`  ${list(withRole('balancer'))}: Keepalived's peers forget ${name} (reload)`);
-	if (wipe) lines.push(`  --wipe: ${dataDirsOf(host).join(' and ')} on ${name} are removed${reachable ? '' : ' (not now: it does not answer)'}; that data is gone for good`);
+	if (wipe) lines.push(`  --wipe: ${dataDirsOf(host).join(' and ')} on ${name} ${dataDirsOf(host).length === 1 ? 'is' : 'are'} removed${reachable ? '' : ' (not now: it does not answer)'}; that data is gone for good`);
 	else lines.push(`  ${name} keeps its data${dataDirsOf(host).length > 0 ? ` (${dataDirsOf(host).join(', ')})` : ''}: --wipe removes it`);
 	lines.push(`  ${name}'s configuration files stay (they name the cluster; nothing reads them while its services are disabled)`);
 	lines.push(`  the saved answers forget ${name} and its host key; then verify`);
