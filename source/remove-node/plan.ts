@@ -72,7 +72,7 @@ export function removalPlan(input: RemovalPlanInput): string[] {
 	}
 	if (hasRole(host, 'balancer')) lines.push(`  ${list(withRole('balancer'))}: Keepalived's peers forget ${name} (reload)`);
 	if (wipe) lines.push(`  --wipe: ${dataDirsOf(host).join(' and ')} on ${name} ${dataDirsOf(host).length === 1 ? 'is' : 'are'} removed${reachable ? '' : ' (not now: it does not answer)'}; that data is gone for good`);
-	else lines.push(`  ${name} keeps its data${dataDirsOf(host).length > 0 ? ` (${dataDirsOf(host).join(', ')})` : ''}: --wipe removes it`);
+	else if (dataDirsOf(host).length > 0) lines.push(`  ${name} keeps its data (${dataDirsOf(host).join(', ')}): --wipe removes it, as a host that is to join again needs`);
 	lines.push(`  ${name}'s configuration files stay (they name the cluster; nothing reads them while its services are disabled)`);
 	lines.push(`  the saved answers forget ${name} and its host key; then verify`);
 	for (const note of notes) lines.push(`  note: ${note}`);
