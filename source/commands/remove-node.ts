@@ -10,7 +10,7 @@ import {redactor} from '../engine/run-log.js';
 import {UsageError, UserError, exitCodes} from '../errors.js';
 import {chooseSwitchover, switchover as runSwitchover, switchoverFacts} from '../failover/switchover.js';
 import {caCertPath} from '../keys/store.js';
-import {clearRemovalJournal, readRemovalJournal, saveRemovalJournal} from '../remove-node/journal.js';
+import {clearRemovalJournal, readRemovalJournal, saveRemovalJournal, type RemovalJournal} from '../remove-node/journal.js';
 import {removalPlan} from '../remove-node/plan.js';
 import {judgeRemoval, withoutHost, type RemovalJudgement} from '../remove-node/rules.js';
 import {removeNode as runRemoval} from '../remove-node/run.js';
@@ -29,18 +29,18 @@ const usage = 'remove-node takes one host name: pgha remove-node NAME [--cluster
  * removal of it stopped after the answers were saved without it, those with
  * the host put back from the removal's journal.
  */
-async function clusterWithHost(name: string, flags: Flags, io: Io): Promise<{answers: Answers; raw: AnswersInput; env: NodeJS.ProcessEnv; resumed: boolean}> {
+async function clusterWithHost(name: string, flags: Flags, io: Io): Promise<{answers: Answers; raw: AnswersInput; env: NodeJS.ProcessEnv; journal?: RemovalJournal}> {
 	const {answers, raw, env} = await resolveCluster(flags, io);
 	const journal = readRemovalJournal(answers.cluster.name, io.env);
 	if (journal && journal.host.name !== name)
 		throw new UsageError(`the removal of ${journal.host.name} from cluster ${answers.cluster.name} is unfinished; run \`pgha remove-node ${journal.host.name} --cluster ${answers.cluster.name}\` to finish it first`);
-	if (!journal || raw.hosts.some(h => h.name === name)) return {answers, raw, env, resumed: journal !== undefined};
+	if (!journal || raw.hosts.some(h => h.name === name)) return {answers, raw, env, ...(journal ? {journal} : {})};
 	const hosts = [...raw.hosts];
 	hosts.splice(Math.min(journal.index, hosts.length), 0, journal.host);
 	const back = {...raw, hosts};
 	const result = validateAnswers(back, env);
 	if (!result.ok) throw new UsageError(`the unfinished removal of ${name} cannot be resumed:\n${formatProblems(result.problems)}`);
-	return {answers: result.answers, raw: back, env, resumed: true};
+	return {answers: result.answers, raw: back, env, journal};
 }
 
 /**
@@ -54,7 +54,9 @@ export const removeNode: Command = async (args, flags, io) => {
 	if (args.length !== 1 || !args[0]) throw new UsageError(args.length === 0 ? `${usage}` : `${usage} (got "${args.join(' ')}")`);
 	const name = args[0];
 	if (!flags.dryRun) requireConfirmable(flags, io, 'remove-node');
-	const {answers, raw, env, resumed} = await clusterWithHost(name, flags, io);
+	const {answers, raw, env, journal} = await clusterWithHost(name, flags, io);
+	// A removal begun with --wipe keeps it when a re-run finishes it.
+	const wipe = Boolean(flags.wipe) || journal?.wipe === true;
 	const cluster = answers.cluster.name;
 	const remainingRaw = withoutHost(raw, name);
 	const remaining = validateAnswers(remainingRaw, env);
@@ -81,6 +83,8 @@ export const removeNode: Command = async (args, flags, io) => {
 			throw new UserError(`the hosts that stay must answer, nothing was changed:\n  ${redact(silent.map(host => unreachable.get(host)!).join('\n  '))}`);
 		const {members, rows} = await switchoverFacts(answers, connections);
 		const leader = members.find(m => m.Role === 'Leader')?.Member;
+		if (!leader && answers.hosts.some(h => h.name === name && h.roles.includes('postgres')))
+			throw new UserError(`Patroni names no leader, so whether ${name} leads cannot be told; nothing was changed. See \`pgha status\`, and \`pgha repair\``);
 		const judgement = judgeRemoval({answers, name, leader, switchover: Boolean(flags.switchover)});
 		const late = refused(judgement);
 		if (late !== undefined || !judgement.ok || !remaining.ok) return late ?? exitCodes.usage;
@@ -88,22 +92,22 @@ export const removeNode: Command = async (args, flags, io) => {
 		const runOn = peerRun(connections);
 		const [vipHolder] = await vipHolders(answers, runOn);
 		const reachable = connections.has(name);
-		const plan = removalPlan({answers, host, ...(leader ? {leader} : {}), switchoverFirst: judgement.switchoverFirst, ...(vipHolder ? {vipHolder} : {}), reachable, wipe: Boolean(flags.wipe), notes: judgement.notes});
-		if (resumed) io.out(`remove-node: the removal of ${name} started earlier is unfinished; this run finishes it`);
+		const plan = removalPlan({answers, host, ...(leader ? {leader} : {}), switchoverFirst: judgement.switchoverFirst, ...(vipHolder ? {vipHolder} : {}), reachable, wipe, notes: judgement.notes});
+		if (journal) io.out(`remove-node: the removal of ${name} started earlier is unfinished; this run finishes it`);
 		io.out(plan.join('\n'));
 		if (flags.dryRun) return exitCodes.ok;
 		if (!flags.yes) {
 			const {confirm} = await import('./confirm.js');
 			if (!(await confirm(`Remove ${name} from "${cluster}"?`))) return exitCodes.failed;
 		}
-		saveRemovalJournal({cluster, host, index: answers.hosts.findIndex(h => h.name === name), wipe: Boolean(flags.wipe), startedAt: new Date().toISOString()}, io.env);
+		saveRemovalJournal({cluster, host, index: answers.hosts.findIndex(h => h.name === name), wipe, startedAt: new Date().toISOString()}, io.env);
 		const log = (line: string) => io.out(redact(line));
 		const ok = await runRemoval({
 			answers,
 			remaining: remaining.answers,
 			host,
 			runOn,
-			wipe: Boolean(flags.wipe),
+			wipe,
 			log,
 			...(judgement.switchoverFirst ? {switchover: () => handLeaderOver(answers, connections, members, rows, log, redact, io)} : {}),
 			converge: async () => {

@@ -124,6 +124,14 @@ describe('pgha remove-node: usage and refusals (exit 2, nothing changed, no host
 		expect(snapshot(env['PGHA_HOME']!)).toEqual(before);
 	});
 
+	it('a PostgreSQL host is not removed while Patroni names no leader (exit 1)', async () => {
+		const env = home(savedSeed());
+		state.members = [];
+		const io = captureIo(env);
+		expect(await main(['remove-node', 'postgres3'], yes, io)).toBe(1);
+		expect(io.stderr()).toBe('pgha: Patroni names no leader, so whether postgres3 leads cannot be told; nothing was changed. See `pgha status`, and `pgha repair`');
+	});
+
 	it('a host that stays and does not answer stops the run before anything changes (exit 1)', async () => {
 		const env = home(savedSeed());
 		down.push('haproxy2');
@@ -174,7 +182,7 @@ describe('pgha remove-node: a run', () => {
 		const env = home(savedSeed(withKeys));
 		convergeOk = false;
 		const io = captureIo(env);
-		expect(await main(['remove-node', 'postgres3'], yes, io)).toBe(1);
+		expect(await main(['remove-node', 'postgres3'], {...yes, wipe: true}, io)).toBe(1);
 		expect(io.stderr()).toContain('pgha: postgres3 is not fully removed; run `pgha remove-node postgres3 --cluster produccion --yes` again to finish');
 		expect(readCluster('produccion', env)!.hosts.map(h => h.name)).not.toContain('postgres3');
 		expect(readRemovalJournal('produccion', env)?.host).toEqual({name: 'postgres3', ip: '192.168.100.3', roles: ['postgres']});
@@ -186,11 +194,14 @@ describe('pgha remove-node: a run', () => {
 
 		convergeOk = true;
 		const again = captureIo(env);
+		// Begun with --wipe, finished without it: the data still goes.
+		expect(readRemovalJournal('produccion', env)?.wipe).toBe(true);
 		expect(await main(['remove-node', 'postgres3'], yes, again)).toBe(0);
 		expect(again.lines[0]).toBe('remove-node: the removal of postgres3 started earlier is unfinished; this run finishes it');
 		expect(converged.at(-1)!.hosts.map(h => h.name)).not.toContain('postgres3');
 		expect(Object.keys(readCluster('produccion', env)!.ssh?.hostKeys ?? {})).not.toContain('postgres3');
 		expect(readRemovalJournal('produccion', env)).toBeUndefined();
+		expect(cluster.log.filter(line => line === 'postgres3: rm -rf --one-file-system /data/patroni')).toHaveLength(2);
 	});
 
 	it('the leader with --switchover hands the leader role over first', async () => {
