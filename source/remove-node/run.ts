@@ -115,7 +115,12 @@ export async function dropLeftoverSlot(r: RemovalRun): Promise<void> {
 	const leaderName = (await patroniMembers(node.run, {fromDcs: true})).find(m => m.Role === 'Leader')?.Member;
 	const leader = leaderName ? r.runOn(leaderName) : undefined;
 	if (!leaderName || !leader) throw new Error(`Patroni names no leader that answers; the replication slot ${slot} cannot be checked`);
-	const state = async () => (await psql(leader, `select active from pg_replication_slots where slot_name = '${slot}';`)).stdout.trim();
+	// A query that failed says nothing about the slot: it must not read as "no slot".
+	const state = async () => {
+		const result = await psql(leader, `select active from pg_replication_slots where slot_name = '${slot}';`);
+		if (result.code !== 0) throw new Error(`the replication slots on ${leaderName} cannot be read: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
+		return result.stdout.trim();
+	};
 	const waits = r.waits ?? removalWaits(r.answers);
 	const gone = await waitFor(`Patroni to drop the replication slot ${slot}`, async () => (await state()) === '', waits.slotGoneMs, waits.pollMs).then(
 		() => true,

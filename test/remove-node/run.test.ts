@@ -155,6 +155,16 @@ describe('removeNode', () => {
 		expect(changes[0]).toBe("haproxy3: disable keepalived haproxy");
 	});
 
+	test('slots that cannot be read are not taken for no slot', async () => {
+		const {runOn} = fakeCluster(seed, state());
+		const failingPsql = (host: string) => {
+			const run = runOn(host);
+			return run && (async (script: string, options?: Parameters<NonNullable<typeof run>>[1]) => (script.includes('psql') ? {code: 2, stdout: '', stderr: 'psql: error: connection refused'} : run(script, options)));
+		};
+		const run: RemovalRun = {answers: seed, remaining: withoutHost(seed, 'postgres3'), host: seed.hosts[2]!, runOn: failingPsql, wipe: false, log: () => {}, waits, converge: async () => true};
+		await expect(removeNode(run)).rejects.toThrow('the replication slots on postgres1 cannot be read: psql: error: connection refused');
+	});
+
 	test('a failed convergent run is reported as not done', async () => {
 		const s = state();
 		const {runOn} = fakeCluster(seed, s);
