@@ -25,7 +25,7 @@ export function servicesOf(host: Pick<HostAnswers, 'roles'>): string[] {
 	];
 }
 
-/** The data directories --wipe removes on a host with these roles. */
+/** The data directories --wipe empties on a host with these roles. */
 export function dataDirsOf(host: Pick<HostAnswers, 'roles'>): string[] {
 	return [...(hasRole(host, 'postgres') ? [locations.pgDataDir] : []), ...(hasRole(host, 'etcd') ? [locations.etcdDataDir] : [])];
 }
@@ -71,8 +71,8 @@ export function removalPlan(input: RemovalPlanInput): string[] {
 		lines.push(`  ${list(withRole('postgres'))}: Patroni's etcd hosts forget ${name} (its configuration file; Patroni learns the members from etcd itself, nothing restarts)`);
 	}
 	if (hasRole(host, 'balancer')) lines.push(`  ${list(withRole('balancer'))}: Keepalived's peers forget ${name} (reload)`);
-	if (wipe) lines.push(`  --wipe: ${dataDirsOf(host).join(' and ')} on ${name} ${dataDirsOf(host).length === 1 ? 'is' : 'are'} removed${reachable ? '' : ' (not now: it does not answer)'}; that data is gone for good`);
-	else if (dataDirsOf(host).length > 0) lines.push(`  ${name} keeps its data (${dataDirsOf(host).join(', ')}): --wipe removes it, as a host that is to join again needs`);
+	if (wipe) lines.push(`  --wipe: ${dataDirsOf(host).join(' and ')} on ${name} ${dataDirsOf(host).length === 1 ? 'is' : 'are'} emptied${reachable ? '' : ' (not now: it does not answer)'}; that data is gone for good`);
+	else if (dataDirsOf(host).length > 0) lines.push(`  ${name} keeps its data (${dataDirsOf(host).join(', ')}): --wipe empties it, as a host that is to join again needs`);
 	lines.push(`  ${name}'s configuration files stay (they name the cluster; nothing reads them while its services are disabled)`);
 	lines.push(`  the saved answers forget ${name} and its host key; then verify`);
 	for (const note of notes) lines.push(`  note: ${note}`);

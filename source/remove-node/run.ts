@@ -200,10 +200,11 @@ export async function removeNode(r: RemovalRun): Promise<boolean> {
 		// The backup schedule names the cluster: it would run against hosts that no longer take this host in.
 		await run(`rm -f ${shQuote(backupSchedulePath(r.answers))}`, {check: true});
 		if (r.wipe && dataDirsOf(host).length > 0) {
-			log(`${host.name}: --wipe: removing ${dataDirsOf(host).join(', ')}`);
-			await run(`rm -rf --one-file-system ${dataDirsOf(host).map(shQuote).join(' ')}`, {check: true});
+			log(`${host.name}: --wipe: emptying ${dataDirsOf(host).join(', ')}`);
+			// Emptied, not removed: a data directory may be a mount point of its own.
+			await run(`for dir in ${dataDirsOf(host).map(shQuote).join(' ')}; do if [ -d "$dir" ]; then find "$dir" -xdev -mindepth 1 -delete; fi; done`, {check: true});
 		}
-	} else if (r.wipe) log(`${host.name}: --wipe could not remove ${dataDirsOf(host).join(', ')}: it does not answer (warning)`);
+	} else if (r.wipe) log(`${host.name}: --wipe could not empty ${dataDirsOf(host).join(', ')}: it does not answer (warning)`);
 	log(`the rest of the cluster forgets ${host.name}`);
 	return r.converge();
 }

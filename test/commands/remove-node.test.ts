@@ -201,7 +201,7 @@ describe('pgha remove-node: a run', () => {
 		expect(converged.at(-1)!.hosts.map(h => h.name)).not.toContain('postgres3');
 		expect(Object.keys(readCluster('produccion', env)!.ssh?.hostKeys ?? {})).not.toContain('postgres3');
 		expect(readRemovalJournal('produccion', env)).toBeUndefined();
-		expect(cluster.log.filter(line => line === 'postgres3: rm -rf --one-file-system /data/patroni')).toHaveLength(2);
+		expect(cluster.log.filter(line => line.startsWith('postgres3: for dir in /data/patroni;') && line.includes('-delete'))).toHaveLength(2);
 	});
 
 	it('the leader with --switchover hands the leader role over first', async () => {

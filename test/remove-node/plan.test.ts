@@ -15,7 +15,7 @@ describe('removalPlan', () => {
 			'  postgres1, postgres2: pg_hba no longer admits 192.168.100.3 (Patroni reloads, nothing restarts)',
 			"  haproxy1, haproxy2: HAProxy's backends lose postgres3 (reload, sessions kept)",
 			"  pgbackrestRepo: pgBackRest's configuration no longer lists postgres3 (the nodes are numbered pg1..pg2 again)",
-			'  postgres3 keeps its data (/data/patroni): --wipe removes it, as a host that is to join again needs',
+			'  postgres3 keeps its data (/data/patroni): --wipe empties it, as a host that is to join again needs',
 			"  postgres3's configuration files stay (they name the cluster; nothing reads them while its services are disabled)",
 			'  the saved answers forget postgres3 and its host key; then verify',
 			'  note: 2 PostgreSQL nodes remain',
@@ -26,7 +26,7 @@ describe('removalPlan', () => {
 		const plan = removalPlan({answers: seed, host: hostOf('postgres1'), leader: 'postgres1', switchoverFirst: true, reachable: true, wipe: true, notes: []});
 		expect(plan[1]).toBe("  switchover first: postgres1 hands the leader role to a replica (pgha switchover's pre-checks apply)");
 		expect(plan[3]).toMatch(/^ {2}the leader: Patroni drops the replication slot postgres1/);
-		expect(plan).toContain('  --wipe: /data/patroni on postgres1 is removed; that data is gone for good');
+		expect(plan).toContain('  --wipe: /data/patroni on postgres1 is emptied; that data is gone for good');
 	});
 
 	test('a host that does not answer: the plan says its services cannot be stopped now, and how to later', () => {
@@ -45,7 +45,7 @@ describe('removalPlan', () => {
 			"  etcd1: `etcdctl member remove etcd4` once every remaining member is healthy, before etcd4's etcd stops",
 			'  etcd1, etcd2, etcd3: /etc/default/etcd forgets etcd4 (read only when a member first starts: no restart)',
 			"  postgres1, postgres2, postgres3: Patroni's etcd hosts forget etcd4 (its configuration file; Patroni learns the members from etcd itself, nothing restarts)",
-			'  --wipe: /var/lib/etcd on etcd4 is removed; that data is gone for good',
+			'  --wipe: /var/lib/etcd on etcd4 is emptied; that data is gone for good',
 			"  etcd4's configuration files stay (they name the cluster; nothing reads them while its services are disabled)",
 			'  the saved answers forget etcd4 and its host key; then verify',
 		]);

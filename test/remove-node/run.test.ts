@@ -57,7 +57,7 @@ async function remove(name: string, s: FakeState, options: {answers?: Answers; u
 	};
 	const ok = await removeNode(run);
 	// The commands that change something, in order; the probes between them are left out.
-	const changes = log.filter(line => /disable --now|systemctl stop|member remove|pg_drop_replication_slot|rm -|pgha: /.test(line)).map(line => line.replace(/for unit in (.*?); do.*/, 'disable $1'));
+	const changes = log.filter(line => /disable --now|systemctl stop|member remove|pg_drop_replication_slot|rm -|-delete|pgha: /.test(line)).map(line => line.replace(/for unit in (.*?); do.*disable.*/, 'disable $1').replace(/for dir in (.*?); do.*-delete.*/, 'empty $1'));
 	return {ok, log, lines, changes};
 }
 
@@ -102,7 +102,7 @@ describe('removeNode', () => {
 		expect(ok).toBe(true);
 		expect(log.filter(line => line.startsWith('postgres3:'))).toEqual([]);
 		expect(lines[0]).toBe('postgres3: does not answer over SSH; its services were not stopped (warning): if it comes back, run systemctl disable --now patroni postgresql pgbouncer there');
-		expect(lines).toContain('postgres3: --wipe could not remove /data/patroni: it does not answer (warning)');
+		expect(lines).toContain('postgres3: --wipe could not empty /data/patroni: it does not answer (warning)');
 		expect(log.at(-1)).toBe('pgha: converge the remaining hosts, then verify');
 	});
 
@@ -114,7 +114,7 @@ describe('removeNode', () => {
 		expect(changes[1]).toBe("postgres1: disable patroni postgresql pgbouncer");
 	});
 
-	test('an etcd member of 4: removed from a remaining member while quorum is healthy, before its etcd stops; --wipe removes its data last', async () => {
+	test('an etcd member of 4: removed from a remaining member while quorum is healthy, before its etcd stops; --wipe empties its data last', async () => {
 		const answers = withHosts({name: 'etcd4', ip: '192.168.100.31', roles: ['etcd']});
 		const s = state({etcd: [...state().etcd, {id: 'a4', name: 'etcd4', ip: '192.168.100.31'}]});
 		const {ok, changes, log, lines} = await remove('etcd4', s, {answers, wipe: true});
@@ -123,7 +123,7 @@ describe('removeNode', () => {
 		expect(changes.slice(1)).toEqual([
 			"etcd4: disable etcd",
 			"etcd4: rm -f /etc/cron.d/pgha-produccion",
-			"etcd4: rm -rf --one-file-system /var/lib/etcd",
+			'etcd4: empty /var/lib/etcd',
 			'pgha: converge the remaining hosts, then verify',
 		]);
 		// The health check asked the members that stay, not the one leaving.
