@@ -1,5 +1,5 @@
 import type {Answers, Role} from '../answers/schema.js';
-import {warnings} from '../answers/rules.js';
+import {etcdTolerates, warnings} from '../answers/rules.js';
 import {hostsWithRole} from '../answers/hosts.js';
 import {schedulePhases, verifyPhase, type PhaseName} from '../phases.js';
 import type {ComponentService, ServicePort} from '../../recipes/kit/component.js';
@@ -107,7 +107,7 @@ export function buildPlan(given: Answers): Plan {
 			services: hostServices(answers, host),
 		})),
 		phases: [...schedulePhases(answers), verifyPhase(answers)].map(({name, hosts, action}) => ({name, hosts, action})),
-		quorum: {etcdMembers: etcd, etcdToleratedFailures: Math.floor((etcd - 1) / 2), postgresNodes: hostsWithRole(answers, 'postgres').length},
+		quorum: {etcdMembers: etcd, etcdToleratedFailures: etcdTolerates(etcd), postgresNodes: hostsWithRole(answers, 'postgres').length},
 		failover: planFailover(answers),
 		warnings: warnings(answers),
 		connections: connectionStrings(answers),
