@@ -39,6 +39,7 @@ export function memberSlotName(member: string): string {
 }
 
 const list = (names: string[]) => names.join(', ');
+const oneOf = (names: string[]) => (names.length === 1 ? names[0]! : `one of ${list(names)}`);
 
 /**
  * The plan `pgha remove-node` shows before it asks: for each host, what
@@ -53,7 +54,7 @@ export function removalPlan(input: RemovalPlanInput): string[] {
 	const lines = [`Plan for removing ${name} (${host.ip}; ${host.roles.join(', ')}) from cluster "${answers.cluster.name}":`];
 	if (switchoverFirst) lines.push(`  switchover first: ${name} hands the leader role to a replica (pgha switchover's pre-checks apply)`);
 	if (hasRole(host, 'balancer') && vipHolder === name)
-		lines.push(`  ${name} holds the VIP ${answers.network.vip}: Keepalived stops there first, and the run waits until ${list(withRole('balancer'))} holds it and answers on 5000`);
+		lines.push(`  ${name} holds the VIP ${answers.network.vip}: Keepalived stops there first, and the run waits until ${oneOf(withRole('balancer'))} holds it and answers on 5000`);
 	const services = servicesOf(host);
 	if (reachable) lines.push(`  ${name}: ${list(services)} ${services.length === 1 ? 'stops and is' : 'stop and are'} disabled (a reboot does not start them)`);
 	else lines.push(`  ${name} does not answer over SSH: its services cannot be stopped now (stop them by hand if it comes back: systemctl disable --now ${services.join(' ')}); the rest of the cluster forgets it`);
@@ -70,7 +71,11 @@ export function removalPlan(input: RemovalPlanInput): string[] {
 		lines.push(`  ${list(remaining)}: /etc/default/etcd forgets ${name} (read only when a member first starts: no restart)`);
 		lines.push(`  ${list(withRole('postgres'))}: Patroni's etcd hosts forget ${name} (its configuration file; Patroni learns the members from etcd itself, nothing restarts)`);
 	}
-	if (hasRole(host, 'balancer')) lines.push(`  ${list(withRole('balancer'))}: Keepalived's peers forget ${name} (reload)`);
+	if (hasRole(host, 'balancer')) {
+		const remaining = withRole('balancer');
+		if (remaining.length === 1) lines.push(`  ${remaining[0]}: Keepalived forgets its peer ${name} and holds the VIP alone, as the sole balancer (reload)`);
+		else lines.push(`  ${list(remaining)}: Keepalived's peers forget ${name} (reload)`);
+	}
 	if (wipe) lines.push(`  --wipe: ${dataDirsOf(host).join(' and ')} on ${name} ${dataDirsOf(host).length === 1 ? 'is' : 'are'} emptied${reachable ? '' : ' (not now: it does not answer)'}; that data is gone for good`);
 	else if (dataDirsOf(host).length > 0) lines.push(`  ${name} keeps its data (${dataDirsOf(host).join(', ')}): --wipe empties it, as a host that is to join again needs`);
 	lines.push(`  ${name}'s configuration files stay (they name the cluster; nothing reads them while its services are disabled)`);

@@ -1,5 +1,6 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
 import {hasRole, hostNames, hostsWithRole} from '../answers/hosts.js';
+import {etcdTolerates, minimumEtcdMembers} from '../answers/rules.js';
 
 /** What the removal rules need to know about the live cluster besides the answers. */
 export type RemovalFacts = {
@@ -16,8 +17,9 @@ export type RemovalJudgement =
 	| {ok: true; host: HostAnswers; switchoverFirst: boolean; notes: string[]}
 	| {ok: false; refusals: string[]};
 
-/** Failures a quorum of n etcd members survives: a majority must remain. */
-export const etcdTolerates = (members: number): number => Math.max(0, Math.floor((members - 1) / 2));
+export {etcdTolerates};
+
+const failures = (n: number) => `${n} failure${n === 1 ? '' : 's'}`;
 
 /**
  * Whether a host may leave the cluster, judged for every role it carries at
@@ -55,22 +57,21 @@ export function judgeRemoval({answers, name, leader, switchover}: RemovalFacts):
 	if (hasRole(host, 'etcd')) {
 		const now = hostsWithRole(answers, 'etcd').length;
 		const remaining = now - 1;
-		if (remaining < 3)
-			refusals.push(`${name} is one of ${now} etcd members; ${remaining} would remain, and etcd needs at least 3 (3 tolerate 1 failure; 2 tolerate none)`);
-		else if (remaining % 2 === 0)
+		if (remaining < minimumEtcdMembers)
+			refusals.push(`${name} is one of ${now} etcd members; ${remaining} would remain, and etcd needs at least ${minimumEtcdMembers} (3 tolerate 1 failure; 2 tolerate none)`);
+		else if (etcdTolerates(remaining) < etcdTolerates(now))
 			refusals.push(
-				`${name} is one of ${now} etcd members; ${remaining} would remain, and ${remaining} members tolerate ${etcdTolerates(remaining)} failure(s) where ${now} tolerate ${etcdTolerates(now)} ` +
-					`(a majority of ${remaining} is ${Math.floor(remaining / 2) + 1}); etcd keeps an odd number of members`,
+				`${name} is one of ${now} etcd members; ${remaining} would remain, and ${remaining} members tolerate ${failures(etcdTolerates(remaining))} where ${now} tolerate ${failures(etcdTolerates(now))} ` +
+					`(a majority of ${remaining} is ${Math.floor(remaining / 2) + 1}): the cluster would survive fewer failures`,
 			);
 	}
 
 	if (hasRole(host, 'balancer')) {
-		const remaining = left('balancer').length;
-		if (remaining === 0) refusals.push(`${name} is the last balancer; nothing else could hold the VIP ${answers.network.vip}`);
-		else if (remaining < 2)
-			refusals.push(
-				`${name} is one of the 2 balancers; the VIP ${answers.network.vip} needs both (one holds it, the other takes over when it fails), and pgha cannot give the balancer role to another host on a live cluster`,
-			);
+		const others = left('balancer');
+		if (others.length === 0)
+			refusals.push(`${name} is the last balancer; nothing else could hold the VIP ${answers.network.vip}, and pgha cannot give the balancer role to another host on a live cluster`);
+		else if (others.length === 1)
+			notes.push(`1 balancer remains (${others[0]!.name}): the VIP ${answers.network.vip} has no standby; if that host fails, clients lose the VIP until it returns`);
 	}
 
 	return refusals.length > 0 ? {ok: false, refusals} : {ok: true, host, switchoverFirst, notes};

@@ -103,9 +103,14 @@ describe('pgha remove-node: usage and refusals (exit 2, nothing changed, no host
 	it.each([
 		['pgbackrestRepo', 'pgbackrestRepo keeps the pgBackRest repository (every backup and the WAL archive); pgha cannot move the repository to another host.'],
 		['etcd2', 'etcd2 is one of 3 etcd members; 2 would remain, and etcd needs at least 3 (3 tolerate 1 failure; 2 tolerate none)'],
-		['haproxy1', 'haproxy1 is one of the 2 balancers; the VIP 192.168.100.56 needs both'],
-	])('%s is refused from the answers alone', async (name, reason) => {
-		const env = home(savedSeed());
+		['haproxy1', 'haproxy1 is the last balancer; nothing else could hold the VIP 192.168.100.56, and pgha cannot give the balancer role to another host on a live cluster', (raw: AnswersInput) => ({...raw, hosts: raw.hosts.filter(h => h.name !== 'haproxy2')})],
+		[
+			'etcd5',
+			'etcd5 is one of 5 etcd members; 4 would remain, and 4 members tolerate 1 failure where 5 tolerate 2 failures (a majority of 4 is 3): the cluster would survive fewer failures',
+			(raw: AnswersInput) => ({...raw, hosts: [...raw.hosts, {name: 'etcd4', ip: '192.168.100.31', roles: ['etcd' as const]}, {name: 'etcd5', ip: '192.168.100.32', roles: ['etcd' as const]}]}),
+		],
+	])('%s is refused from the answers alone', async (name, reason, change?: (raw: AnswersInput) => AnswersInput) => {
+		const env = home(savedSeed(change));
 		const before = snapshot(env['PGHA_HOME']!);
 		const io = captureIo(env);
 		expect(await main(['remove-node', name], yes, io)).toBe(2);
@@ -150,6 +155,20 @@ describe('pgha remove-node: a run', () => {
 		expect(io.lines[0]).toMatch(/^Plan for removing postgres3 \(192\.168\.100\.3; postgres\) from cluster "produccion":\n {2}postgres3: patroni, postgresql, pgbouncer stop and are disabled/);
 		expect(cluster.log.filter(line => /disable|stop|remove|drop/.test(line))).toEqual([]);
 		expect(converged).toEqual([]);
+		expect(snapshot(env['PGHA_HOME']!)).toEqual(before);
+	});
+
+	it('1 of 2 balancers may go: --dry-run says the other holds the VIP alone, with no standby', async () => {
+		const env = home(savedSeed());
+		const before = snapshot(env['PGHA_HOME']!);
+		const io = captureIo(env);
+		expect(await main(['remove-node', 'haproxy1'], {...noFlags, cluster: 'produccion', dryRun: true}, io)).toBe(0);
+		const plan = io.lines[0]!.split('\n');
+		expect(plan[0]).toBe('Plan for removing haproxy1 (192.168.100.5; balancer) from cluster "produccion":');
+		expect(plan).toContain('  haproxy1 holds the VIP 192.168.100.56: Keepalived stops there first, and the run waits until haproxy2 holds it and answers on 5000');
+		expect(plan).toContain('  haproxy2: Keepalived forgets its peer haproxy1 and holds the VIP alone, as the sole balancer (reload)');
+		expect(plan).toContain('  note: 1 balancer remains (haproxy2): the VIP 192.168.100.56 has no standby; if that host fails, clients lose the VIP until it returns');
+		expect(cluster.log.filter(line => /disable|stop|remove|drop/.test(line))).toEqual([]);
 		expect(snapshot(env['PGHA_HOME']!)).toEqual(before);
 	});
 

@@ -55,8 +55,16 @@ describe('removalPlan', () => {
 		const haproxy3: HostAnswers = {name: 'haproxy3', ip: '192.168.100.40', roles: ['balancer']};
 		const answers = {...seed, hosts: [...seed.hosts, haproxy3]};
 		const plan = removalPlan({answers, host: hostOf('haproxy1'), vipHolder: 'haproxy1', switchoverFirst: false, reachable: true, wipe: false, notes: []});
-		expect(plan[1]).toBe('  haproxy1 holds the VIP 192.168.100.56: Keepalived stops there first, and the run waits until haproxy2, haproxy3 holds it and answers on 5000');
+		expect(plan[1]).toBe('  haproxy1 holds the VIP 192.168.100.56: Keepalived stops there first, and the run waits until one of haproxy2, haproxy3 holds it and answers on 5000');
 		expect(plan).toContain("  haproxy2, haproxy3: Keepalived's peers forget haproxy1 (reload)");
+	});
+
+	test('1 of 2 balancers: the other takes the VIP, then holds it alone; the note says it has no standby', () => {
+		const notes = ['1 balancer remains (haproxy2): the VIP 192.168.100.56 has no standby; if that host fails, clients lose the VIP until it returns'];
+		const plan = removalPlan({answers: seed, host: hostOf('haproxy1'), vipHolder: 'haproxy1', switchoverFirst: false, reachable: true, wipe: false, notes});
+		expect(plan[1]).toBe('  haproxy1 holds the VIP 192.168.100.56: Keepalived stops there first, and the run waits until haproxy2 holds it and answers on 5000');
+		expect(plan).toContain('  haproxy2: Keepalived forgets its peer haproxy1 and holds the VIP alone, as the sole balancer (reload)');
+		expect(plan.at(-1)).toBe(`  note: ${notes[0]}`);
 	});
 });
 

@@ -57,24 +57,37 @@ describe('judgeRemoval', () => {
 		expect(refusals(judge('etcd2'))).toEqual(['etcd2 is one of 3 etcd members; 2 would remain, and etcd needs at least 3 (3 tolerate 1 failure; 2 tolerate none)']);
 	});
 
+	const etcdMembers = (n: number) => [...seedHosts.filter(h => !h.roles.includes('etcd')), ...Array.from({length: n}, (_, i) => host(`etcd${i + 1}`, 30 + i, 'etcd'))];
+
 	test('an etcd member of 5 is refused in numbers: 4 tolerate 1 failure where 5 tolerate 2', () => {
-		const hosts = [...seedHosts, host('etcd4', 31, 'etcd'), host('etcd5', 32, 'etcd')];
-		expect(refusals(judgeRemoval({answers: cluster(hosts), name: 'etcd5', switchover: false}))).toEqual([
-			'etcd5 is one of 5 etcd members; 4 would remain, and 4 members tolerate 1 failure(s) where 5 tolerate 2 (a majority of 4 is 3); etcd keeps an odd number of members',
+		expect(refusals(judgeRemoval({answers: cluster(etcdMembers(5)), name: 'etcd5', switchover: false}))).toEqual([
+			'etcd5 is one of 5 etcd members; 4 would remain, and 4 members tolerate 1 failure where 5 tolerate 2 failures (a majority of 4 is 3): the cluster would survive fewer failures',
+		]);
+		expect(refusals(judgeRemoval({answers: cluster(etcdMembers(7)), name: 'etcd1', switchover: false}))).toEqual([
+			'etcd1 is one of 7 etcd members; 6 would remain, and 6 members tolerate 2 failures where 7 tolerate 3 failures (a majority of 6 is 4): the cluster would survive fewer failures',
 		]);
 	});
 
-	test('an etcd member of 4 may go: 3 remain', () => {
-		const hosts = [...seedHosts, host('etcd4', 31, 'etcd')];
-		expect(judgeRemoval({answers: cluster(hosts), name: 'etcd4', switchover: false}).ok).toBe(true);
+	test('an etcd member of 4 or 6 may go: the members left tolerate as many failures', () => {
+		for (const n of [4, 6]) {
+			const j = judgeRemoval({answers: cluster(etcdMembers(n)), name: `etcd${n}`, switchover: false});
+			expect(j, `${n} members`).toMatchObject({ok: true, notes: []});
+		}
 	});
 
-	test('a balancer is refused: the VIP needs both; the last one is refused as such', () => {
-		expect(refusals(judge('haproxy1'))[0]).toMatch(/^haproxy1 is one of the 2 balancers; the VIP 192\.168\.100\.56 needs both/);
+	test('2 balancers may become 1, with a note that the VIP has no standby; 3 may become 2 without one', () => {
+		const j = judge('haproxy1');
+		expect(j).toMatchObject({ok: true, switchoverFirst: false});
+		if (j.ok) expect(j.notes).toEqual(['1 balancer remains (haproxy2): the VIP 192.168.100.56 has no standby; if that host fails, clients lose the VIP until it returns']);
+		const three = judgeRemoval({answers: cluster([...seedHosts, host('haproxy3', 40, 'balancer')]), name: 'haproxy1', switchover: false});
+		expect(three).toMatchObject({ok: true, notes: []});
+	});
+
+	test('the last balancer is refused: nothing else could hold the VIP', () => {
 		const one = seedHosts.filter(h => h.name !== 'haproxy2');
-		expect(refusals(judgeRemoval({answers: cluster(one), name: 'haproxy1', switchover: false}))).toEqual(['haproxy1 is the last balancer; nothing else could hold the VIP 192.168.100.56']);
-		const three = [...seedHosts, host('haproxy3', 40, 'balancer')];
-		expect(judgeRemoval({answers: cluster(three), name: 'haproxy1', switchover: false}).ok).toBe(true);
+		expect(refusals(judgeRemoval({answers: cluster(one), name: 'haproxy1', switchover: false}))).toEqual([
+			'haproxy1 is the last balancer; nothing else could hold the VIP 192.168.100.56, and pgha cannot give the balancer role to another host on a live cluster',
+		]);
 	});
 
 	test('the repository host is refused with the way out', () => {
@@ -89,7 +102,10 @@ describe('judgeRemoval', () => {
 		expect(r.map(line => line.split(' ').slice(0, 4).join(' '))).toEqual(['node3 keeps the pgBackRest', 'node3 is one of']);
 		expect(r[1]).toContain('3 etcd members');
 		const node1 = refusals(judgeRemoval({answers: cluster(compact), name: 'node1', leader: 'node1', switchover: false}));
-		expect(node1.map(line => line.split(';')[0])).toEqual(['node1 leads', 'node1 is one of 3 etcd members', 'node1 is one of the 2 balancers']);
+		expect(node1.map(line => line.split(';')[0])).toEqual(['node1 leads', 'node1 is one of 3 etcd members']);
+		const alone = compact.map(h => (h.name === 'node2' ? {...h, roles: h.roles.filter(r => r !== 'balancer')} : h));
+		const last = refusals(judgeRemoval({answers: cluster(alone), name: 'node1', leader: 'node1', switchover: false}));
+		expect(last.map(line => line.split(';')[0])).toEqual(['node1 leads', 'node1 is one of 3 etcd members', 'node1 is the last balancer']);
 	});
 
 	test('an unknown name is refused, listing the hosts', () => {

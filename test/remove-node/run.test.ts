@@ -149,6 +149,13 @@ describe('removeNode', () => {
 		expect(lines.slice(0, 2)).toEqual(['haproxy1: holds the VIP 192.168.100.56; stopping Keepalived there so another balancer takes it', 'haproxy2: holds the VIP 192.168.100.56 and answers on 5000']);
 	});
 
+	test('1 of 2 balancers, holding the VIP: the other takes it before anything else changes, then converges as the sole balancer', async () => {
+		const {ok, changes, lines} = await remove('haproxy1', state({vip: 'haproxy1'}));
+		expect(ok).toBe(true);
+		expect(changes).toEqual(['haproxy1: systemctl stop keepalived', 'haproxy1: disable keepalived haproxy', 'haproxy1: rm -f /etc/cron.d/pgha-produccion', 'pgha: converge the remaining hosts, then verify']);
+		expect(lines.slice(0, 2)).toEqual(['haproxy1: holds the VIP 192.168.100.56; stopping Keepalived there so another balancer takes it', 'haproxy2: holds the VIP 192.168.100.56 and answers on 5000']);
+	});
+
 	test('a balancer not holding the VIP leaves it where it is', async () => {
 		const answers = withHosts({name: 'haproxy3', ip: '192.168.100.40', roles: ['balancer']});
 		const {changes} = await remove('haproxy3', state({vip: 'haproxy1'}), {answers});
