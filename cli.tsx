@@ -12,6 +12,8 @@ const help = `
 	  $ pgha status [--cluster NAME] [--json]
 	  $ pgha repair [--cluster NAME] [--check]
 	  $ pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]
+	  $ pgha remove-node NAME [--cluster NAME] [--wipe] [--switchover] [--yes] [--dry-run]
+	                                           a host leaves the cluster with all its roles; the rest forgets it
 	  $ pgha trust-host NAME [--cluster NAME] [--yes]
 	                                           after a host was reinstalled or replaced: compare its new SSH key, then record it
 	  $ pgha rotate password NAME [--cluster NAME] [--stdin] [--yes]
@@ -45,10 +47,12 @@ const help = `
 	  --yes, -y       do not ask for confirmation
 	  --json          machine-readable output
 	  --check         repair: report drift only (exit 3 if any)
-	  --dry-run       install, uninstall: show the plan, change nothing
+	  --dry-run       install, uninstall, remove-node: show the plan, change nothing
 	  --wipe-data     uninstall: delete PostgreSQL's and etcd's data too
 	  --wipe-backups  uninstall: delete the pgBackRest repository too
 	  --confirm       uninstall: the cluster's name again, with --yes, where no terminal can ask for it
+	  --wipe          remove-node: also remove the host's PostgreSQL and etcd data directories
+	  --switchover    remove-node: when the host leads, hand the leader role to a replica first
 	  --stdin         rotate password: read the new password from standard input (one line)
 	  --to            switchover: the member that becomes leader; restore: the time, LSN, backup label or latest
 	  --kind          drill failover: crash (default), partition or graceful
@@ -91,4 +95,6 @@ process.exitCode = await runCommandLine(process.argv.slice(2), help, {
 	wipeData: {type: 'boolean', default: false},
 	wipeBackups: {type: 'boolean', default: false},
 	confirm: {type: 'string'},
+	wipe: {type: 'boolean', default: false},
+	switchover: {type: 'boolean', default: false},
 });

@@ -3,6 +3,7 @@ import {hostNames, hostsWithRole} from '../../source/answers/hosts.js';
 import type {HostRun, Step} from '../kit/step.js';
 import {directoryStep} from '../kit/directory-step.js';
 import {fileStep} from '../kit/file-step.js';
+import {etcdDefaultsStep} from './defaults-step.js';
 import {locations} from '../kit/locations.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
@@ -18,7 +19,7 @@ export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFil
 	const members = hostNames(hostsWithRole(answers, 'etcd')).sort();
 	const healthy = async (run: HostRun) => (await run(etcdctl(answers, 'endpoint health'), {quiet: true, check: false})).code === 0;
 	return [
-		...files.map(fileStep),
+		...files.map(file => (file.path === locations.etcdDefaults ? etcdDefaultsStep(file) : fileStep(file))),
 		// A data directory made before the package (by hand, or by an old attempt) would keep etcd from starting.
 		directoryStep(locations.etcdDataDir, 'etcd', 0o700, `data directory ${locations.etcdDataDir}`),
 		{

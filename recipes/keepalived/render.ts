@@ -28,14 +28,28 @@ export function renderHaproxyReady(answers: Answers): ManagedFile {
 }
 
 /**
+ * The VRRP priority of each balancer and the weight its HAProxy check adds:
+ * the first in host order 101, each next one 1 lower. The weight is at least
+ * the number of balancers, so any balancer whose HAProxy is ready outranks
+ * every balancer whose HAProxy is not, whatever their order.
+ */
+export function vrrpPriorities(answers: Pick<Answers, 'hosts'>): {priorities: Map<string, number>; weight: number} {
+	const balancers = hostsWithRole(answers, 'balancer');
+	return {priorities: new Map(balancers.map((b, i) => [b.name, 101 - i])), weight: Math.max(4, balancers.length)};
+}
+
+/**
  * /etc/keepalived/keepalived.conf for one balancer: the first balancer in host
- * order starts as MASTER. Unicast VRRP between the two, so a LAN that filters
- * multicast does not leave both holding the VIP.
+ * order starts as MASTER. Unicast VRRP to every other balancer, so a LAN that
+ * filters multicast does not leave two holding the VIP. A sole balancer has no
+ * peer: it names none and holds the VIP by itself (its advertisements go to
+ * the VRRP multicast group, where no balancer of the cluster listens).
  */
 export function renderKeepalived(answers: Answers, host: HostAnswers, facts: RenderFacts): ManagedFile {
 	const balancers = hostsWithRole(answers, 'balancer');
 	const first = balancers[0]?.name === host.name;
 	const peers = balancers.filter(b => b.name !== host.name);
+	const {priorities, weight} = vrrpPriorities(answers);
 	const {vip, prefix, vrrpRouterId} = answers.network;
 	// How often HAProxy is checked, how many results in a row change the balancer's weight, and the VRRP advertisement interval: from ha.rto.
 	const timing = haTiming(answers).keepalived;
@@ -54,23 +68,20 @@ export function renderKeepalived(answers: Answers, host: HostAnswers, facts: Ren
 		`\tinterval ${timing.interval}`,
 		`\tfall ${timing.fall}`,
 		`\trise ${timing.rise}`,
-		'\tweight 4',
+		`\tweight ${weight}`,
 		'}',
 		'',
 		'vrrp_instance VI_1 {',
 		`\tstate ${first ? 'MASTER' : 'BACKUP'}`,
 		`\tinterface ${facts.interface}`,
 		`\tvirtual_router_id ${vrrpRouterId}`,
-		`\tpriority ${first ? 101 : 100}`,
+		`\tpriority ${priorities.get(host.name) ?? 100}`,
 		`\tadvert_int ${timing.advertInt}`,
 		'\tauthentication {',
 		'\t\tauth_type PASS',
 		`\t\tauth_pass ${answers.passwords.vrrp}`,
 		'\t}',
-		`\tunicast_src_ip ${host.ip}`,
-		'\tunicast_peer {',
-		...peers.map(p => `\t\t${p.ip}`),
-		'\t}',
+		...(peers.length > 0 ? [`\tunicast_src_ip ${host.ip}`, '\tunicast_peer {', ...peers.map(p => `\t\t${p.ip}`), '\t}'] : []),
 		'\tvirtual_ipaddress {',
 		`\t\t${vip}/${prefix} dev ${facts.interface}`,
 		'\t}',

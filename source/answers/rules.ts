@@ -5,6 +5,14 @@ import {hasRole, hostsWithRole} from './hosts.js';
 import {haTiming} from './ha-timing.js';
 import {durability} from './durability.js';
 
+/** etcd needs a majority to work: below 3 members it survives no failure. */
+export const minimumEtcdMembers = 3;
+
+/** Failures a quorum of n etcd members survives: a majority must remain. */
+export const etcdTolerates = (members: number): number => Math.max(0, Math.floor((members - 1) / 2));
+
+const failures = (n: number) => `${n} failure${n === 1 ? '' : 's'}`;
+
 /**
  * Rules that compare fields with each other; the schema checks each field alone.
  * Every broken rule is reported, each naming its path and the fix.
@@ -34,12 +42,13 @@ export function checkRules(answers: Answers): Problem[] {
 
 	const withRole = (role: Role) => hostsWithRole({hosts: hosts.map((h, i) => ({...h, index: i}))}, role);
 	const etcd = withRole('etcd');
-	if (etcd.length < 3 || etcd.length % 2 === 0)
-		add('hosts', `has ${etcd.length} etcd member(s); etcd needs an odd number, at least 3 (3 tolerate 1 failure, 5 tolerate 2): give the etcd role to ${etcd.length < 3 ? 3 - etcd.length : 1} more host(s)`);
+	if (etcd.length < minimumEtcdMembers)
+		add('hosts', `has ${etcd.length} etcd member(s); etcd needs at least ${minimumEtcdMembers} (3 tolerate 1 failure, 5 tolerate 2): give the etcd role to ${minimumEtcdMembers - etcd.length} more host(s)`);
 	const postgres = withRole('postgres');
 	if (postgres.length < 2) add('hosts', `has ${postgres.length} postgres host(s); a highly available cluster needs at least 2: give the postgres role to more hosts`);
 	const balancers = withRole('balancer');
-	if (balancers.length !== 2) add('hosts', `has ${balancers.length} balancer(s); the VIP needs exactly 2 (one holds it, one takes over): give the balancer role to 2 hosts`);
+	if (balancers.length === 0)
+		add('hosts', 'has 0 balancers; the VIP needs a balancer to hold it, and a second to take over when it fails: give the balancer role to 2 hosts');
 	const backups = withRole('backup');
 	if (backups.length > 1) add('hosts', `has ${backups.length} backup hosts; pgha keeps one pgBackRest repository: keep the backup role on one host`);
 
@@ -89,6 +98,16 @@ export function warnings(answers: Answers): string[] {
 	const out: string[] = [];
 	const has = (role: Role) => hostsWithRole(answers, role);
 	if (has('backup').length === 0) out.push('No backup host: WAL is not archived and no backups are taken.');
+	const etcd = has('etcd').length;
+	if (etcd >= minimumEtcdMembers && etcd % 2 === 0)
+		out.push(
+			`${etcd} etcd members tolerate ${failures(etcdTolerates(etcd))}, as ${etcd - 1} do: a majority of ${etcd} is ${etcd / 2 + 1}, so the ${etcd}th member adds a host that can fail without adding a failure the cluster survives; give the etcd role to ${etcd - 1} or ${etcd + 1} hosts.`,
+		);
+	const balancers = has('balancer');
+	if (balancers.length === 1)
+		out.push(
+			`1 balancer (${balancers[0]!.name}): the VIP ${answers.network.vip} has no standby; if that host fails, clients lose the VIP until it returns. Give the balancer role to a second host for one to take over.`,
+		);
 	const shared = has('etcd').filter(h => hasRole(h, 'postgres'));
 	if (shared.length > 0) out.push(`etcd shares ${shared.length} host(s) with PostgreSQL: losing one such host costs an etcd vote and a database node at once.`);
 	if (has('postgres').length === 2) out.push('Only 2 PostgreSQL nodes: after a failover there is no replica left until the old node returns.');

@@ -125,3 +125,12 @@ export function removeCluster(name: string, env: NodeJS.ProcessEnv = process.env
 	rmSync(secretsFile(name, env), {force: true});
 	return true;
 }
+
+/** Drops hosts' recorded keys from a saved cluster: hosts that left it (`pgha remove-node`). */
+export function forgetHostKeys(name: string, hosts: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+	const store = open(name, env);
+	const answers = store.get('answers');
+	if (!answers?.ssh?.hostKeys) return;
+	const hostKeys = Object.fromEntries(Object.entries(answers.ssh.hostKeys).filter(([host]) => !hosts.includes(host)));
+	store.set('answers', {...answers, ssh: {...answers.ssh, hostKeys}});
+}

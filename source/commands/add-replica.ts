@@ -9,7 +9,7 @@ import {UsageError, UserError, exitCodes} from '../errors.js';
 import type {Command} from './context.js';
 import {plainProgress} from './plain-progress.js';
 import {resolveCluster} from './resolve-cluster.js';
-import {backupHost, hostsWithRole} from '../answers/hosts.js';
+import {backupHost, hostNames, hostsWithRole} from '../answers/hosts.js';
 
 /**
  * `pgha add-replica [--cluster NAME] [--name N --ip IP] [--yes]`: a new
@@ -50,7 +50,7 @@ export const addReplica: Command = async (_args, flags, io) => {
 		[
 			`Plan for cluster "${raw.cluster.name}":`,
 			`  ${name} gets PostgreSQL, Patroni and PgBouncer and joins as replica ${nodes - 1} of ${nodes}, cloned from ${repo ? 'the latest backup on ' + repo.name : 'the leader'}`,
-			`  pg_hba on every node admits ${ip}; HAProxy on both balancers adds it (reload, sessions kept)`,
+			`  pg_hba on every node admits ${ip}; HAProxy on ${hostNames(hostsWithRole(result.answers, 'balancer')).join(', ')} adds it (reload, sessions kept)`,
 			...(repo ? [`  ${repo.name}'s pgBackRest configuration lists it`] : []),
 		].join('\n'),
 	);

@@ -20,6 +20,10 @@ export type Flags = {
 	stdin?: boolean;
 	/** restore: the answer file of a new cluster to restore into. */
 	into?: string;
+	/** remove-node: also remove the host's PostgreSQL and etcd data directories. */
+	wipe?: boolean;
+	/** remove-node: hand the leader role to a replica first when the host leads. */
+	switchover?: boolean;
 	/** switchover: the member to hand the leader role to. */
 	to?: string;
 	/** drill failover: how the leader is failed (crash, partition or graceful). */

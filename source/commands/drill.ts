@@ -1,11 +1,12 @@
 import {haTiming, partitionExtraSeconds} from '../answers/ha-timing.js';
 import type {Answers} from '../answers/schema.js';
 import {exitCodes, UsageError} from '../errors.js';
-import {drillFailover, drillVip, type DrillSetup} from '../failover/drill.js';
+import {drillFailover, drillVip, vipDrillRefusal, type DrillSetup} from '../failover/drill.js';
 import {formatDrill} from '../failover/report.js';
 import {saveDrill} from '../failover/store.js';
 import type {Command} from './context.js';
 import {openHealthyCluster, requireConfirmable} from './live-cluster.js';
+import {resolveCluster} from './resolve-cluster.js';
 
 const usage = 'pgha drill failover [--kind crash|partition|graceful] [--cluster NAME] [--yes] | pgha drill vip [--cluster NAME] [--yes]';
 const kinds = ['crash', 'partition', 'graceful'] as const;
@@ -37,6 +38,11 @@ export const drill: Command = async (args, flags, io) => {
 	const kind = (flags.kind ?? 'crash') as Kind;
 	if (what === 'failover' && !kinds.includes(kind)) throw new UsageError(`--kind must be crash, partition or graceful, not "${flags.kind}"`);
 	if (what === 'vip' && flags.kind !== undefined) throw new UsageError('--kind is for `pgha drill failover`; the VIP drill always kills HAProxy on the balancer holding the VIP');
+	if (what === 'vip') {
+		// Refused from the answers alone, before any host is contacted.
+		const refusal = vipDrillRefusal((await resolveCluster(flags, io)).answers);
+		if (refusal) throw new UsageError(refusal);
+	}
 	requireConfirmable(flags, io, `drill ${what}`);
 	const cluster = await openHealthyCluster(flags, io, 'a drill');
 	try {
@@ -45,7 +51,7 @@ export const drill: Command = async (args, flags, io) => {
 		const warning =
 			what === 'failover'
 				? `This drill fails the leader of "${answers.cluster.name}" for real: ${howFailed[kind]}. Writes through ${answers.network.vip}:5000 stop for up to about ${Math.round(setup.expectedWorstMs / 1000)} s${setup.durability === 'async' ? ', and with async durability acknowledged writes may be lost (the drill counts them)' : ''}. It writes to a table pgha_drill in database ${answers.database.name} and drops it after.`
-				: `This drill kills HAProxy on the balancer holding ${answers.network.vip} for real; the other balancer takes the VIP and writes pause for a few seconds, twice (when it moves and when it returns).`;
+				: `This drill kills HAProxy on the balancer holding ${answers.network.vip} for real; another balancer takes the VIP and writes pause for a few seconds, twice (when it moves and when it returns).`;
 		io.out(warning);
 		if (!flags.yes) {
 			const {confirm} = await import('./confirm.js');

@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	bundle: async () => (await import('./bundle.js')).bundle,
 	restore: async () => (await import('./restore.js')).restore,
 	uninstall: async () => (await import('./uninstall.js')).uninstall,
+	'remove-node': async () => (await import('./remove-node.js')).removeNode,
 };
 
 /**

@@ -33,8 +33,8 @@ export type RotatablePassword = keyof typeof rotatablePasswords;
 // Why the other two are refused, and what to do instead: the message of exit 2.
 const refused: Record<string, string> = {
 	vrrp:
-		'pgha does not rotate the VRRP password: the balancers would take it one after the other, and while their passwords differ each ignores the other and both hold the VIP. ' +
-		'Change it in a maintenance window: stop keepalived on the backup balancer, set passwords.vrrp (pgha answers export, edit, pgha answers import), then `pgha install --cluster NAME`',
+		'pgha does not rotate the VRRP password: the balancers would take it one after the other, and while their passwords differ each ignores the others and more than one holds the VIP. ' +
+		'Change it in a maintenance window: stop keepalived on every balancer that does not hold the VIP, set passwords.vrrp (pgha answers export, edit, pgha answers import), then `pgha install --cluster NAME`',
 	backupCipher:
 		'pgha does not rotate the backup cipher: the backups and WAL already in the repository stay encrypted with it, so a new cipher needs a new pgBackRest repository. ' +
 		'Keep it; if it must change, set up a new repository for the cluster with the new cipher and take a full backup there',

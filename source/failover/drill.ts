@@ -195,6 +195,19 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
 }
 
 /**
+ * Why the VIP drill cannot run on these answers, or undefined when it can: it
+ * needs a second balancer for the VIP to move to.
+ */
+export function vipDrillRefusal(answers: Pick<Answers, 'hosts' | 'cluster' | 'network'>): string | undefined {
+	const balancers = hostsWithRole(answers, 'balancer');
+	if (balancers.length >= 2) return undefined;
+	return (
+		`the VIP drill needs 2 balancers: it kills HAProxy on the one holding the VIP ${answers.network.vip} and watches another take it over; ` +
+		`cluster ${answers.cluster.name} has ${balancers.length} (${balancers.map(b => b.name).join(', ') || 'none'}), so the VIP has nowhere to move. \`pgha drill failover\` drills PostgreSQL's failover`
+	);
+}
+
+/**
  * The VIP drill: HAProxy is killed on the balancer holding the VIP (its own
  * timer restarts it even if pgha dies); Keepalived's check notices, the
  * other balancer takes the VIP, and writes through VIP:5000 resume. Then
@@ -202,6 +215,8 @@ export async function drillFailover(setup: DrillSetup, kind: Exclude<FaultKind, 
  */
 export async function drillVip(setup: DrillSetup): Promise<DrillReport> {
 	const {answers, connections, log} = setup;
+	const refusal = vipDrillRefusal(answers);
+	if (refusal) throw new Error(refusal);
 	const runOn = peerRun(connections);
 	const vipBefore = (await vipHolders(answers, runOn))[0];
 	if (!vipBefore) throw new Error(`no balancer holds the VIP ${answers.network.vip}; run \`pgha repair\` first`);

@@ -2,6 +2,13 @@ import type {Plan, PlanFailover, PlanPort} from './plan.js';
 
 const port = (p: PlanPort) => (p.protocol === 'vrrp' ? `VRRP from ${p.addresses.join(', ')}` : p.addresses.map(a => `${a}:${p.port}`).join(', '));
 
+/** Who holds the VIP and who takes it over. */
+function describeBalancers([first, ...others]: string[]): string {
+	if (!first) return 'VIP: no balancer';
+	if (others.length === 0) return `VIP: 1 balancer, ${first}, with no standby: if it fails, clients lose the VIP until it returns`;
+	return `VIP: ${others.length + 1} balancers; ${first} holds it, ${others.join(', ')} take${others.length === 1 ? 's' : ''} over when it fails`;
+}
+
 /** The plan as text for a terminal: what will be where, in what order. Holds no secret. */
 export function formatPlan(plan: Plan): string {
 	const out: string[] = [];
@@ -11,6 +18,7 @@ export function formatPlan(plan: Plan): string {
 		'Quorum',
 		`  etcd: ${quorum.etcdMembers} members, keeps working with ${quorum.etcdToleratedFailures} down`,
 		`  PostgreSQL: ${quorum.postgresNodes} nodes, one primary and ${quorum.postgresNodes - 1} replica${quorum.postgresNodes - 1 === 1 ? '' : 's'}`,
+		`  ${describeBalancers(quorum.balancers)}`,
 		`  ${describeFailover(plan.failover)}`,
 		'',
 	);

@@ -1,6 +1,6 @@
 import type {Answers, Role} from '../answers/schema.js';
-import {warnings} from '../answers/rules.js';
-import {hostsWithRole} from '../answers/hosts.js';
+import {etcdTolerates, warnings} from '../answers/rules.js';
+import {hostNames, hostsWithRole} from '../answers/hosts.js';
 import {schedulePhases, verifyPhase, type PhaseName} from '../phases.js';
 import type {ComponentService, ServicePort} from '../../recipes/kit/component.js';
 import {hostFiles, hostServices, packagesFor} from '../../recipes/index.js';
@@ -29,7 +29,13 @@ export type PlanHost = {
 
 export type PlanPhase = {name: PhaseName; hosts: string[]; action: string};
 
-export type Quorum = {etcdMembers: number; etcdToleratedFailures: number; postgresNodes: number};
+export type Quorum = {
+	etcdMembers: number;
+	etcdToleratedFailures: number;
+	postgresNodes: number;
+	/** The balancers in host order: the first holds the VIP, the others take it over in turn. */
+	balancers: string[];
+};
 
 /** How commits are protected and how fast a failover is expected to be, with the timing each service gets. */
 export type PlanFailover = Durability & {
@@ -107,7 +113,7 @@ export function buildPlan(given: Answers): Plan {
 			services: hostServices(answers, host),
 		})),
 		phases: [...schedulePhases(answers), verifyPhase(answers)].map(({name, hosts, action}) => ({name, hosts, action})),
-		quorum: {etcdMembers: etcd, etcdToleratedFailures: Math.floor((etcd - 1) / 2), postgresNodes: hostsWithRole(answers, 'postgres').length},
+		quorum: {etcdMembers: etcd, etcdToleratedFailures: etcdTolerates(etcd), postgresNodes: hostsWithRole(answers, 'postgres').length, balancers: hostNames(hostsWithRole(answers, 'balancer'))},
 		failover: planFailover(answers),
 		warnings: warnings(answers),
 		connections: connectionStrings(answers),

@@ -17,7 +17,11 @@ export type SavedClusterCommand =
 	| 'backup'
 	| 'backups'
 	| 'backup-verify'
-	| 'restore';
+	| 'restore'
+	| 'config'
+	| 'restart'
+	| 'remove-node'
+	| 'uninstall';
 
 /** What the start screen decided. */
 export type StartChoice = {kind: 'new'} | {kind: 'command'; command: SavedClusterCommand; cluster: string} | {kind: 'quit'};
@@ -34,6 +38,10 @@ const commandItems: Array<{label: string; value: SavedClusterCommand | 'back'}> 
 	{label: 'List the backups and the range they can restore to', value: 'backups'},
 	{label: 'Prove the backups restore: the latest one restored into a throwaway instance and checked', value: 'backup-verify'},
 	{label: 'Restore to a point in time (shows the range, asks for the time, plans before anything changes)', value: 'restore'},
+	{label: 'Change a setting (a PostgreSQL parameter, the pool sizes, the failover speed), then apply it', value: 'config'},
+	{label: 'Restart every member, one at a time (replicas first, a switchover, the former leader last)', value: 'restart'},
+	{label: 'Remove a node (refused when it would cost the quorum, the leader or the VIP)', value: 'remove-node'},
+	{label: 'Uninstall the cluster (you type its name; data and backups stay unless you ask)', value: 'uninstall'},
 	{label: '← Back', value: 'back'},
 ];
 

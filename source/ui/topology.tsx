@@ -2,6 +2,7 @@ import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {Role} from '../answers/schema.js';
 import {hostsWithRole} from '../answers/hosts.js';
+import {etcdTolerates} from '../answers/rules.js';
 import {ports} from '../../recipes/kit/locations.js';
 
 /** A host as the drawing needs it. */
@@ -16,7 +17,7 @@ export type TopologyHost = {name: string; ip: string; roles: Role[]};
 export function Topology(props: {hosts: TopologyHost[]; vip: string}) {
 	const having = (role: Role) => hostsWithRole(props, role);
 	const etcd = having('etcd');
-	const tolerated = Math.max(Math.floor((etcd.length - 1) / 2), 0);
+	const tolerated = etcdTolerates(etcd.length);
 	const backup = having('backup');
 	return (
 		<Box flexDirection="column">

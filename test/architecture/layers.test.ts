@@ -18,6 +18,8 @@ const rules: Array<{from: string; mustNotImport: string[]; except?: string[]}> =
 	{from: 'source/health/', mustNotImport: ['source/engine/', 'source/commands/', 'source/ui/']},
 	// Drills and switchover act on a live cluster through recipes' probes; they are run by commands, never the other way.
 	{from: 'source/failover/', mustNotImport: ['source/engine/', 'source/commands/', 'source/ui/']},
+	// Removing a node acts on a live cluster through recipes' steps and probes; the command wires the convergent run in.
+	{from: 'source/remove-node/', mustNotImport: ['source/engine/', 'source/commands/', 'source/ui/']},
 	// Bundles are made and read on this machine alone: no hosts, no screens, no lab.
 	{from: 'source/bundle/', mustNotImport: ['source/ui/', 'source/commands/', 'source/engine/', 'source/transport/', 'source/lab/', 'source/failover/', 'source/health/']},
 	// The backup catalog and an on-demand backup's parsing read recipes' probes; commands print them, never the other way.

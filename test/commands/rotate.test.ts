@@ -48,7 +48,7 @@ afterAll(() => homes.forEach(dir => rmSync(dir, {recursive: true, force: true}))
 
 describe('pgha rotate password: refusals change nothing (exit 2)', () => {
 	test.each([
-		[['rotate', 'password', 'vrrp'], 'both hold the VIP', 'maintenance window'],
+		[['rotate', 'password', 'vrrp'], 'more than one holds the VIP', 'maintenance window'],
 		[['rotate', 'password', 'backupCipher'], 'new pgBackRest repository', 'set up a new repository'],
 		[['rotate', 'password', 'root'], 'unknown password "root"', 'superuser, replication, app, patroniApi, haproxyStats'],
 		[['rotate', 'password'], "needs the password's name", 'superuser, replication, app, patroniApi, haproxyStats'],

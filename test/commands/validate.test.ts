@@ -47,11 +47,10 @@ const cases: Case[] = [
 	{name: 'a VIP on the network address', change: r => (r['network'].vip = '192.168.100.0'), path: 'network.vip'},
 	{name: 'a VIP on the broadcast address', change: r => (r['network'].vip = '192.168.100.255'), path: 'network.vip'},
 	{name: 'a malformed VIP', change: r => (r['network'].vip = 'vip.example'), path: 'network.vip'},
-	{name: 'an even etcd count', change: r => r['hosts'].push(host('etcd4', '192.168.100.10', ['etcd'])), path: 'hosts: has 4 etcd'},
+	{name: 'two etcd members', change: r => withoutHosts(r, 'etcd3'), path: 'hosts: has 2 etcd'},
 	{name: 'one etcd member', change: r => withoutHosts(r, 'etcd2', 'etcd3'), path: 'hosts: has 1 etcd'},
 	{name: 'one postgres host', change: r => withoutHosts(r, 'postgres2', 'postgres3'), path: 'hosts: has 1 postgres'},
-	{name: 'one balancer', change: r => withoutHosts(r, 'haproxy2'), path: 'hosts: has 1 balancer'},
-	{name: 'three balancers', change: r => r['hosts'].push(host('haproxy3', '192.168.100.10', ['balancer'])), path: 'hosts: has 3 balancer'},
+	{name: 'no balancer', change: r => withoutHosts(r, 'haproxy1', 'haproxy2'), path: 'hosts: has 0 balancers'},
 	{name: 'two backup hosts', change: r => r['hosts'].push(host('repo2', '192.168.100.10', ['backup'])), path: 'hosts: has 2 backup'},
 	{name: 'VRID 0', change: r => (r['network'].vrrpRouterId = 0), path: 'network.vrrpRouterId'},
 	{name: 'VRID 256', change: r => (r['network'].vrrpRouterId = 256), path: 'network.vrrpRouterId'},
@@ -112,6 +111,19 @@ describe('pgha validate (built CLI)', () => {
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(new RegExp(`${name}\\.yaml: valid \\(cluster "`));
+	});
+
+	it('accepts 4 etcd members and 1 balancer, warning of what each costs', async () => {
+		const raw = exampleRaw('seed-topology');
+		raw['hosts'].push(host('etcd4', '192.168.100.10', ['etcd']));
+		withoutHosts(raw, 'haproxy2');
+		const file = join(dir, 'four-etcd-one-balancer.yaml');
+		writeFileSync(file, YAML.stringify(raw));
+		const result = await runCli(['validate', file], strongEnv);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('  warning: 4 etcd members tolerate 1 failure, as 3 do:');
+		expect(result.stdout).toContain('  warning: 1 balancer (haproxy1): the VIP 192.168.100.56 has no standby;');
 	});
 
 	it('has at least 30 distinct malformed answer files', () => {

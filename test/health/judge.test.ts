@@ -251,3 +251,17 @@ test('a cluster without a repository has no drill to judge', () => {
 	const noRepo = {...answers, hosts: answers.hosts.filter(h => !h.roles.includes('backup'))};
 	expect(judgeCluster(noRepo, healthyStatus()).map(f => f.name)).not.toContain('backup restore drill passed recently');
 });
+
+test('a cluster of 1 balancer and 4 etcd members is healthy when its one balancer holds the VIP: no standby is asked for', () => {
+	const answers = seedAnswers();
+	answers.hosts = answers.hosts.filter(h => h.name !== 'haproxy2');
+	answers.hosts.push({name: 'etcd4', ip: '192.168.100.10', roles: ['etcd']});
+	const status = healthyStatus();
+	status.hosts = answers.hosts.map(h => ({name: h.name, ip: h.ip, roles: h.roles, reachable: true}));
+	status.etcd.push({endpoint: 'http://192.168.100.10:2379', healthy: true, leader: false});
+	status.certificates = status.certificates.filter(c => c.host !== 'haproxy2');
+	expect(judgeCluster(answers, status).filter(f => !f.ok)).toEqual([]);
+	// The one balancer not holding it is the same failure as on two.
+	status.vip = {address: '192.168.100.56', holders: []};
+	expect(judgeCluster(answers, status).filter(f => !f.ok).map(f => f.name)).toEqual(['VIP 192.168.100.56 held by one balancer', 'HAProxy: leader up on 5000, replicas up on 5001']);
+});

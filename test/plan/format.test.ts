@@ -15,6 +15,7 @@ describe('formatPlan', () => {
 		expect(text).toContain('Plan for cluster "produccion" (PostgreSQL 15, 9 hosts, VIP 192.168.100.56)');
 		expect(text).toContain('etcd: 3 members, keeps working with 1 down');
 		expect(text).toContain('PostgreSQL: 3 nodes, one primary and 2 replicas');
+		expect(text).toContain('VIP: 2 balancers; haproxy1 holds it, haproxy2 takes over when it fails');
 		expect(text).toMatch(/postgres1 \(192\.168\.100\.1\): postgres\n {4}packages: .*postgresql-15/);
 		expect(text).toMatch(/file \/etc\/patroni\/config\.yml +0600 postgres:postgres {2}\(secret\)/);
 		expect(text).toContain('192.168.100.56:5000: read-write (primary)');
@@ -24,6 +25,17 @@ describe('formatPlan', () => {
 		expect(text).toContain('Closed by TLS: every port needs the cluster CA');
 		// No client networks: PgBouncer admits only the balancers, so no multi-host strings.
 		expect(text).not.toContain('target_session_attrs');
+	});
+
+	it('says who takes the VIP over with 3 balancers, and that 1 balancer has no standby', () => {
+		const three = example('seed-topology', nastyEnv);
+		three.hosts.push({name: 'haproxy3', ip: '192.168.100.10', roles: ['balancer']});
+		expect(formatPlan(buildPlan(three))).toContain('  VIP: 3 balancers; haproxy1 holds it, haproxy2, haproxy3 take over when it fails\n');
+		const one = example('seed-topology', nastyEnv);
+		one.hosts = one.hosts.filter(h => h.name !== 'haproxy1');
+		const text = formatPlan(buildPlan(one));
+		expect(text).toContain('  VIP: 1 balancer, haproxy2, with no standby: if it fails, clients lose the VIP until it returns\n');
+		expect(text).toContain('1 balancer (haproxy2): the VIP 192.168.100.56 has no standby;');
 	});
 
 	it('shows the libpq multi-host strings when the answers list client networks', () => {

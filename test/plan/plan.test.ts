@@ -105,11 +105,16 @@ describe('buildPlan', () => {
 	});
 
 	it('computes the quorum', () => {
-		expect(plan.quorum).toEqual({etcdMembers: 3, etcdToleratedFailures: 1, postgresNodes: 3});
+		expect(plan.quorum).toEqual({etcdMembers: 3, etcdToleratedFailures: 1, postgresNodes: 3, balancers: ['haproxy1', 'haproxy2']});
 		const raw = exampleRaw('seed-topology');
 		const hosts = raw['hosts'] as Array<{name: string; ip: string; roles: string[]}>;
 		hosts.push({name: 'etcd4', ip: '192.168.100.10', roles: ['etcd']}, {name: 'etcd5', ip: '192.168.100.11', roles: ['etcd']});
-		expect(buildPlan(answersFrom(raw)).quorum).toEqual({etcdMembers: 5, etcdToleratedFailures: 2, postgresNodes: 3});
+		expect(buildPlan(answersFrom(raw)).quorum).toEqual({etcdMembers: 5, etcdToleratedFailures: 2, postgresNodes: 3, balancers: ['haproxy1', 'haproxy2']});
+		hosts.pop();
+		hosts.splice(hosts.findIndex(h => h.name === 'haproxy2'), 1);
+		const four = buildPlan(answersFrom(raw));
+		expect(four.quorum).toEqual({etcdMembers: 4, etcdToleratedFailures: 1, postgresNodes: 3, balancers: ['haproxy1']});
+		expect(four.warnings).toEqual([expect.stringMatching(/^4 etcd members tolerate 1 failure, as 3 do: /), expect.stringMatching(/^1 balancer \(haproxy1\): the VIP 192\.168\.100\.56 has no standby; /)]);
 	});
 
 	it('carries the rules\' warnings', () => {

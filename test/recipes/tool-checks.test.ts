@@ -358,6 +358,21 @@ describe('keepalived --config-test', () => {
 		});
 	}
 
+	it.each([
+		['1 balancer', (roles: Answers['hosts'][number]['roles'], name: string) => (name === 'node2' ? roles.filter(r => r !== 'balancer') : roles)],
+		['3 balancers', (roles: Answers['hosts'][number]['roles'], name: string) => (name === 'node3' ? [...roles, 'balancer' as const] : roles)],
+	])('accepts keepalived.conf of every balancer of compact with %s', async (_what, rolesOf, ctx) => {
+		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
+		if (!isRoot) return skipOrFail(ctx, needsRootForScript);
+		const base = nasty('compact');
+		const answers = {...base, hosts: base.hosts.map(h => ({...h, roles: rolesOf(h.roles, h.name)}))};
+		for (const host of hostsWithRole(answers, 'balancer')) {
+			const result = await configTest(answers, host.name, (await fileOf(answers, host.name, '/etc/keepalived/keepalived.conf')).content);
+			expect(result.stderr + result.stdout, host.name).toBe('');
+			expect(result.code === 0 || result.signal === 'SIGTERM', `exit ${result.code} ${result.signal}`).toBe(true);
+		}
+	});
+
 	it('rejects a broken configuration (the check has teeth)', async ctx => {
 		if (!tools.keepalived) return skipOrFail(ctx, missing('keepalived', 'keepalived'));
 		const answers = nasty('compact');

@@ -26,10 +26,15 @@ describe('stepProblems', () => {
 		expect(problems.every(p => belongsTo(p.path, 'hosts'))).toBe(true);
 	});
 
-	it('counts etcd members against the quorum rule', () => {
+	it('counts etcd members and balancers by the answer-file rules: 2 etcd members and 0 balancers are refused, 1 balancer is not', () => {
 		let state = wizardAt('hosts');
 		state = run(state, {type: 'remove-host', id: state.hosts.find(h => h.name === 'etcd3')!.id});
-		expect(stepProblems(state, 'hosts').map(p => p.message).join('\n')).toMatch(/etcd needs an odd number/);
+		expect(stepProblems(state, 'hosts').map(p => p.message).join('\n')).toMatch(/^has 2 etcd member\(s\); etcd needs at least 3 /m);
+		let balancers = wizardAt('hosts');
+		balancers = run(balancers, {type: 'remove-host', id: balancers.hosts.find(h => h.name === 'haproxy2')!.id});
+		expect(stepProblems(balancers, 'hosts').filter(p => p.path === 'hosts')).toEqual([]);
+		balancers = run(balancers, {type: 'remove-host', id: balancers.hosts.find(h => h.name === 'haproxy1')!.id});
+		expect(stepProblems(balancers, 'hosts').filter(p => p.path === 'hosts').map(p => p.message)).toEqual([expect.stringMatching(/^has 0 balancers; /)]);
 	});
 
 	it('asks for host checks to finish, pass, and their keys to be accepted', () => {

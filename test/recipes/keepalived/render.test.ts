@@ -2,7 +2,7 @@ import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {haproxyReadyScript, renderHaproxyReady, renderKeepalived} from '../../../recipes/keepalived/render.js';
+import {haproxyReadyScript, renderHaproxyReady, renderKeepalived, vrrpPriorities} from '../../../recipes/keepalived/render.js';
 import {keepalived} from '../../../recipes/keepalived/index.js';
 import {run} from '../tool-helpers.js';
 import {renderSysctl} from '../../../recipes/haproxy/sysctl.js';
@@ -73,6 +73,41 @@ describe('renderKeepalived', () => {
 
 	it('has balanced braces', () => {
 		for (const content of [master, backup]) expect(content.split('{').length).toBe(content.split('}').length);
+	});
+
+	it('with 1 balancer: MASTER with no peer to name, still holding the VIP behind its HAProxy check', () => {
+		const one = {...compact, hosts: compact.hosts.map(h => (h.name === 'node2' ? {...h, roles: h.roles.filter(r => r !== 'balancer')} : h))};
+		const alone = renderKeepalived(one, node1!, {interface: 'ens18', keys}).content;
+		expect(value(alone, 'state')).toBe('MASTER');
+		expect(value(alone, 'priority')).toBe('101');
+		expect(alone).not.toContain('unicast_src_ip');
+		expect(alone).not.toContain('unicast_peer');
+		expect(alone).toContain('\t\t10.20.0.100/24 dev ens18\n');
+		expect(alone).toMatch(/track_script \{\n\t\tchk_haproxy\n\t\}/);
+		expect(alone.split('{').length).toBe(alone.split('}').length);
+		expect(keepalived.services(one, node1!)[0]!.ports[0]!.purpose).toBe('advertisements with no other balancer to hear them (this one holds the VIP alone), router id 52');
+	});
+
+	it('with 3 balancers: one MASTER, each a priority of its own, unicast to both others', () => {
+		const three = {...compact, hosts: compact.hosts.map(h => (h.name === 'node3' ? {...h, roles: [...h.roles, 'balancer' as const]} : h))};
+		const [a, b, c] = three.hosts.map(h => renderKeepalived(three, h, {interface: 'eth0', keys}).content);
+		expect([a, b, c].map(content => value(content!, 'state'))).toEqual(['MASTER', 'BACKUP', 'BACKUP']);
+		expect([a, b, c].map(content => value(content!, 'priority'))).toEqual(['101', '100', '99']);
+		expect(c).toMatch(/unicast_peer \{\n\t\t10\.20\.0\.11\n\t\t10\.20\.0\.12\n\t\}/);
+		expect(a).toMatch(/unicast_peer \{\n\t\t10\.20\.0\.12\n\t\t10\.20\.0\.13\n\t\}/);
+		expect(keepalived.services(three, three.hosts[0]!)[0]!.ports[0]!.purpose).toBe('advertisements to node2, node3, router id 52');
+	});
+
+	it('any balancer whose HAProxy is ready outranks every one whose HAProxy is not, for 1 to 8 balancers', () => {
+		for (let n = 1; n <= 8; n++) {
+			const hosts = Array.from({length: n}, (_, i) => ({name: `haproxy${i + 1}`, ip: `10.0.0.${i + 1}`, roles: ['balancer' as const]}));
+			const {priorities, weight} = vrrpPriorities({hosts});
+			const values = [...priorities.values()];
+			expect(new Set(values).size).toBe(n);
+			expect(Math.min(...values) + weight).toBeGreaterThan(Math.max(...values));
+			expect(Math.max(...values) + weight).toBeLessThanOrEqual(254);
+		}
+		expect(vrrpPriorities(compact).weight).toBe(4);
 	});
 });
 
