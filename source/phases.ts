@@ -32,7 +32,7 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 	pgbouncer: {
 		summary: 'application database, owner and PgBouncer',
 		action: answers =>
-			`Apply Patroni's cluster settings (failover timing, synchronous mode), create database ${answers.database.name} owned by ${answers.database.owner} and start PgBouncer with the owner's SCRAM verifier`,
+			`Apply Patroni's cluster settings (failover timing, synchronous mode) and the PostgreSQL parameters, create database ${answers.database.name} owned by ${answers.database.owner} and start PgBouncer with the owner's SCRAM verifier`,
 	},
 	balancers: {
 		summary: 'HAProxy and Keepalived holding the VIP',

@@ -11,6 +11,7 @@ import {packageSteps} from '../../recipes/host/packages.js';
 import {etcd} from '../../recipes/etcd/index.js';
 import {etcdSteps} from '../../recipes/etcd/steps.js';
 import {postgres} from '../../recipes/postgres/index.js';
+import {parametersStep} from '../../recipes/postgres/parameters.js';
 import {databaseStep, dcsSettingsStep, patroniFileSteps, patroniStartSteps, patroniSteps, rolePasswordsStep} from '../../recipes/postgres/steps.js';
 import {
 	acceptsWritesStep,
@@ -67,7 +68,7 @@ function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-b
 		case 'pgbouncer':
 			// On the primary only, like the database: Patroni set its cluster settings and the roles' passwords once, at bootstrap;
 			// a changed setting or a rotated password reaches the live cluster here.
-			return (host, run) => [dcsSettingsStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
+			return (host, run) => [dcsSettingsStep(answers), parametersStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
 		case 'balancers':
 			return (host, run) => [...haproxySteps(files(haproxy, answers, host, run)), ...keepalivedSteps(answers, files(keepalived, answers, host, run))];
 		case 'backup':

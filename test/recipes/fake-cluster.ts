@@ -188,7 +188,21 @@ export class FakeCluster {
 			if (flag !== '-s' || !pair?.includes('=')) return undefined;
 			pairs.push([pair.slice(0, pair.indexOf('=')), YAML.parse(pair.slice(pair.indexOf('=') + 1))]);
 		}
-		this.dcs = {...this.dcs, ...Object.fromEntries(pairs)};
+		// As patronictl's set_path_value: a dotted key walks into mappings (postgresql.parameters re-joins the rest as one
+		// parameter name, pg_stat_statements.max), and null removes the key.
+		const dcs = structuredClone(this.dcs);
+		for (const [key, value] of pairs) {
+			const path = key.split('.');
+			const flat = path[0] === 'postgresql' && path[1] === 'parameters' && path.length > 3 ? ['postgresql', 'parameters', path.slice(2).join('.')] : path;
+			let node = dcs as Record<string, unknown>;
+			for (const part of flat.slice(0, -1)) {
+				if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+				node = node[part] as Record<string, unknown>;
+			}
+			if (value === null) delete node[flat.at(-1)!];
+			else node[flat.at(-1)!] = value;
+		}
+		this.dcs = dcs;
 		return out('Configuration changed\n');
 	}
 
