@@ -32,6 +32,7 @@ import {haproxySteps} from '../../recipes/haproxy/steps.js';
 import {keepalived} from '../../recipes/keepalived/index.js';
 import {keepalivedSteps} from '../../recipes/keepalived/steps.js';
 import {nodeFiles} from '../../recipes/pgbackrest/index.js';
+import {restartStep} from '../failover/rolling-restart.js';
 import {freshFullBackupStep, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
 
 /** A named phase: which hosts it touches and the steps each one runs. */
@@ -71,6 +72,8 @@ function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-b
 			return (host, run) => [dcsSettingsStep(answers), parametersStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
 		case 'balancers':
 			return (host, run) => [...haproxySteps(files(haproxy, answers, host, run)), ...keepalivedSteps(answers, files(keepalived, answers, host, run))];
+		case 'restart':
+			return () => [restartStep(answers)];
 		case 'backup':
 			return (host, run) => [...sshTrustFiles(host, answers, run.identities).map(fileStep), ...(hasRole(host, 'backup') ? repositorySteps(answers, host) : [])];
 	}

@@ -1,0 +1,74 @@
+import {describe, expect, test} from 'vitest';
+import {restartReasons, restartStep} from '../../source/failover/rolling-restart.js';
+import {FakeCluster} from '../recipes/fake-cluster.js';
+import {converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
+import {example, withStatsPassword} from '../answers/fixtures.js';
+
+const base = withStatsPassword(example('compact'));
+const withParameters = (parameters: Record<string, string | number | boolean>) => ({...base, postgresql: {parameters}});
+const setting = (name: string, value: string, pendingRestart = false) => ({name, setting: value, pendingRestart});
+
+describe('restartReasons', () => {
+	test('a postmaster parameter running with another value needs a restart; the same value in other units does not', () => {
+		const answers = withParameters({shared_buffers: '256MB', max_connections: 200, work_mem: '64MB'});
+		expect(restartReasons(answers, [setting('shared_buffers', '16384'), setting('max_connections', '200'), setting('work_mem', '4096')])).toEqual(['shared_buffers needs a restart']);
+		expect(restartReasons(answers, [setting('shared_buffers', '32768'), setting('max_connections', '200')])).toEqual([]);
+	});
+
+	test('a setting pg_settings marks pending_restart needs one, whoever changed it', () => {
+		expect(restartReasons(base, [setting('max_worker_processes', '16', true)])).toEqual(['max_worker_processes needs a restart']);
+	});
+
+	test('a list reads the same with PostgreSQL\'s own spacing', () => {
+		const answers = withParameters({shared_preload_libraries: 'pg_stat_statements,auto_explain'});
+		expect(restartReasons(answers, [setting('shared_preload_libraries', 'pg_stat_statements, auto_explain')])).toEqual([]);
+	});
+
+	test('nothing pending, nothing to restart', () => expect(restartReasons(base, [])).toEqual([]));
+});
+
+describe('the restart phase, on fake hosts', () => {
+	const stepName = 'PostgreSQL restarted where a changed setting waits for it';
+	const installed = async (answers: ReturnType<typeof withParameters>) => {
+		const cluster = FakeCluster.of(answers);
+		const first = await converge(cluster, answers, phasesThrough(answers, 'restart'));
+		expect(failures(first.events)).toEqual([]);
+		return cluster;
+	};
+
+	test('a fresh cluster starts with its parameters: nothing restarts, and a re-run restarts nothing', async () => {
+		const answers = withParameters({shared_buffers: '256MB'});
+		const cluster = await installed(answers);
+		const again = await converge(cluster, answers, phasesThrough(answers, 'restart'));
+		expect(failures(again.events)).toEqual([]);
+		expect(cluster.restarts).toEqual([]);
+	});
+
+	test('repair --check says which members restart and why, the leader after a switchover, and restarts nothing', async () => {
+		const cluster = await installed(withParameters({shared_buffers: '128MB'}));
+		const answers = withParameters({shared_buffers: '256MB'});
+		// The parameter has reached Patroni's configuration; the members still run with the old value.
+		await converge(cluster, answers, phasesThrough(answers, 'pgbouncer'));
+		const check = await converge(cluster, answers, phasesThrough(answers, 'restart'), 'check');
+		expect(drifts(check.events).filter(d => d.step === stepName).map(d => [d.host, d.detail])).toEqual([
+			['node2', ['node2 restarts: shared_buffers needs a restart']],
+			['node3', ['node3 restarts: shared_buffers needs a restart']],
+			['node1', ['node1 leads: after its replicas, a switchover to a healthy replica, then node1 restarts: shared_buffers needs a restart']],
+		]);
+		expect(cluster.restarts).toEqual([]);
+	});
+
+	test('replicas restart one at a time through patronictl, each streaming again before the next; then nothing waits there', async () => {
+		const cluster = await installed(withParameters({shared_buffers: '128MB'}));
+		const answers = withParameters({shared_buffers: '256MB'});
+		await converge(cluster, answers, phasesThrough(answers, 'pgbouncer'));
+		const replicas = [{name: 'restart' as const, summary: '', hosts: ['node2', 'node3'], serial: true, steps: () => [restartStep(answers)]}];
+		const run = await converge(cluster, answers, replicas);
+		expect(failures(run.events)).toEqual([]);
+		expect(cluster.restarts).toEqual(['node2', 'node3']);
+		expect(cluster.host('node2').scripts.filter(s => s.includes(' restart --force '))).toEqual([`timeout 180 patronictl -c /etc/patroni/config.yml restart --force ${answers.cluster.name} node2`]);
+		const again = await converge(cluster, answers, replicas);
+		expect(again.outcome.changed).toBe(0);
+		expect(cluster.restarts).toEqual(['node2', 'node3']);
+	});
+});
