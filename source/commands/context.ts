@@ -20,6 +20,10 @@ export type Flags = {
 	stdin?: boolean;
 	/** restore: the answer file of a new cluster to restore into. */
 	into?: string;
+	/** restart: every member, replicas first (the default). */
+	rolling?: boolean;
+	/** restart: the one member to restart. */
+	member?: string;
 	/** switchover: the member to hand the leader role to. */
 	to?: string;
 	/** drill failover: how the leader is failed (crash, partition or graceful). */

@@ -22,6 +22,8 @@ const commands: Record<string, () => Promise<Command>> = {
 	answers: async () => (await import('./answers.js')).answers,
 	bundle: async () => (await import('./bundle.js')).bundle,
 	restore: async () => (await import('./restore.js')).restore,
+	restart: async () => (await import('./restart.js')).restart,
+	config: async () => (await import('./config.js')).config,
 };
 
 /**
