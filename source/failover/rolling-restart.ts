@@ -10,6 +10,8 @@ import {wantedParameters} from '../../recipes/postgres/parameters.js';
 import {planRestart, type RestartMove, type RestartPlan} from './restart-plan.js';
 import {switchover as runSwitchover, switchoverFacts, type SwitchoverReport} from './switchover.js';
 
+const patroniPending = 'Patroni marks it pending restart';
+
 /** How long a restarted member may take to run and stream again. */
 const rejoinMs = 300_000;
 
@@ -35,10 +37,20 @@ export function restartReasons(answers: Answers, running: readonly RunningSettin
 	return [...reasons.values()];
 }
 
-/** The restart reasons of the member a run reaches; none when its PostgreSQL does not answer (nothing to restart there). */
-export async function memberRestartReasons(answers: Answers, run: HostRun): Promise<string[]> {
-	const running = await runningSettings(run, Object.keys(wantedParameters(answers)).filter(name => findParameter(name)?.spec.context === 'postmaster'));
-	return running ? restartReasons(answers, running) : [];
+/**
+ * The restart reasons of the member a run reaches, from its PostgreSQL and
+ * from Patroni's own pending_restart flag for it (set for a setting Patroni
+ * passes on the command line); none when PostgreSQL does not answer there.
+ */
+export async function memberRestartReasons(answers: Answers, run: HostRun, member?: string): Promise<string[]> {
+	const [running, members] = await Promise.all([
+		runningSettings(run, Object.keys(wantedParameters(answers)).filter(name => findParameter(name)?.spec.context === 'postmaster')),
+		member ? patroniMembers(run).catch(() => []) : Promise.resolve([]),
+	]);
+	if (!running) return [];
+	const reasons = restartReasons(answers, running);
+	if (reasons.length === 0 && members.find(m => m.Member === member)?.['Pending restart']) reasons.push(patroniPending);
+	return reasons;
 }
 
 /** True once a member runs under Patroni and, when it is a replica, streams from the leader within the lag limit. */
@@ -118,7 +130,7 @@ export async function rollingRestart(
 		}
 		// Patroni restarts a demoted leader as a replica, which may already have applied the new settings.
 		const run = peerRun(connections)(move.member);
-		if (options.onlyWhenNeeded && move.role === 'former leader' && run && (await memberRestartReasons(answers, run)).length === 0) {
+		if (options.onlyWhenNeeded && move.role === 'former leader' && run && (await memberRestartReasons(answers, run, move.member)).length === 0) {
 			log(`restart: ${move.member} already runs with the new settings after the switchover; no second restart`);
 			continue;
 		}
@@ -143,7 +155,7 @@ export async function rollingRestart(
  * restarted, unless every replica streams within the lag limit.
  */
 export function restartStep(answers: Answers): Step {
-	const reasons = (ctx: StepContext) => memberRestartReasons(answers, ctx.run);
+	const reasons = (ctx: StepContext) => memberRestartReasons(answers, ctx.run, ctx.host.name);
 	return {
 		name: 'PostgreSQL restarted where a changed setting waits for it',
 		check: async ctx => (await reasons(ctx)).length === 0,
@@ -155,11 +167,10 @@ export function restartStep(answers: Answers): Step {
 		async apply(ctx) {
 			const why = await reasons(ctx);
 			// Patroni writes a changed value into postgresql.conf on its next loop; a restart before that would start with the old one.
-			await waitFor(
-				`Patroni on ${ctx.host.name} to write the new settings (pg_settings.pending_restart)`,
-				async () => ((await runningSettings(ctx.run, [])) ?? []).some(s => s.pendingRestart),
-				60_000,
-			);
+			if (!why.includes(patroniPending)) {
+				const written = async () => ((await runningSettings(ctx.run, [])) ?? []).some(s => s.pendingRestart);
+				await waitFor(`Patroni on ${ctx.host.name} to write the new settings (pg_settings.pending_restart)`, written, 60_000);
+			}
 			const plan = await currentRestartPlan(answers, ctx.connections, {member: ctx.host.name});
 			if (!plan.ok) throw new Error(`restart of ${ctx.host.name} refused, nothing restarted (${why.join(', ')}): ${plan.problems.join('; ')}`);
 			const report = await rollingRestart(answers, ctx.connections, ctx.keys.caCert, plan.moves, () => {}, {onlyWhenNeeded: true});
