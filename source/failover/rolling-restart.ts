@@ -168,8 +168,10 @@ export function restartStep(answers: Answers): Step {
 			const why = await reasons(ctx);
 			// Patroni writes a changed value into postgresql.conf on its next loop; a restart before that would start with the old one.
 			if (!why.includes(patroniPending)) {
-				const written = async () => ((await runningSettings(ctx.run, [])) ?? []).some(s => s.pendingRestart);
-				await waitFor(`Patroni on ${ctx.host.name} to write the new settings (pg_settings.pending_restart)`, written, 60_000);
+				// Settings Patroni passes on postgres's command line (max_connections) never show in pg_settings.pending_restart: its own flag says so.
+				const written = async () =>
+					((await runningSettings(ctx.run, [])) ?? []).some(s => s.pendingRestart) || (await patroniMembers(ctx.run)).some(m => m.Member === ctx.host.name && m['Pending restart']);
+				await waitFor(`Patroni on ${ctx.host.name} to take the new settings (pending restart)`, written, 60_000);
 			}
 			const plan = await currentRestartPlan(answers, ctx.connections, {member: ctx.host.name});
 			if (!plan.ok) throw new Error(`restart of ${ctx.host.name} refused, nothing restarted (${why.join(', ')}): ${plan.problems.join('; ')}`);
