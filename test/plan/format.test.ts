@@ -91,3 +91,14 @@ describe('the plan of packages', () => {
 		expect(large).not.toContain('Warnings');
 	});
 });
+
+describe('formatPlan with PostgreSQL parameters', () => {
+	it('lists them and says which change ends the run with a rolling restart', () => {
+		const answers = {...withStatsPassword(example('seed-topology')), postgresql: {parameters: {shared_buffers: '256MB', work_mem: '16MB'}}};
+		const text = formatPlan(buildPlan(answers));
+		expect(text).toContain('  shared_buffers = 256MB  (a change needs a restart)');
+		expect(text).toContain('  work_mem = 16MB\n');
+		expect(text).toContain('a change of shared_buffers ends the run with a rolling restart: replicas one at a time, then a switchover, then the former leader');
+		expect(text).toContain('shared_buffers needs a restart when changed');
+	});
+});
