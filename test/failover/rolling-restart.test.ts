@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {restartReasons, restartStep} from '../../source/failover/rolling-restart.js';
+import {restartReasons, restartStep, rollingRestart} from '../../source/failover/rolling-restart.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
 import {example, withStatsPassword} from '../answers/fixtures.js';
@@ -70,5 +70,50 @@ describe('the restart phase, on fake hosts', () => {
 		const again = await converge(cluster, answers, replicas);
 		expect(again.outcome.changed).toBe(0);
 		expect(cluster.restarts).toEqual(['node2', 'node3']);
+	});
+});
+
+describe('rollingRestart, on fake hosts', () => {
+	const answers = withParameters({shared_buffers: '128MB'});
+	const installed = async () => {
+		const cluster = FakeCluster.of(answers);
+		const first = await converge(cluster, answers, phasesThrough(answers, 'restart'));
+		expect(failures(first.events)).toEqual([]);
+		return cluster;
+	};
+	const replicaMoves = [
+		{kind: 'restart' as const, member: 'node2', role: 'replica' as const},
+		{kind: 'restart' as const, member: 'node3', role: 'replica' as const},
+	];
+
+	test('restarts the replicas in order, timing each, and says so', async () => {
+		const cluster = await installed();
+		const lines: string[] = [];
+		const report = await rollingRestart(answers, cluster.connections(), '', replicaMoves, line => lines.push(line));
+		expect(report.problems).toEqual([]);
+		expect(report.restarted.map(r => r.member)).toEqual(['node2', 'node3']);
+		expect(cluster.restarts).toEqual(['node2', 'node3']);
+		expect(lines.filter(l => !l.includes(' took '))).toEqual(['restart: node2 (replica) restarting', 'restart: node3 (replica) restarting']);
+		expect(lines.filter(l => l.includes(' took '))).toHaveLength(2);
+		expect(lines[1]).toMatch(/^restart: node2 took \d+\.\d s, streaming again$/);
+	});
+
+	test('a replica lagging past the limit stops it before the next restart', async () => {
+		const cluster = await installed();
+		cluster.replication.set('node3', `streaming|${answers.patroni.maximumLagOnFailover + 1}`);
+		const report = await rollingRestart(answers, cluster.connections(), '', replicaMoves, () => {});
+		expect(report.restarted).toEqual([]);
+		expect(report.problems).toEqual([`node3 lags ${answers.patroni.maximumLagOnFailover + 1} bytes behind node1, more than the limit of ${answers.patroni.maximumLagOnFailover}; wait until it catches up`]);
+		expect(cluster.restarts).toEqual([]);
+	});
+
+	test('the restart phase refuses on a replica that does not stream, restarting nothing', async () => {
+		const cluster = await installed();
+		const changed = withParameters({shared_buffers: '256MB'});
+		await converge(cluster, changed, phasesThrough(changed, 'pgbouncer'));
+		cluster.replication.set('node3', 'catchup|0');
+		const run = await converge(cluster, changed, [{name: 'restart' as const, summary: '', hosts: ['node2', 'node3'], serial: true, steps: () => [restartStep(changed)]}]);
+		expect(failures(run.events)[0]).toContain('restart of node2 refused, nothing restarted (shared_buffers needs a restart): node3 is not streaming from node1 (catchup)');
+		expect(cluster.restarts).toEqual([]);
 	});
 });

@@ -33,6 +33,8 @@ export class FakeCluster {
 	stanza: string | undefined;
 	/** The PostgreSQL parameters each member's postmaster started with (normalised as pg_settings shows them). */
 	readonly startedWith = new Map<string, Record<string, string>>();
+	/** A replica's row in the leader's pg_stat_replication other than "streaming, no lag" ("catchup|0", "streaming|99999999"). */
+	readonly replication = new Map<string, string>();
 	/** Members restarted through `patronictl restart`, in order. */
 	readonly restarts: string[] = [];
 	readonly backups: Array<{type: string; label: string; timestamp: {start: number; stop: number}; info: {size: number}}> = [];
@@ -273,7 +275,7 @@ export class FakeCluster {
 		if (sql.startsWith('select name, pending_restart, setting from pg_settings where pending_restart')) return this.pgSettings(host, sql);
 		if (sql.startsWith('select application_name, state,') && sql.includes('from pg_stat_replication')) {
 			if (!primary) return out('');
-			return out(this.members().filter(m => m.name !== host.name).map(m => `${m.name}|streaming|0\n`).join(''));
+			return out(this.members().filter(m => m.name !== host.name).map(m => `${m.name}|${this.replication.get(m.name) ?? 'streaming|0'}\n`).join(''));
 		}
 		let m = sql.match(/^select \(select rolpassword from pg_authid where rolname = '(\w+)'\) = '([^']+)' and exists \(select from pg_database d join pg_roles r on r\.oid = d\.datdba where d\.datname = '(\w+)' and r\.rolname = '\1'\);$/);
 		if (m) return out(this.roles.get(m[1]!) === m[2] && this.databases.get(m[3]!) === m[1] ? 't\n' : 'f\n');
