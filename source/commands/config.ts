@@ -64,6 +64,14 @@ export function withKey(raw: AnswersInput, path: readonly string[], value: unkno
 	return copy as unknown as AnswersInput;
 }
 
+/**
+ * Stand-ins for secrets kept in the environment rather than with the
+ * cluster: config set checks the other answers with them and never saves them.
+ */
+const secretPlaceholders: Record<string, string> = Object.fromEntries(secretFields.map(f => [f.variable, f.variable === 'PGHA_VRRP_PASSWORD' ? 'Pl4=ce/h' : 'Placeholder-Secret-Value-9']));
+
+const isSecretPath = (path: string) => path.startsWith('passwords') || secretFields.some(f => f.path.join('.') === path);
+
 const show = (value: unknown) => (value === undefined ? 'unset' : typeof value === 'string' ? value : JSON.stringify(value));
 
 function savedName(flags: Flags, io: Io): string {
@@ -106,14 +114,18 @@ export const config: Command = async (args, flags, io) => {
 	const raw = readCluster(name, io.env)!;
 	if (action === 'get') {
 		if (path[0] === 'passwords' || secretFields.some(f => f.path.join('.') === key)) throw new UsageError(`${key} is a secret; pgha never prints it`);
-		const value = getPath(raw, path);
-		io.out(value !== null && typeof value === 'object' ? YAML.stringify(value).trimEnd() : show(value));
+		const given = getPath(raw, path);
+		// A key the answers leave out shows the value in effect, the default.
+		const loaded = given === undefined ? validateAnswers(raw, {...secretPlaceholders, ...clusterEnv(name, io.env)}) : undefined;
+		const value = given ?? (loaded?.ok ? getPath(loaded.answers, path) : undefined);
+		const text = value !== null && typeof value === 'object' ? YAML.stringify(value).trimEnd() : show(value);
+		io.out(given === undefined && value !== undefined ? `${text} (default)` : text);
 		return exitCodes.ok;
 	}
 	const refused = refusedKey(key);
 	if (refused) throw new UsageError(refused);
 	const before = getPath(raw, path);
-	const env = clusterEnv(name, io.env);
+	const env = {...secretPlaceholders, ...clusterEnv(name, io.env)};
 	const given = action === 'set' ? rest[0]! : undefined;
 	const candidates = given === undefined ? [undefined] : [...new Set([parseValue(given), given])];
 	let chosen: {raw: AnswersInput; value: unknown} | undefined;
@@ -121,11 +133,13 @@ export const config: Command = async (args, flags, io) => {
 	for (const value of candidates) {
 		const next = withKey(raw, path, value);
 		const result = validateAnswers(next, env);
-		if (result.ok) {
+		// A secret the environment does not give now is no problem of the key being set.
+		const wrong = result.ok ? [] : result.problems.filter(p => !isSecretPath(p.path));
+		if (wrong.length === 0) {
 			chosen = {raw: next, value};
 			break;
 		}
-		if (problems.length === 0) problems = result.problems;
+		if (problems.length === 0) problems = wrong;
 	}
 	if (!chosen) throw new UsageError(`${key} ${given === undefined ? 'cannot be removed' : `cannot be ${show(given)}`}; nothing was saved:\n${formatProblems(problems)}`);
 	if (JSON.stringify(before) === JSON.stringify(chosen.value)) {

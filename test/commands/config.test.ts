@@ -98,6 +98,20 @@ describe('pgha config', () => {
 		expect(show.out).not.toContain('App-Secret-Value-3');
 	});
 
+	test('get shows the default in effect for a key the answers leave out', async () => {
+		const env = savedSeed();
+		expect((await run(['config', 'get', 'backup.verify'], env)).out).toBe('0 5 * * 0 (default)');
+		expect((await run(['config', 'get', 'ha.rto'], env)).out).toBe('normal');
+	});
+
+	test('secrets the environment does not give are no obstacle to another key', async () => {
+		const env = savedSeed();
+		const {PGHA_HOME} = env;
+		const set = await run(['config', 'set', 'postgresql.parameters.work_mem', '16MB'], {PGHA_HOME: PGHA_HOME!});
+		expect(set.code).toBe(exitCodes.ok);
+		expect(readCluster('produccion', env)?.passwords?.superuser).toBe('${PGHA_SUPERUSER_PASSWORD}');
+	});
+
 	test('usage errors', async () => {
 		const env = savedSeed();
 		expect((await run(['config'], env)).code).toBe(exitCodes.usage);
