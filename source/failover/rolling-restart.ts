@@ -27,10 +27,13 @@ const sameText = (a: string, b: string) => a.replace(/\s*,\s*/g, ',').replace(/"
 export function restartReasons(answers: Answers, running: readonly RunningSetting[]): string[] {
 	const reasons = new Map<string, string>();
 	for (const [name, value] of Object.entries(wantedParameters(answers))) {
-		if (findParameter(name)?.spec.context !== 'postmaster') continue;
+		const spec = findParameter(name)?.spec;
+		if (spec?.context !== 'postmaster') continue;
+		// -1 asks PostgreSQL to size it (wal_buffers): pg_settings then shows the size it chose, never -1.
+		if (spec.min === -1 && normaliseParameter(name, value) === '-1') continue;
 		const now = running.find(s => s.name.toLowerCase() === name.toLowerCase());
 		if (!now) continue;
-		const differs = findParameter(name)?.spec.type === 'string' ? !sameText(now.setting, String(value)) : normaliseParameter(name, now.setting) !== normaliseParameter(name, value);
+		const differs = spec.type === 'string' ? !sameText(now.setting, String(value)) : normaliseParameter(name, now.setting) !== normaliseParameter(name, value);
 		if (differs) reasons.set(now.name, `${now.name} needs a restart`);
 	}
 	for (const s of running) if (s.pendingRestart && !reasons.has(s.name)) reasons.set(s.name, `${s.name} needs a restart`);

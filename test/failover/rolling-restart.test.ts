@@ -24,6 +24,11 @@ describe('restartReasons', () => {
 		expect(restartReasons(answers, [setting('shared_preload_libraries', 'pg_stat_statements, auto_explain')])).toEqual([]);
 	});
 
+	test('-1, which asks PostgreSQL to size a parameter itself, matches the size it chose', () => {
+		expect(restartReasons(withParameters({wal_buffers: -1}), [setting('wal_buffers', '512')])).toEqual([]);
+		expect(restartReasons(withParameters({wal_buffers: '16MB'}), [setting('wal_buffers', '512')])).toEqual(['wal_buffers needs a restart']);
+	});
+
 	test('nothing pending, nothing to restart', () => expect(restartReasons(base, [])).toEqual([]));
 });
 
