@@ -85,8 +85,8 @@ function savedName(flags: Flags, io: Io): string {
 /** What applying a changed key does to PostgreSQL, in words. */
 function restartNote(path: readonly string[]): string {
 	if (path[0] !== 'postgresql') return 'PostgreSQL does not restart for it';
-	if (path.length === 3 && needsRestart(path[2]!)) return `${path[2]} needs a restart: the run ends with a rolling restart (replicas one at a time, a switchover, then the former leader)`;
-	return 'a reload; nothing restarts';
+	if (path.length === 3 && needsRestart(path[2]!)) return `${path[2]} needs a restart: the run ends with a rolling restart, replicas one at a time, then a switchover, then the former leader`;
+	return 'a reload, nothing restarts';
 }
 
 /**
@@ -148,6 +148,6 @@ export const config: Command = async (args, flags, io) => {
 	}
 	saveCluster(chosen.raw, io.env);
 	io.out(`config: ${key} ${show(before)} -> ${chosen.value === undefined ? 'removed' : show(chosen.value)}`);
-	io.out(`pgha: saved with cluster ${name}; \`pgha install --cluster ${name}\` applies it (${restartNote(path)}).`);
+	io.out(`pgha: saved with cluster ${name}; \`pgha install --cluster ${name}\` applies it; ${restartNote(path)}.`);
 	return exitCodes.ok;
 };

@@ -41,7 +41,7 @@ describe('pgha config', () => {
 		const result = await run(['config', 'set', 'postgresql.parameters.shared_buffers', '256MB'], env);
 		expect(result.code).toBe(exitCodes.ok);
 		expect(result.out).toContain('config: postgresql.parameters.shared_buffers unset -> 256MB');
-		expect(result.out).toContain('pgha: saved with cluster produccion; `pgha install --cluster produccion` applies it (shared_buffers needs a restart: the run ends with a rolling restart');
+		expect(result.out).toContain('pgha: saved with cluster produccion; `pgha install --cluster produccion` applies it; shared_buffers needs a restart: the run ends with a rolling restart, replicas one at a time, then a switchover, then the former leader.');
 		expect(readCluster('produccion', env)?.postgresql?.parameters).toEqual({shared_buffers: '256MB'});
 		const again = await run(['config', 'set', 'postgresql.parameters.shared_buffers', '512MB'], env);
 		expect(again.out).toContain('config: postgresql.parameters.shared_buffers 256MB -> 512MB');
@@ -54,7 +54,7 @@ describe('pgha config', () => {
 		expect(pool.out).toContain('PostgreSQL does not restart for it');
 		expect(readCluster('produccion', env)?.pgbouncer?.defaultPoolSize).toBe(50);
 		const work = await run(['config', 'set', 'postgresql.parameters.work_mem', '16MB'], env);
-		expect(work.out).toContain('(a reload; nothing restarts)');
+		expect(work.out).toContain('applies it; a reload, nothing restarts.');
 		const rto = await run(['config', 'set', 'ha.rto', 'fast'], env);
 		expect(rto.code).toBe(exitCodes.ok);
 		expect(readCluster('produccion', env)?.ha?.rto).toBe('fast');
