@@ -73,7 +73,8 @@ export type ParsedValue = {ok: true; value: boolean | number | string} | {ok: fa
 
 const unitHint = (kind: 'memory' | 'time') => (kind === 'memory' ? 'B, kB, MB, GB or TB, e.g. "256MB"' : 'us, ms, s, min, h or d, e.g. "5min" or "30s"');
 
-const showBase = (value: number, unit: string | undefined) => (unit ? `${value} (${unit} units)` : String(value));
+// In the parameter's own unit, as pg_settings shows it: 10s, 64kB, or 16 × 8kB for a unit of 8 kB blocks.
+const showBase = (value: number, unit: string | undefined) => (!unit ? String(value) : /^\d/.test(unit) ? `${value} × ${unit}` : `${value}${unit}`);
 
 /**
  * Reads a value as PostgreSQL 15 would: booleans as on/off/true/false/yes/no,
@@ -110,7 +111,7 @@ export function parseParameterValue(spec: ParameterSpec, given: ParameterValue):
 				value = (value * table[written]!) / unit.size;
 			}
 			if (spec.type === 'integer') value = Math.round(value);
-			const limits = `from ${showBase(spec.min ?? -Infinity, spec.unit)} to ${showBase(spec.max ?? Infinity, spec.unit)}`;
+			const limits = `${showBase(spec.min ?? -Infinity, spec.unit)} to ${showBase(spec.max ?? Infinity, spec.unit)}`;
 			if (spec.min !== undefined && value < spec.min) return {ok: false, message: `is ${showBase(value, spec.unit)}, below the minimum; PostgreSQL 15 takes ${limits}`};
 			if (spec.max !== undefined && value > spec.max) return {ok: false, message: `is ${showBase(value, spec.unit)}, above the maximum; PostgreSQL 15 takes ${limits}`};
 			return {ok: true, value};

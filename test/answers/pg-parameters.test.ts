@@ -50,11 +50,11 @@ describe('parseParameterValue', () => {
 	});
 
 	it.each([
-		['shared_buffers', '64kB', 'below the minimum; PostgreSQL 15 takes from 16 (8kB units)'],
+		['shared_buffers', '64kB', 'is 8 × 8kB, below the minimum; PostgreSQL 15 takes 16 × 8kB to 1073741823 × 8kB'],
 		['shared_buffers', '10TB', 'above the maximum'],
 		['shared_buffers', '256mb', 'has unit "mb", which is not a memory unit PostgreSQL reads; use B, kB, MB, GB or TB'],
 		['shared_buffers', '5min', 'has unit "min", which is not a memory unit'],
-		['checkpoint_timeout', '10s', 'is 10 (s units), below the minimum'],
+		['checkpoint_timeout', '10s', 'is 10s, below the minimum; PostgreSQL 15 takes 30s to 86400s'],
 		['checkpoint_timeout', '256MB', 'not a time unit PostgreSQL reads; use us, ms, s, min, h or d'],
 		['max_connections', 'lots', 'must be a whole number'],
 		['max_connections', '100MB', 'takes no unit'],
