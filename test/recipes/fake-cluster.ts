@@ -7,6 +7,7 @@ import {words} from './fake-shell.js';
 import YAML from 'yaml';
 import {freshVerifier} from '../../recipes/postgres/scram.js';
 import {patroniApiGet} from '../../recipes/postgres/probes.js';
+import {pendingUndoScript} from '../../source/failover/faults.js';
 import {findParameter, normaliseParameter} from '../../source/answers/pg-parameters.js';
 
 type Answer = Partial<RunResult> | undefined;
@@ -176,6 +177,8 @@ export class FakeCluster {
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} list -f json`) return this.patronictl(host);
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} show-config`) return this.showConfig(host);
 		if (script.startsWith(`timeout 20 patronictl -c ${locations.patroniConfig} edit-config --force `)) return this.editConfig(host, script);
+		// No drill ever armed an undo timer on these hosts.
+		if (script === pendingUndoScript) return out('');
 		if (script.startsWith(`timeout 180 patronictl -c ${locations.patroniConfig} restart --force `)) return this.restart(script);
 		if (script.startsWith('ETCDCTL_API=3 etcdctl ')) return this.etcdctl(host, script);
 		if (script === 'cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres') return this.psql(host, stdin ?? '', script);
