@@ -178,7 +178,9 @@ export function restartStep(answers: Answers): Step {
 			}
 			const plan = await currentRestartPlan(answers, ctx.connections, {member: ctx.host.name});
 			if (!plan.ok) throw new Error(`restart of ${ctx.host.name} refused, nothing restarted (${why.join(', ')}): ${plan.problems.join('; ')}`);
-			const report = await rollingRestart(answers, ctx.connections, ctx.keys.caCert, plan.moves, () => {}, {onlyWhenNeeded: true});
+			// The step's lines reach the run's panes and log as this host's output, like any command's.
+			const say = (line: string) => void ctx.run(`printf '%s\\n' ${shQuote(line)}`, {check: false}).catch(() => undefined);
+			const report = await rollingRestart(answers, ctx.connections, ctx.keys.caCert, plan.moves, say, {onlyWhenNeeded: true});
 			if (report.problems.length > 0) throw new Error(`restart of ${ctx.host.name} did not finish: ${report.problems.join('; ')}`);
 		},
 	};

@@ -71,6 +71,8 @@ describe('the restart phase, on fake hosts', () => {
 		const run = await converge(cluster, answers, replicas);
 		expect(failures(run.events)).toEqual([]);
 		expect(cluster.restarts).toEqual(['node2', 'node3']);
+		expect(cluster.unknown()).toEqual([]);
+		expect(run.events.filter(e => e.type === 'output' && e.host === 'node2').map(e => (e as {line: string}).line)).toContain('restart: node2 (replica) restarting');
 		expect(cluster.host('node2').scripts.filter(s => s.includes(' restart --force '))).toEqual([`timeout 180 patronictl -c /etc/patroni/config.yml restart --force ${answers.cluster.name} node2`]);
 		const again = await converge(cluster, answers, replicas);
 		expect(again.outcome.changed).toBe(0);

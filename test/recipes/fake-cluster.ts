@@ -177,6 +177,8 @@ export class FakeCluster {
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} list -f json`) return this.patronictl(host);
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} show-config`) return this.showConfig(host);
 		if (script.startsWith(`timeout 20 patronictl -c ${locations.patroniConfig} edit-config --force `)) return this.editConfig(host, script);
+		// A line a step says as this host's output.
+		if (script.startsWith("printf '%s\\n' ")) return out(`${words(script)[2]}\n`);
 		// No drill ever armed an undo timer on these hosts.
 		if (script === pendingUndoScript) return out('');
 		if (script.startsWith(`timeout 180 patronictl -c ${locations.patroniConfig} restart --force `)) return this.restart(script);
