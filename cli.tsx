@@ -24,6 +24,10 @@ const help = `
 	  $ pgha restore --into ANSWERS [--cluster SOURCE] [--to TARGET] [--yes]
 	                                           a new cluster on other hosts, restored from SOURCE's backups
 	  $ pgha switchover [--cluster NAME] [--to MEMBER] [--yes]
+	  $ pgha restart [--cluster NAME] [--rolling] [--member NAME] [--yes]
+	                                           PostgreSQL restarted member by member: replicas, a switchover, the former leader
+	  $ pgha config set KEY VALUE [--cluster NAME] | config unset KEY | config get KEY | config show
+	                                           edit the saved answers by dotted key (postgresql.parameters.shared_buffers 256MB)
 	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
 	  $ pgha drill vip [--cluster NAME] [--yes]
 	  $ pgha backup [--cluster NAME] [--type full|diff|incr] [--yes]
@@ -55,6 +59,8 @@ const help = `
 	  --switchover    remove-node: when the host leads, hand the leader role to a replica first
 	  --stdin         rotate password: read the new password from standard input (one line)
 	  --to            switchover: the member that becomes leader; restore: the time, LSN, backup label or latest
+	  --rolling       restart: every member, replicas first, the leader after a switchover (the default)
+	  --member        restart: only this member (the leader after a switchover)
 	  --kind          drill failover: crash (default), partition or graceful
 	  --type          backup: full, diff or incr (default incr once a full backup exists, else full)
 	  --output        bundle create: the file to write (default pgha-bundle-bookworm-ARCH-DATE.tar here)
@@ -84,6 +90,8 @@ process.exitCode = await runCommandLine(process.argv.slice(2), help, {
 	purge: {type: 'boolean', default: false},
 	stdin: {type: 'boolean', default: false},
 	to: {type: 'string'},
+	rolling: {type: 'boolean', default: false},
+	member: {type: 'string'},
 	into: {type: 'string'},
 	kind: {type: 'string'},
 	type: {type: 'string'},

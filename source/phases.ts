@@ -1,11 +1,12 @@
 import type {Answers} from './answers/schema.js';
 import {backupHost, hostNames, hostsWithRole} from './answers/hosts.js';
+import {needsRestart} from './answers/pg-parameters.js';
 
 /**
  * The install's named phases in dependency order: the one list the plan, the
  * engine, its events and the UI derive from. `verify` runs after the others.
  */
-export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'verify'] as const;
+export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restart', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'verify'] as const;
 
 /** Phases only a restore runs; an install runs the others. */
 export const restoreOnlyPhases = ['restore-stop', 'restore-backup'] as const;
@@ -35,7 +36,7 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 	pgbouncer: {
 		summary: 'application database, owner and PgBouncer',
 		action: answers =>
-			`Apply Patroni's cluster settings (failover timing, synchronous mode), create database ${answers.database.name} owned by ${answers.database.owner} and start PgBouncer with the owner's SCRAM verifier`,
+			`Apply Patroni's cluster settings (failover timing, synchronous mode) and the PostgreSQL parameters, create database ${answers.database.name} owned by ${answers.database.owner} and start PgBouncer with the owner's SCRAM verifier`,
 	},
 	balancers: {
 		summary: 'HAProxy and Keepalived holding the VIP',
@@ -45,6 +46,10 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 		summary: 'SSH trust, stanza, first full backup, schedule',
 		action: answers =>
 			`SSH trust between ${backupHost(answers)?.name} and the nodes, create stanza ${answers.cluster.name}, check WAL archiving, take the first full backup and schedule the rest`,
+	},
+	restart: {
+		summary: 'rolling restart where a changed setting needs one',
+		action: answers => restartAction(answers),
 	},
 	'restore-stop': {
 		summary: 'writes stopped: Patroni and PostgreSQL down on every node',
@@ -68,6 +73,16 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 			`Prove it works: etcd health, one Patroni leader with streaming replicas, a write through ${answers.network.vip}:5000 read back through :5001${backupHost(answers) ? ', the backup listed' : ''}`,
 	},
 };
+
+/**
+ * The restart phase in one sentence: which of the answers' parameters need a
+ * restart (known from the catalogue), and the order pgha restarts in.
+ */
+export function restartAction(answers: Answers): string {
+	const postmaster = Object.keys(answers.postgresql?.parameters ?? {}).filter(needsRestart);
+	const why = postmaster.length > 0 ? `${postmaster.join(', ')} need${postmaster.length === 1 ? 's' : ''} a restart when changed` : 'no parameter of the answers needs a restart; a setting left pending one (pg_settings.pending_restart) still does';
+	return `Restart only the members whose running PostgreSQL waits for a changed setting (${why}): the replicas one at a time, each streaming again before the next, then a switchover to a healthy replica, then the former leader; nothing restarts when nothing waits`;
+}
 
 /** How a run on a live cluster orders its phases. */
 export type ScheduleOptions = {
@@ -96,6 +111,8 @@ export type ScheduledPhase = {name: PhaseName; summary: string; action: string; 
  * nothing of the others: HAProxy marks servers up as they come.
  */
 const needs: Record<Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | (typeof uninstallPhases)[number]>, PhaseName[]> = {
+	// After the parameters reached Patroni (pgbouncer) and the first backup, which a restart would break off.
+	restart: ['postgres-leader', 'postgres-replicas', 'pgbouncer', 'backup'],
 	preflight: [],
 	packages: ['preflight'],
 	etcd: [],
@@ -144,6 +161,8 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 		phase('balancers', hostNames(hostsWithRole(answers, 'balancer'))),
 		// Serial: the nodes trust the repository before it creates the stanza over SSH.
 		...(backup.length > 0 ? [phase('backup', [...postgres.filter(n => !backup.includes(n)), ...backup], true)] : []),
+		// One member at a time, the leader last: its step hands the leader role over before it restarts.
+		{...phase('restart', live ? [...postgres.filter(n => n !== leader), leader] : [...postgres.slice(1), ...postgres.slice(0, 1)], true), after: backup.length > 0 ? needs.restart : needs.restart.filter(n => n !== 'backup')},
 	];
 	if (!reachable) return phases;
 	return phases.map(p => ({...p, hosts: p.hosts.filter(h => reachable.has(h))})).filter(p => p.hosts.length > 0);

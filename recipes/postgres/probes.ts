@@ -6,8 +6,8 @@ import {shQuote} from '../../source/transport/quote.js';
 /** patronictl with this node's configuration. It retries etcd without end when it cannot reach it (a bad certificate, no quorum): every call gives up after 20 s. */
 export const patronictl = `timeout 20 patronictl -c ${locations.patroniConfig}`;
 
-/** One Patroni member as `patronictl list -f json` reports it. */
-export type PatroniMember = {Member: string; Role: string; State: string; TL?: number; 'Lag in MB'?: number | string};
+/** One Patroni member as `patronictl list -f json` reports it; Patroni 3.0 marks a member waiting for a restart with "Pending restart": "*". */
+export type PatroniMember = {Member: string; Role: string; State: string; TL?: number; 'Lag in MB'?: number | string; 'Pending restart'?: string};
 
 /** The role `patronictl list` gives the replica that confirms each commit in synchronous mode (Patroni 3.0); the others stay "Replica". */
 export const syncStandbyRole = 'Sync Standby';
@@ -29,7 +29,7 @@ export const patroniApiGet = (path: string) =>
 	)}`;
 
 /** One member as Patroni's REST API (GET /cluster) reports it. */
-type ApiMember = {name: string; role: string; state: string; timeline?: number; lag?: number | string};
+type ApiMember = {name: string; role: string; state: string; timeline?: number; lag?: number | string; pending_restart?: boolean};
 
 const roleNames: Record<string, string> = {leader: 'Leader', replica: 'Replica', sync_standby: syncStandbyRole, standby_leader: 'Standby Leader'};
 
@@ -44,6 +44,7 @@ export function membersFromApi(text: string): PatroniMember[] | undefined {
 			State: m.state,
 			...(m.timeline !== undefined ? {TL: m.timeline} : {}),
 			...(m.lag !== undefined ? {'Lag in MB': typeof m.lag === 'number' ? Math.round(m.lag / 1_048_576) : m.lag} : {}),
+			...(m.pending_restart ? {'Pending restart': '*'} : {}),
 		}));
 	} catch {
 		return undefined;
@@ -105,4 +106,29 @@ export async function patroniDynamicConfig(run: HostRun): Promise<Record<string,
 	if (parsed === null || parsed === undefined) return {};
 	if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`patronictl show-config printed no mapping: ${out.trim().slice(0, 200)}`);
 	return parsed as Record<string, unknown>;
+}
+
+/** One parameter as this node's running PostgreSQL reports it in pg_settings. */
+export type RunningSetting = {name: string; setting: string; pendingRestart: boolean};
+
+/**
+ * The running value of the named parameters, and every parameter whose
+ * changed value waits for a restart (pg_settings.pending_restart); undefined
+ * when PostgreSQL does not answer here.
+ */
+export async function runningSettings(run: HostRun, names: readonly string[]): Promise<RunningSetting[] | undefined> {
+	const list = names.map(name => `'${name.toLowerCase().replace(/'/g, "''")}'`).join(', ');
+	const result = await run(`cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres`, {
+		stdin: `select name, pending_restart, setting from pg_settings where pending_restart${list ? ` or lower(name) in (${list})` : ''} order by 1;`,
+		quiet: true,
+		check: false,
+	});
+	if (result.code !== 0) return undefined;
+	return result.stdout
+		.split('\n')
+		.filter(Boolean)
+		.map(line => {
+			const [name = '', pending = 'f', ...setting] = line.split('|');
+			return {name, pendingRestart: pending === 't', setting: setting.join('|')};
+		});
 }

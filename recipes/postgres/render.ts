@@ -64,6 +64,30 @@ export function dcsSettings(answers: Answers): DcsSettings {
 	};
 }
 
+/** WAL archiving through pgBackRest when the cluster has a repository, else off. */
+function archiveParameters(answers: Answers): Record<string, string> {
+	return backupHost(answers) !== undefined ? {archive_mode: 'on', archive_command: `pgbackrest --stanza=${answers.cluster.name} archive-push %p`} : {archive_mode: 'off'};
+}
+
+/**
+ * The PostgreSQL parameters pgha itself puts in Patroni's dynamic
+ * configuration at bootstrap; the answers' postgresql.parameters may not name
+ * them, and removing an answer never removes one of these.
+ */
+export function baseParameters(answers: Answers): Record<string, string | number> {
+	// Every replica may clone at once (two senders each: the copy and its WAL) while the others stream.
+	const senders = Math.max(10, 3 * (hostsWithRole(answers, 'postgres').length - 1));
+	return {
+		wal_level: 'replica',
+		hot_standby: 'on',
+		max_wal_senders: senders,
+		max_replication_slots: senders,
+		wal_keep_size: '512MB',
+		password_encryption: 'scram-sha-256',
+		...archiveParameters(answers),
+	};
+}
+
 /** The Patroni configuration of one PostgreSQL node, as a plain object. */
 export function patroniConfig(answers: Answers, host: HostAnswers): Record<string, unknown> {
 	const cluster = answers.cluster.name;
@@ -74,8 +98,7 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 	// Connections to another node (streaming, pg_rewind) check its certificate names its address.
 	const verified = {sslmode: 'verify-full', sslrootcert: postgresTls.ca};
 	const restore = `pgbackrest --stanza=${cluster} --delta restore`;
-	const archive = withBackup ? {archive_mode: 'on', archive_command: `pgbackrest --stanza=${cluster} archive-push %p`} : {archive_mode: 'off'};
-	const senders = Math.max(10, 3 * (hostsWithRole(answers, 'postgres').length - 1));
+	const archive = archiveParameters(answers);
 	return {
 		scope: cluster,
 		namespace: '/db/',
@@ -99,16 +122,8 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 				postgresql: {
 					use_pg_rewind: true,
 					use_slots: true,
-					parameters: {
-						wal_level: 'replica',
-						hot_standby: 'on',
-						// Every replica may clone at once (two senders each: the copy and its WAL) while the others stream.
-						max_wal_senders: senders,
-						max_replication_slots: senders,
-						wal_keep_size: '512MB',
-						password_encryption: 'scram-sha-256',
-						...archive,
-					},
+					// The answers' own parameters too, so a new cluster starts with them and needs no restart.
+					parameters: {...baseParameters(answers), ...answers.postgresql?.parameters},
 				},
 			},
 			initdb: [{encoding: 'UTF8'}, 'data-checksums'],

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import {isValidCron} from './cron.js';
 import {reservedRoleNames, sqlReservedWords} from './sql-keywords.js';
+import {parameterProblem} from './pg-parameters.js';
 
 /**
  * The answer file: the one source of truth for the wizard, `install --answers`,
@@ -272,6 +273,25 @@ export const answersSchema = z
 			})
 			.default({source: 'mirror'})
 			.describe('Where the hosts get their Debian packages, and the versions they keep'),
+		postgresql: z
+			.strictObject({
+				parameters: z
+					.record(z.string(), z.union([z.string(), z.number(), z.boolean()], {message: 'must be a string, a number or a boolean (e.g. "256MB", 200, on)'}))
+					.superRefine((parameters, ctx) => {
+						const seen = new Map<string, string>();
+						for (const [name, value] of Object.entries(parameters)) {
+							const twice = seen.get(name.toLowerCase());
+							if (twice) ctx.addIssue({code: 'custom', path: [name], message: `is ${twice} again (PostgreSQL reads names in any case); keep one of them`});
+							seen.set(name.toLowerCase(), name);
+							const problem = parameterProblem(name, value);
+							if (problem) ctx.addIssue({code: 'custom', path: [name], message: problem});
+						}
+					})
+					.default({})
+					.describe('PostgreSQL 15 parameters by name, e.g. shared_buffers: 256MB, work_mem: 16MB, max_connections: 200; kept in Patroni\'s dynamic configuration on every member. One that needs a restart (shared_buffers) makes the run end with a rolling restart'),
+			})
+			.optional()
+			.describe('PostgreSQL settings of every member'),
 		// Advanced: ttl, loopWait and retryTimeout override the ha.rto preset one by one.
 		patroni: z
 			.strictObject({

@@ -13,9 +13,10 @@ type Stored = {answers: AnswersInput; savedAt: string};
 
 // conf validates what it stores against the answer schema itself; only the
 // password values are relaxed, because the store holds ${VAR} references there.
+// PostgreSQL's parameters (a string, number or boolean each) are checked by the zod schema on every load.
 function storeSchema() {
 	const json = answersJsonSchema() as {properties: Record<string, unknown>};
-	const properties = {...json.properties, passwords: {type: 'object', additionalProperties: {type: 'string'}}};
+	const properties = {...json.properties, passwords: {type: 'object', additionalProperties: {type: 'string'}}, postgresql: {type: 'object'}};
 	return {answers: {type: 'object', properties}, savedAt: {type: 'string'}} as const;
 }
 

@@ -24,6 +24,10 @@ export type Flags = {
 	wipe?: boolean;
 	/** remove-node: hand the leader role to a replica first when the host leads. */
 	switchover?: boolean;
+	/** restart: every member, replicas first (the default). */
+	rolling?: boolean;
+	/** restart: the one member to restart. */
+	member?: string;
 	/** switchover: the member to hand the leader role to. */
 	to?: string;
 	/** drill failover: how the leader is failed (crash, partition or graceful). */

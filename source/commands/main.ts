@@ -24,6 +24,8 @@ const commands: Record<string, () => Promise<Command>> = {
 	restore: async () => (await import('./restore.js')).restore,
 	uninstall: async () => (await import('./uninstall.js')).uninstall,
 	'remove-node': async () => (await import('./remove-node.js')).removeNode,
+	restart: async () => (await import('./restart.js')).restart,
+	config: async () => (await import('./config.js')).config,
 };
 
 /**

@@ -11,6 +11,7 @@ import {packageSteps} from '../../recipes/host/packages.js';
 import {etcd} from '../../recipes/etcd/index.js';
 import {etcdSteps} from '../../recipes/etcd/steps.js';
 import {postgres} from '../../recipes/postgres/index.js';
+import {parametersStep} from '../../recipes/postgres/parameters.js';
 import {databaseStep, dcsSettingsStep, patroniFileSteps, patroniStartSteps, patroniSteps, rolePasswordsStep} from '../../recipes/postgres/steps.js';
 import {
 	acceptsWritesStep,
@@ -31,6 +32,7 @@ import {haproxySteps} from '../../recipes/haproxy/steps.js';
 import {keepalived} from '../../recipes/keepalived/index.js';
 import {keepalivedSteps} from '../../recipes/keepalived/steps.js';
 import {nodeFiles} from '../../recipes/pgbackrest/index.js';
+import {restartStep} from '../failover/rolling-restart.js';
 import {freshFullBackupStep, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
 import {removeSteps, stopSteps, type HostRemoval} from '../../recipes/host/removal-steps.js';
 
@@ -68,9 +70,11 @@ function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-b
 		case 'pgbouncer':
 			// On the primary only, like the database: Patroni set its cluster settings and the roles' passwords once, at bootstrap;
 			// a changed setting or a rotated password reaches the live cluster here.
-			return (host, run) => [dcsSettingsStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
+			return (host, run) => [dcsSettingsStep(answers), parametersStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
 		case 'balancers':
 			return (host, run) => [...haproxySteps(files(haproxy, answers, host, run)), ...keepalivedSteps(answers, files(keepalived, answers, host, run))];
+		case 'restart':
+			return () => [restartStep(answers)];
 		case 'backup':
 			return (host, run) => [...sshTrustFiles(host, answers, run.identities).map(fileStep), ...(hasRole(host, 'backup') ? repositorySteps(answers, host) : [])];
 	}

@@ -30,6 +30,17 @@ export function formatPlan(plan: Plan): string {
 		`  ${pins > 0 ? `${pins} pinned: a re-run installs exactly these versions and never upgrades` : 'the versions installed are pinned with the cluster at the first install'}`,
 		'',
 	);
+	if (plan.parameters) {
+		const restart = plan.parameters.filter(p => p.restart).map(p => p.name);
+		out.push(
+			'PostgreSQL parameters (in Patroni\'s configuration, on every member)',
+			...plan.parameters.map(p => `  ${p.name} = ${String(p.value)}${p.restart ? '  (a change needs a restart)' : ''}`),
+			restart.length > 0
+				? `  a change of ${restart.join(', ')} ends the run with a rolling restart: replicas one at a time, then a switchover, then the former leader`
+				: '  a change is a reload; nothing restarts',
+			'',
+		);
+	}
 	out.push('Hosts');
 	for (const host of plan.hosts) {
 		out.push(`  ${host.name} (${host.ip}): ${host.roles.join(', ')}`);

@@ -1,3 +1,4 @@
+import {needsRestart} from '../answers/pg-parameters.js';
 import type {Answers, Role} from '../answers/schema.js';
 import {etcdTolerates, warnings} from '../answers/rules.js';
 import {hostNames, hostsWithRole} from '../answers/hosts.js';
@@ -67,6 +68,8 @@ export type Plan = {
 	failover: PlanFailover;
 	warnings: string[];
 	connections: ConnectionStrings;
+	/** The answers' PostgreSQL parameters, each with whether a change of it needs a restart; absent when none are set. */
+	parameters?: Array<{name: string; value: string | number | boolean; restart: boolean}>;
 };
 
 const octal = (mode: number) => mode.toString(8).padStart(4, '0');
@@ -117,5 +120,8 @@ export function buildPlan(given: Answers): Plan {
 		failover: planFailover(answers),
 		warnings: warnings(answers),
 		connections: connectionStrings(answers),
+		...(Object.keys(answers.postgresql?.parameters ?? {}).length > 0
+			? {parameters: Object.entries(answers.postgresql!.parameters).map(([name, value]) => ({name, value, restart: needsRestart(name)}))}
+			: {}),
 	};
 }

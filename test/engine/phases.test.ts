@@ -18,7 +18,17 @@ describe('buildPhases', () => {
 			'pgbouncer:postgres1,postgres2,postgres3',
 			'balancers:haproxy1,haproxy2',
 			'backup:postgres1,postgres2,postgres3,pgbackrestRepo (serial)',
+			// Only members waiting for a changed setting restart; the bootstrapped leader goes last.
+			'restart:postgres2,postgres3,postgres1 (serial)',
 		]);
+	});
+
+	test('on a live cluster the restart phase takes the replicas first and the leader last, after the backup phase', () => {
+		const phases = buildPhases(seedAnswers(), {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']});
+		const restart = phases.find(p => p.name === 'restart')!;
+		expect(restart.hosts).toEqual(['postgres1', 'postgres3', 'postgres2']);
+		expect(restart.serial).toBe(true);
+		expect(restart.after).toEqual(['postgres-leader', 'postgres-replicas', 'pgbouncer', 'backup']);
 	});
 
 	test('on a live cluster the replicas go one at a time before the leader, and a new node joins after it', () => {
@@ -57,6 +67,7 @@ describe('buildPhases', () => {
 			'pgbouncer:postgres1',
 			'balancers:haproxy1',
 			'backup:postgres1 (serial)',
+			'restart:postgres1 (serial)',
 		]);
 	});
 });

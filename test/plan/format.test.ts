@@ -20,7 +20,7 @@ describe('formatPlan', () => {
 		expect(text).toMatch(/file \/etc\/patroni\/config\.yml +0600 postgres:postgres {2}\(secret\)/);
 		expect(text).toContain('192.168.100.56:5000: read-write (primary)');
 		const phases = [...text.matchAll(/^ {2}\d+\. ([a-z-]+) \[/gm)].map(m => m[1]);
-		expect(phases).toEqual(['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'verify']);
+		expect(phases).toEqual(['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restart', 'verify']);
 		expect(text).toContain('read-write: postgresql://aplicacion@192.168.100.56:5000/aplicacion?sslmode=verify-full&sslrootcert=ca.crt');
 		expect(text).toContain('Closed by TLS: every port needs the cluster CA');
 		// No client networks: PgBouncer admits only the balancers, so no multi-host strings.
@@ -101,5 +101,16 @@ describe('the plan of packages', () => {
 		expect([...phase('postgres-leader'), ...phase('postgres-replicas')].sort()).toEqual(hosts.filter(h => h.roles.includes('postgres')).map(h => h.name).sort());
 		expect(phase('balancers')).toEqual(['haproxy1', 'haproxy2']);
 		expect(large).not.toContain('Warnings');
+	});
+});
+
+describe('formatPlan with PostgreSQL parameters', () => {
+	it('lists them and says which change ends the run with a rolling restart', () => {
+		const answers = {...withStatsPassword(example('seed-topology')), postgresql: {parameters: {shared_buffers: '256MB', work_mem: '16MB'}}};
+		const text = formatPlan(buildPlan(answers));
+		expect(text).toContain('  shared_buffers = 256MB  (a change needs a restart)');
+		expect(text).toContain('  work_mem = 16MB\n');
+		expect(text).toContain('a change of shared_buffers ends the run with a rolling restart: replicas one at a time, then a switchover, then the former leader');
+		expect(text).toContain('shared_buffers needs a restart when changed');
 	});
 });

@@ -67,7 +67,7 @@ describe('buildPlan', () => {
 		expect(action('etcd')).toContain('/etc/default/etcd');
 		expect(action('postgres-replicas')).toBe('Start Patroni, which clones each replica from the latest backup or the leader and streams from it');
 		expect(action('pgbouncer')).toBe(
-			"Apply Patroni's cluster settings (failover timing, synchronous mode), create database aplicacion owned by aplicacion and start PgBouncer with the owner's SCRAM verifier",
+			"Apply Patroni's cluster settings (failover timing, synchronous mode) and the PostgreSQL parameters, create database aplicacion owned by aplicacion and start PgBouncer with the owner's SCRAM verifier",
 		);
 		expect(action('balancers')).toBe('Configure HAProxy and Keepalived; haproxy1 takes the VIP 192.168.100.56');
 		expect(action('backup')).toMatch(/^SSH trust between pgbackrestRepo and the nodes, create stanza produccion/);

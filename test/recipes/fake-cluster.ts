@@ -7,6 +7,8 @@ import {words} from './fake-shell.js';
 import YAML from 'yaml';
 import {freshVerifier} from '../../recipes/postgres/scram.js';
 import {patroniApiGet} from '../../recipes/postgres/probes.js';
+import {pendingUndoScript} from '../../source/failover/faults.js';
+import {findParameter, normaliseParameter} from '../../source/answers/pg-parameters.js';
 
 type Answer = Partial<RunResult> | undefined;
 
@@ -30,6 +32,12 @@ export class FakeCluster {
 	/** Patroni's dynamic configuration in etcd: bootstrap.dcs of the node that bootstrapped, then what edit-config changed. */
 	dcs: Record<string, unknown> | undefined;
 	stanza: string | undefined;
+	/** The PostgreSQL parameters each member's postmaster started with (normalised as pg_settings shows them). */
+	readonly startedWith = new Map<string, Record<string, string>>();
+	/** A replica's row in the leader's pg_stat_replication other than "streaming, no lag" ("catchup|0", "streaming|99999999"). */
+	readonly replication = new Map<string, string>();
+	/** Members restarted through `patronictl restart`, in order. */
+	readonly restarts: string[] = [];
 	readonly backups: Array<{type: string; label: string; timestamp: {start: number; stop: number}; info: {size: number}}> = [];
 
 	constructor(machines: ReadonlyArray<{name: string; ip: string}>) {
@@ -85,7 +93,33 @@ export class FakeCluster {
 			if (this.leader === host.name && !this.roles.has('postgres')) this.bootstrapRoles(host);
 			if (this.leader === host.name && !this.dcs) this.dcs = (YAML.parse(host.files.get(locations.patroniConfig)!.content) as {bootstrap: {dcs: Record<string, unknown>}}).bootstrap.dcs;
 			host.files.set(`${locations.pgDataDir}/PG_VERSION`, {content: '15\n', owner: 'postgres', group: 'postgres', mode: 0o600});
+			this.startedWith.set(host.name, this.dcsParameters());
 		}
+	}
+
+	/** The DCS's PostgreSQL parameters, each normalised as pg_settings shows it. */
+	private dcsParameters(): Record<string, string> {
+		const parameters = ((this.dcs?.['postgresql'] as {parameters?: Record<string, unknown>} | undefined)?.parameters ?? {}) as Record<string, unknown>;
+		return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name.toLowerCase(), normaliseParameter(name, value)]));
+	}
+
+	/** pg_settings on a member: the running value, pending_restart when the DCS holds another value of a postmaster parameter. */
+	private pgSettings(host: FakeDebianHost, sql: string): Answer {
+		const running = this.startedWith.get(host.name) ?? {};
+		const wanted = this.dcsParameters();
+		const named = [...sql.matchAll(/'([a-z0-9_.]+)'/g)].map(n => n[1]!);
+		const pending = (name: string) => findParameter(name)?.spec.context === 'postmaster' && wanted[name] !== undefined && wanted[name] !== running[name];
+		const names = [...new Set([...Object.keys(wanted).filter(pending), ...named])].sort();
+		return out(names.map(name => `${name}|${pending(name) ? 't' : 'f'}|${running[name] ?? findParameter(name)?.spec.boot ?? ''}\n`).join(''));
+	}
+
+	/** `patronictl restart --force CLUSTER MEMBER`: the member's postmaster starts again with the DCS's values. */
+	private restart(script: string): Answer {
+		const member = words(script).at(-1)!;
+		if (!this.active(this.hosts.get(member), 'patroni')) return {code: 1, stderr: `Error: ${member} is not a running member`};
+		this.startedWith.set(member, this.dcsParameters());
+		this.restarts.push(member);
+		return out(`Success: restart on member ${member}\n`);
 	}
 
 	/** What Patroni's bootstrap does to the roles: the superuser and the replication role get the configuration's passwords. */
@@ -143,6 +177,11 @@ export class FakeCluster {
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} list -f json`) return this.patronictl(host);
 		if (script === `timeout 20 patronictl -c ${locations.patroniConfig} show-config`) return this.showConfig(host);
 		if (script.startsWith(`timeout 20 patronictl -c ${locations.patroniConfig} edit-config --force `)) return this.editConfig(host, script);
+		// A line a step says as this host's output.
+		if (script.startsWith("printf '%s\\n' ")) return out(`${words(script)[2]}\n`);
+		// No drill ever armed an undo timer on these hosts.
+		if (script === pendingUndoScript) return out('');
+		if (script.startsWith(`timeout 180 patronictl -c ${locations.patroniConfig} restart --force `)) return this.restart(script);
 		if (script.startsWith('ETCDCTL_API=3 etcdctl ')) return this.etcdctl(host, script);
 		if (script === 'cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres') return this.psql(host, stdin ?? '', script);
 		if (script.startsWith('runuser -u postgres -- pgbackrest ')) return this.pgbackrest(host, script);
@@ -188,7 +227,21 @@ export class FakeCluster {
 			if (flag !== '-s' || !pair?.includes('=')) return undefined;
 			pairs.push([pair.slice(0, pair.indexOf('=')), YAML.parse(pair.slice(pair.indexOf('=') + 1))]);
 		}
-		this.dcs = {...this.dcs, ...Object.fromEntries(pairs)};
+		// As patronictl's set_path_value: a dotted key walks into mappings (postgresql.parameters re-joins the rest as one
+		// parameter name, pg_stat_statements.max), and null removes the key.
+		const dcs = structuredClone(this.dcs);
+		for (const [key, value] of pairs) {
+			const path = key.split('.');
+			const flat = path[0] === 'postgresql' && path[1] === 'parameters' && path.length > 3 ? ['postgresql', 'parameters', path.slice(2).join('.')] : path;
+			let node = dcs as Record<string, unknown>;
+			for (const part of flat.slice(0, -1)) {
+				if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+				node = node[part] as Record<string, unknown>;
+			}
+			if (value === null) delete node[flat.at(-1)!];
+			else node[flat.at(-1)!] = value;
+		}
+		this.dcs = dcs;
 		return out('Configuration changed\n');
 	}
 
@@ -224,9 +277,10 @@ export class FakeCluster {
 		if (!this.active(host, 'patroni')) return {code: 2, stderr: 'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed'};
 		const primary = this.leaderNow() === host.name;
 		if (sql === 'select pg_is_in_recovery();') return out(primary ? 'f\n' : 't\n');
+		if (sql.startsWith('select name, pending_restart, setting from pg_settings where pending_restart')) return this.pgSettings(host, sql);
 		if (sql.startsWith('select application_name, state,') && sql.includes('from pg_stat_replication')) {
 			if (!primary) return out('');
-			return out(this.members().filter(m => m.name !== host.name).map(m => `${m.name}|streaming|0\n`).join(''));
+			return out(this.members().filter(m => m.name !== host.name).map(m => `${m.name}|${this.replication.get(m.name) ?? 'streaming|0'}\n`).join(''));
 		}
 		let m = sql.match(/^select \(select rolpassword from pg_authid where rolname = '(\w+)'\) = '([^']+)' and exists \(select from pg_database d join pg_roles r on r\.oid = d\.datdba where d\.datname = '(\w+)' and r\.rolname = '\1'\);$/);
 		if (m) return out(this.roles.get(m[1]!) === m[2] && this.databases.get(m[3]!) === m[1] ? 't\n' : 'f\n');

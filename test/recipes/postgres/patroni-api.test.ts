@@ -21,6 +21,11 @@ describe("Patroni's members through its REST API", () => {
 		expect(membersFromApi('{"state": "running"}')).toBeUndefined();
 	});
 
+	test("a member waiting for a restart is marked as patronictl marks it", () => {
+		const pending = JSON.stringify({members: [{name: 'postgres1', role: 'leader', state: 'running', pending_restart: true}]});
+		expect(membersFromApi(pending)).toEqual([{Member: 'postgres1', Role: 'Leader', State: 'running', 'Pending restart': '*'}]);
+	});
+
 	test('when the node API does not answer, etcd is asked through patronictl; a failover drill asks etcd at once', async () => {
 		const scripts: string[] = [];
 		const down: HostRun = async script => {
