@@ -2,7 +2,7 @@ import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import {hasRole, hostsWithRole} from '../../source/answers/hosts.js';
 import {shQuote} from '../../source/transport/quote.js';
 import {probeStep, type HostFacts, type Step, type StepContext} from '../kit/step.js';
-import {locations} from '../kit/locations.js';
+import {locations, removedMark} from '../kit/locations.js';
 import {peerRun} from '../kit/peer-run.js';
 import {vipHolders} from '../keepalived/probes.js';
 import {debsForRoles} from '../../source/bundle/manifest.js';
@@ -79,7 +79,8 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
 			const script = `marker=$(cat ${locations.clusterMarker} 2>/dev/null || true); echo "marker=$marker"
 				for d in ${locations.etcdDataDir}/member ${locations.etcdDataDir}/default/member; do [ -d "$d" ] && echo "etcd=$d"; done
 				for f in ${locations.pgDataDir}/PG_VERSION ${locations.postgresHome}/*/main/PG_VERSION; do [ -f "$f" ] && echo "pg=$f"; done
-				[ -f ${locations.repositoryOfWipedData} ] && echo "wiped=${locations.repositoryOfWipedData}"; true`;
+				[ -f ${locations.repositoryOfWipedData} ] && echo "wiped=${locations.repositoryOfWipedData}"
+				grep -qx ${removedMark} ${locations.clusterMarker} 2>/dev/null && echo "removed=yes"; true`;
 			const out = (await ctx.run(script, {quiet: true})).stdout;
 			const marker = out.match(/^marker=(.*)$/m)?.[1]?.trim() ?? '';
 			const data = [...out.matchAll(/^(etcd|pg)=(.*)$/gm)].map(m => m[2]!);
@@ -87,6 +88,10 @@ export function preflightSteps(host: HostAnswers, answers: Answers): Step[] {
 			const wayOut = marker
 				? `: \`pgha install --cluster ${marker}\` starts cluster "${marker}" on it again, \`pgha uninstall --cluster ${marker} --wipe-data\` deletes it, or move it away yourself`
 				: ': use a clean host, or move that data away yourself';
+			if (data.length > 0 && /^removed=yes$/m.test(out))
+				throw new Error(
+					`holds data from before \`pgha remove-node\` took it out of cluster "${marker}" (${data.join(', ')}); a member never joins again on its old data: empty ${[locations.pgDataDir, locations.etcdDataDir].join(' and ')} on it (nothing the cluster needs is there), then run again`,
+				);
 			if (data.length > 0 && marker !== answers.cluster.name)
 				throw new Error(
 					`already holds data that does not belong to cluster "${answers.cluster.name}" (${data.join(', ')}${marker ? `, cluster "${marker}"` : ''}); pgha will not install over it${wayOut}`,

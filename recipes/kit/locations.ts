@@ -3,6 +3,13 @@
  * data directory. The one table of paths and ports: renderers, steps, probes
  * and the plan import these instead of repeating them.
  */
+/**
+ * The second line `pgha remove-node` writes into the cluster marker of a host
+ * whose data it kept: that data is the cluster's past, and no install starts
+ * the host as a member on it again.
+ */
+export const removedMark = 'removed';
+
 export const locations = {
 	clusterMarker: '/etc/pgha/cluster',
 	/** The packages a host had before pgha's first install there (dpkg's fully installed ones), so an uninstall keeps them. */

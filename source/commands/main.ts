@@ -68,10 +68,43 @@ async function runChosen(command: SavedClusterCommand, flags: Flags, io: Io): Pr
 	if (command === 'rotate-certificates') return run('rotate', ['certificates'], flags, io);
 	if (command === 'drill-failover') return run('drill', ['failover'], flags, io);
 	if (command === 'backup-verify') return run('backup', ['verify'], flags, io);
+	if (command === 'config') return changeSetting(flags, io);
+	if (command === 'remove-node') return removeNode(flags, io);
+	if (command === 'uninstall') return uninstall(flags, io);
 	if (command !== 'repair') return run(command, [], flags, io);
 	// Check and repair: show the drift first, and change nothing unless asked.
 	const found = await run('repair', [], {...flags, check: true}, io);
 	if (found !== exitCodes.drift) return found;
 	const {confirm} = await import('./confirm.js');
 	return (await confirm('Put back what drifted?')) ? run('repair', [], flags, io) : found;
+}
+
+// The saved-cluster menu's questions are asked here, on the terminal; the commands then plan and confirm as on the command line.
+
+/** Change settings: a key and a value saved with the cluster, then the same install run applies them, plan first. */
+async function changeSetting(flags: Flags, io: Io): Promise<number> {
+	const {ask, confirm} = await import('./confirm.js');
+	const key = (await ask('Setting to change (e.g. postgresql.parameters.work_mem, pgbouncer.defaultPoolSize, ha.rto):')).trim();
+	if (!key) return exitCodes.ok;
+	const value = (await ask(`New value of ${key}:`)).trim();
+	const saved = await run('config', ['set', key, value], flags, io);
+	if (saved !== exitCodes.ok) return saved;
+	return (await confirm('Apply it now (the install run, its plan first)?')) ? run('install', [], flags, io) : saved;
+}
+
+/** Remove a node: which host, from the saved cluster's list. */
+async function removeNode(flags: Flags, io: Io): Promise<number> {
+	const {ask} = await import('./confirm.js');
+	const {readCluster} = await import('../answers/store.js');
+	const hosts = (readCluster(flags.cluster ?? '', io.env)?.hosts ?? []).map(h => `${h.name} (${h.roles.join(', ')})`);
+	const name = (await ask(`Host to remove${hosts.length > 0 ? ` [${hosts.join(', ')}]` : ''}:`)).trim();
+	return name ? run('remove-node', [name], flags, io) : exitCodes.ok;
+}
+
+/** Uninstall: whether the data and the backups go too; the command then asks for the cluster's name. */
+async function uninstall(flags: Flags, io: Io): Promise<number> {
+	const {confirm} = await import('./confirm.js');
+	const wipeData = await confirm("Delete PostgreSQL's and etcd's data too (otherwise it stays on the hosts)?");
+	const wipeBackups = await confirm('Delete the backups too (the pgBackRest repository)?');
+	return run('uninstall', [], {...flags, wipeData, wipeBackups}, io);
 }

@@ -77,7 +77,7 @@ export function removalPlan(input: RemovalPlanInput): string[] {
 		else lines.push(`  ${list(remaining)}: Keepalived's peers forget ${name} (reload)`);
 	}
 	if (wipe) lines.push(`  --wipe: ${dataDirsOf(host).join(' and ')} on ${name} ${dataDirsOf(host).length === 1 ? 'is' : 'are'} emptied${reachable ? '' : ' (not now: it does not answer)'}; that data is gone for good`);
-	else if (dataDirsOf(host).length > 0) lines.push(`  ${name} keeps its data (${dataDirsOf(host).join(', ')}): --wipe empties it, as a host that is to join again needs`);
+	else if (dataDirsOf(host).length > 0) lines.push(`  ${name} keeps its data (${dataDirsOf(host).join(', ')}): marked as left behind, so no install starts it as a member again; --wipe empties it`);
 	lines.push(`  ${name}'s configuration files stay (they name the cluster; nothing reads them while its services are disabled)`);
 	lines.push(`  the saved answers forget ${name} and its host key; then verify`);
 	for (const note of notes) lines.push(`  note: ${note}`);

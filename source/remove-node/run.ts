@@ -8,6 +8,7 @@ import {etcdctl, etcdMembers} from '../../recipes/etcd/probes.js';
 import {holdsVip} from '../../recipes/keepalived/probes.js';
 import {patroniMembers, psql} from '../../recipes/postgres/probes.js';
 import {shQuote} from '../transport/quote.js';
+import {locations, removedMark} from '../../recipes/kit/locations.js';
 import {dataDirsOf, memberSlotName, servicesOf} from './plan.js';
 
 /** How long the run waits for the cluster to move on; tests make them short. */
@@ -203,6 +204,11 @@ export async function removeNode(r: RemovalRun): Promise<boolean> {
 			log(`${host.name}: --wipe: emptying ${dataDirsOf(host).join(', ')}`);
 			// Emptied, not removed: a data directory may be a mount point of its own.
 			await run(`for dir in ${dataDirsOf(host).map(shQuote).join(' ')}; do if [ -d "$dir" ]; then find "$dir" -xdev -mindepth 1 -delete; fi; done`, {check: true});
+		}
+		else if (dataDirsOf(host).length > 0) {
+			// The data stays, but it is the cluster's past: marked, so that no later install starts the host as a member on it.
+			log(`${host.name}: its data stays, marked in ${locations.clusterMarker} as left behind by this removal`);
+			await run(`if [ -f ${locations.clusterMarker} ]; then printf '%s\\n%s\\n' ${shQuote(r.answers.cluster.name)} ${removedMark} > ${locations.clusterMarker}; fi`, {check: true});
 		}
 	} else if (r.wipe) log(`${host.name}: --wipe could not empty ${dataDirsOf(host).join(', ')}: it does not answer (warning)`);
 	log(`the rest of the cluster forgets ${host.name}`);

@@ -11,6 +11,8 @@ const fake = vi.hoisted(() => ({
 	status: [] as Flags[],
 	confirm: true,
 	drift: true,
+	typed: [] as string[],
+	ran: [] as Array<{command: string; args: string[]; flags: Flags}>,
 }));
 vi.mock('../../source/ui/run-app.js', () => ({runApp: async () => fake.result}));
 vi.mock('../../source/engine/wizard-services.js', () => ({wizardServices: () => ({dispose: () => undefined})}));
@@ -26,9 +28,19 @@ vi.mock('../../source/commands/status.js', () => ({
 		return 0;
 	},
 }));
-vi.mock('../../source/commands/confirm.js', () => ({confirm: async () => fake.confirm}));
+vi.mock('../../source/commands/confirm.js', () => ({confirm: async () => fake.confirm, ask: async () => fake.typed.shift() ?? ''}));
+const recorded = (command: string) => async (args: string[], flags: Flags) => {
+	fake.ran.push({command, args, flags});
+	return 0;
+};
+vi.mock('../../source/commands/config.js', () => ({config: recorded('config')}));
+vi.mock('../../source/commands/install.js', () => ({install: recorded('install')}));
+vi.mock('../../source/commands/remove-node.js', () => ({removeNode: recorded('remove-node')}));
+vi.mock('../../source/commands/uninstall.js', () => ({uninstall: recorded('uninstall')}));
 
 beforeEach(() => {
+	fake.typed = [];
+	fake.ran = [];
 	fake.repair = [];
 	fake.status = [];
 	fake.confirm = true;
@@ -59,6 +71,38 @@ describe('pgha (the wizard)', () => {
 		fake.drift = false;
 		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
 		expect(fake.repair.map(flags => flags.check)).toEqual([true]);
+	});
+
+	it('change a setting asks for the key and the value, saves them with config set, then runs install when asked', async () => {
+		fake.result = {kind: 'command', command: 'config', cluster: 'produccion'};
+		fake.typed = ['postgresql.parameters.work_mem', '16MB'];
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.ran.map(r => [r.command, r.args, r.flags.cluster])).toEqual([
+			['config', ['set', 'postgresql.parameters.work_mem', '16MB'], 'produccion'],
+			['install', [], 'produccion'],
+		]);
+		fake.ran = [];
+		fake.confirm = false;
+		fake.typed = ['pgbouncer.defaultPoolSize', '50'];
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.ran.map(r => r.command)).toEqual(['config']);
+	});
+
+	it('remove a node asks which host and hands it to remove-node; an empty answer does nothing', async () => {
+		fake.result = {kind: 'command', command: 'remove-node', cluster: 'produccion'};
+		fake.typed = ['postgres3'];
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.ran.map(r => [r.command, r.args, r.flags.cluster])).toEqual([['remove-node', ['postgres3'], 'produccion']]);
+		fake.ran = [];
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.ran).toEqual([]);
+	});
+
+	it('uninstall asks whether the data and the backups go too, and passes the answers on as the wipe flags', async () => {
+		fake.result = {kind: 'command', command: 'uninstall', cluster: 'produccion'};
+		fake.confirm = false;
+		expect(await main([], noFlags, captureIo({}, true))).toBe(0);
+		expect(fake.ran.map(r => [r.command, r.flags.wipeData, r.flags.wipeBackups])).toEqual([['uninstall', false, false]]);
 	});
 
 	it('prints the connection strings after a successful install, from the answers the wizard validated', async () => {

@@ -3,8 +3,9 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import YAML from 'yaml';
 import {beforeAll, describe, expect, test} from 'vitest';
-import {installFromLabBundle, labUnavailable, onHost, pgha, readAnswers, sqlViaVip, sudoPassword, until} from './helpers.js';
+import {installFromLabBundle, labUnavailable, newestLog, onHost, pgha, readAnswers, sqlViaVip, sudoPassword, until} from './helpers.js';
 import {secretsOf, watched} from './process-watch.js';
+import {clusterCa, longestGap, lostRows, startVipWriters, viaVip, type WriterRecord} from './vip-writers.js';
 import {seedAnswersFile, seedEnv as env, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
 // Day two on the installed seed lab (shared with install.test.ts when it ran
@@ -180,6 +181,48 @@ describe.skipIf(skip)('day two on the seed topology', () => {
 		const info = JSON.parse(onHost(answers, answers.hosts.find(h => h.roles.includes('backup'))!.name, `runuser -u postgres -- pgbackrest --stanza=${cluster()} info --output=json`)) as Array<{backup: Array<{label: string; type: string}>}>;
 		expect(status.backups?.full?.label).toBe(info[0]!.backup.filter(b => b.type === 'full').at(-1)!.label);
 	});
+	test('shared_buffers changed with config set: install restarts the replicas one at a time, then the leader after a switchover; writers through VIP:5000 fail only inside its pause; a re-run restarts nothing', async () => {
+		const set = await pgha(['config', 'set', 'postgresql.parameters.shared_buffers', '256MB', '--cluster', cluster()], env);
+		expect(set.code, set.stdout + set.stderr).toBe(0);
+		expect(set.stdout).toContain('shared_buffers needs a restart');
+		const before = leaderName();
+		const replicas = members().filter(m => m.Member !== before).map(m => m.Member);
+		const ca = clusterCa(env.PGHA_HOME, cluster());
+		const load = await startVipWriters(answers, ca, 'e2e_rolling', 4);
+		let run: Awaited<ReturnType<typeof pgha>> | undefined;
+		let record: WriterRecord = {commits: [], failures: []};
+		try {
+			await until('the writers to commit', () => load.lastAck() > 0, 30_000, 100);
+			run = await pgha(['install', '--cluster', cluster(), '--yes'], env);
+			await new Promise(resolve => setTimeout(resolve, 2_000));
+		} finally {
+			record = await load.stop();
+		}
+		expect(run!.code, run!.stdout + run!.stderr).toBe(0);
+		// The order, from the run's own log: each replica alone, then the switchover, then the former leader.
+		const log = newestLog(env.PGHA_HOME);
+		const restarted = [...log.matchAll(/restart: (\S+) \(replica\) restarting/g)].map(m => m[1]);
+		expect(restarted.slice(0, replicas.length).sort()).toEqual([...replicas].sort());
+		const switchoverAt = log.indexOf(`restart: switchover ${before} -> `);
+		expect(switchoverAt).toBeGreaterThan(log.lastIndexOf(`restart: ${restarted[replicas.length - 1]} took`));
+		for (const name of replicas) expect(log.indexOf(`restart: ${name} took`)).toBeLessThan(switchoverAt);
+		const pause = Number(log.match(/the switchover paused writes through \S+ for ([\d.]+) s/)![1]);
+		const gap = longestGap(record);
+		console.log(`rolling restart: the switchover paused writes ${pause} s by pgha's measure, ${(gap.ms / 1000).toFixed(1)} s by the test's writers; ${record.failures.length} failed statement(s)`);
+		for (const failed of record.failures) expect(failed >= gap.from - 500 && failed <= gap.to + 500, `a statement failed at ${failed}, outside the pause ${gap.from}..${gap.to}`).toBe(true);
+		expect(await lostRows(answers, ca, 'e2e_rolling', record)).toBe(0);
+		await viaVip(answers, ca, 'drop table e2e_rolling');
+		for (const m of members()) expect(onHost(answers, m.Member, `cd / && runuser -u postgres -- psql -XAtc 'show shared_buffers'`).trim(), m.Member).toBe('256MB');
+		expect(members().filter(m => m.Role === 'Leader').map(m => m.Member)).not.toEqual([before]);
+
+		const started = () => members().map(m => onHost(answers, m.Member, `cd / && runuser -u postgres -- psql -XAtc 'select pg_postmaster_start_time()'`).trim());
+		const times = started();
+		const again = await pgha(['install', '--cluster', cluster(), '--yes'], env);
+		expect(again.code, again.stdout + again.stderr).toBe(0);
+		expect(again.stdout).not.toMatch(/PostgreSQL restarted .*: changed/);
+		expect(started()).toEqual(times);
+	});
+
 	test('remove-node of a replica: postgres4 leaves under pgbench load, its services stop and its data stays, verify passes and repair --check is clean', async () => {
 		const stop = {done: false};
 		const load = pgbenchUntil(stop);

@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import YAML from 'yaml';
 import {strictFailure} from '../strict.js';
@@ -131,4 +131,14 @@ export async function until(what: string, fn: () => boolean | Promise<boolean>, 
 		if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise(resolve => setTimeout(resolve, everyMs));
 	}
+}
+
+/** The newest run log of a pgha home. */
+export function newestLog(home: string): string {
+	const dir = join(home, 'logs');
+	const newest = readdirSync(dir)
+		.map(name => join(dir, name))
+		.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+		.at(-1)!;
+	return readFileSync(newest, 'utf8');
 }

@@ -1,7 +1,5 @@
-import {readdirSync, readFileSync, statSync} from 'node:fs';
-import {join} from 'node:path';
 import {beforeAll, describe, expect, test} from 'vitest';
-import {labUnavailable, onHost, pgha, readAnswers} from './helpers.js';
+import {labUnavailable, newestLog, onHost, pgha, readAnswers} from './helpers.js';
 import {seedEnv as env, seedLab} from './seed-cluster.js';
 
 // The installer itself is no way in: on the installed seed lab, the postgres
@@ -14,16 +12,6 @@ let answers: ReturnType<typeof readAnswers>;
 const managed = '/var/lib/postgresql/.ssh/authorized_keys';
 const bait = '/etc/pgha-bait';
 const baitContent = 'root only: pgha must never read or write this\n';
-
-/** The newest run log of the seed's pgha home. */
-function newestLog(): string {
-	const dir = join(env.PGHA_HOME, 'logs');
-	const newest = readdirSync(dir)
-		.map(name => join(dir, name))
-		.sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
-		.at(-1)!;
-	return readFileSync(newest, 'utf8');
-}
 
 describe.skipIf(skip)('the installer itself is no way in', () => {
 	beforeAll(async () => {
@@ -47,14 +35,14 @@ describe.skipIf(skip)('the installer itself is no way in', () => {
 			expect(check.stdout).toContain(`${node}: DRIFT file ${managed}`);
 			expect(check.stdout).toContain(`${managed} is a symbolic link`);
 			expect(check.stdout + check.stderr).not.toContain('pgha must never read');
-			expect(newestLog()).not.toContain('pgha must never read');
+			expect(newestLog(env.PGHA_HOME)).not.toContain('pgha must never read');
 
 			// The saved cluster, not the lab's answer file: day-two.test.ts may have added postgres4 since.
 			const run = await pgha(['install', '--cluster', cluster, '--yes'], env);
 			expect(run.code, run.stdout + run.stderr).toBe(0);
 			replaced = true;
 			expect(run.stdout + run.stderr).not.toContain('pgha must never read');
-			expect(newestLog()).not.toContain('pgha must never read');
+			expect(newestLog(env.PGHA_HOME)).not.toContain('pgha must never read');
 
 			// The target: the same content, owner and mode as before.
 			expect(onHost(answers, node, `cat ${bait}`)).toBe(baitContent);
