@@ -190,11 +190,13 @@ export class FakeDebianHost {
 			return ok(`os=debian\nversion=12\narch=amd64\nuid=0\ndisk=20000\nclock=${Math.round(Date.now() / 1000)}\niface=${iface}\n`);
 		}
 		if (script.startsWith('marker=$(cat ')) {
-			const marker = this.files.get('/etc/pgha/cluster')?.content.trim() ?? '';
+			const lines = (this.files.get('/etc/pgha/cluster')?.content ?? '').split('\n');
+			const marker = lines[0]!.trim();
+			const removed = lines.includes('removed') ? 'removed=yes\n' : '';
 			const etcd = ['/var/lib/etcd/member', '/var/lib/etcd/default/member'].filter(d => this.dirs.has(d)).map(d => `etcd=${d}\n`);
 			const pg = [...this.files.keys()].filter(f => f === '/data/patroni/PG_VERSION' || /^\/var\/lib\/postgresql\/[^/]+\/main\/PG_VERSION$/.test(f)).map(f => `pg=${f}\n`);
 			const wiped = this.files.has('/var/lib/pgbackrest/pgha-data-wiped') ? 'wiped=/var/lib/pgbackrest/pgha-data-wiped\n' : '';
-			return ok(`marker=${marker}\n${etcd.join('')}${pg.join('')}${wiped}`);
+			return ok(`marker=${marker}\n${etcd.join('')}${pg.join('')}${wiped}${removed}`);
 		}
 		m = script.match(/^dpkg-query -W -f='\$\{Package\}\\t\$\{Version\}\\t\$\{db:Status-Abbrev\}\\n' ([\w .+-]+) 2>\/dev\/null; true$/);
 		if (m) {

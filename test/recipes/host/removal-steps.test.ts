@@ -63,6 +63,20 @@ describe('uninstall steps on fake hosts', () => {
 		expect(cluster.host('node1').unit('patroni')).toMatchObject({active: true, enabled: true});
 	});
 
+	test('data a remove-node left behind (its marker says removed) is refused by the next install, naming what to empty; emptied, the host installs', async () => {
+		const {answers, cluster} = await installed();
+		const node2 = cluster.host('node2');
+		node2.files.set('/etc/pgha/cluster', {...node2.files.get('/etc/pgha/cluster')!, content: 'compact\nremoved\n'});
+		const refused = await converge(cluster, answers, phasesThrough(answers));
+		expect(failures(refused.events).join('\n')).toMatch(/node2.*holds data from before `pgha remove-node` took it out of cluster "compact".*empty \/data\/patroni and \/var\/lib\/etcd/s);
+
+		for (const path of [...node2.files.keys()].filter(p => p.startsWith('/data/patroni/') || p.startsWith('/var/lib/etcd/'))) node2.files.delete(path);
+		for (const dir of [...node2.dirs.keys()].filter(d => d.startsWith('/data/patroni/') || d.startsWith('/var/lib/etcd/'))) node2.dirs.delete(dir);
+		const again = await converge(cluster, answers, phasesThrough(answers));
+		expect(failures(again.events)).toEqual([]);
+		expect(node2.files.get('/etc/pgha/cluster')?.content).toBe('compact\n');
+	});
+
 	test('with --wipe-data --wipe-backups: data, repository and marker gone too, and a second run changes nothing; a fresh install follows', async () => {
 		const {answers, cluster} = await installed();
 		const first = await uninstall(cluster, answers, {wipeData: true, wipeBackups: true});
