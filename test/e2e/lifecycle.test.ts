@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import {beforeAll, describe, expect, test} from 'vitest';
 import {localEtcdctl} from '../../recipes/etcd/probes.js';
 import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until, type LabAnswers} from './helpers.js';
-import {seedEnv as env, seedAnswersFile, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
+import {expectWhole, seedEnv as env, seedAnswersFile, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
 // The end of a cluster's life on the seed lab, last of the seed files: a
 // balancer and (on a four-member etcd) an etcd member leave, the removals that
@@ -39,15 +39,6 @@ async function expectRefused(name: string, why: RegExp): Promise<void> {
 	expect(members().map(m => `${m.Member}:${m.Role}`).sort()).toEqual(before);
 }
 
-/** verify passes and repair --check finds nothing: the cluster is whole without the removed host. */
-async function expectWhole(): Promise<void> {
-	const verify = await pgha(['verify', '--cluster', cluster()], env);
-	expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-	const check = await pgha(['repair', '--check', '--cluster', cluster()], env);
-	expect(check.code, check.stdout + check.stderr).toBe(0);
-	expect(check.stdout).toContain('pgha: no drift.');
-}
-
 describe.skipIf(skip)('the cluster\'s life on the seed topology: removing nodes, uninstall, install again', () => {
 	beforeAll(async () => {
 		answers = await seedLab({installed: true});
@@ -72,7 +63,7 @@ describe.skipIf(skip)('the cluster\'s life on the seed topology: removing nodes,
 		expect(vipHolder()).toBe(other);
 		expect(sqlViaVip(answers, 5000, `create table if not exists life (n int); insert into life values (1); select count(*) from life`, pgpass).ok).toBe(true);
 		expect(onHost(answers, 'postgres1', `grep -c ${holder} /etc/patroni/config.yml || true`).trim()).toBe('0');
-		await expectWhole();
+		await expectWhole(cluster());
 		await expectRefused(other, /is the last balancer; nothing else could hold the VIP/);
 	});
 
@@ -115,6 +106,6 @@ describe.skipIf(skip)('the cluster\'s life on the seed topology: removing nodes,
 		expect(etcdMembers('etcd1')).toEqual(['etcd1', 'etcd2', 'etcd3']);
 		expect(onHost(answers, 'postgres1', 'grep -c "' + ip + ':" /etc/patroni/config.yml || true').trim()).toBe('0');
 		await until('the reads through VIP:5001 to answer', () => sqlViaVip(answers, 5001, 'select count(*) from life', pgpass).out === '1', 60_000, 500);
-		await expectWhole();
+		await expectWhole(cluster());
 	});
 });

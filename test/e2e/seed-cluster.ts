@@ -36,3 +36,12 @@ export async function seedLab(options: {installed: boolean; fresh?: boolean}): P
 	}
 	return answers;
 }
+
+/** verify passes and repair --check finds no drift on the seed's saved cluster: it is whole, whatever was just taken away. */
+export async function expectWhole(cluster: string): Promise<void> {
+	const verify = await pgha(['verify', '--cluster', cluster], seedEnv);
+	expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+	const check = await pgha(['repair', '--check', '--cluster', cluster], seedEnv);
+	expect(check.code, check.stdout + check.stderr).toBe(0);
+	expect(check.stdout).toContain('pgha: no drift.');
+}
