@@ -30,6 +30,9 @@ export function pgHbaRules(answers: Answers): string[] {
 	];
 }
 
+/** Where Patroni keeps its cluster state in etcd; a member's key is NAMESPACE/SCOPE/members/NAME. */
+export const patroniNamespace = '/db/';
+
 /** The keys of Patroni's dynamic configuration pgha manages, by their Patroni names. */
 export type DcsSettings = {
 	ttl: number;
@@ -101,7 +104,7 @@ export function patroniConfig(answers: Answers, host: HostAnswers): Record<strin
 	const archive = archiveParameters(answers);
 	return {
 		scope: cluster,
-		namespace: '/db/',
+		namespace: patroniNamespace,
 		name: host.name,
 		restapi: {
 			listen: `${host.ip}:${ports.patroniApi}`,

@@ -7,6 +7,7 @@ import {backupSchedulePath} from '../../recipes/pgbackrest/schedule.js';
 import {etcdctl, etcdMembers} from '../../recipes/etcd/probes.js';
 import {holdsVip} from '../../recipes/keepalived/probes.js';
 import {patroniMembers, psql} from '../../recipes/postgres/probes.js';
+import {patroniNamespace} from '../../recipes/postgres/render.js';
 import {shQuote} from '../transport/quote.js';
 import {locations, removedMark} from '../../recipes/kit/locations.js';
 import {dataDirsOf, memberSlotName, servicesOf} from './plan.js';
@@ -85,9 +86,13 @@ export async function moveVipAway(r: RemovalRun): Promise<void> {
 }
 
 /** Waits until Patroni no longer lists the member (stopped cleanly it leaves at once; a dead host's key lives out its ttl). */
-export async function waitMemberGone(r: RemovalRun): Promise<void> {
+export async function waitMemberGone(r: RemovalRun, stopped: boolean): Promise<void> {
 	const node = firstAnswering(hostsWithRole(r.remaining, 'postgres'), r.runOn);
 	if (!node) throw new Error('no remaining PostgreSQL node answers over SSH');
+	// A stopped Patroni leaves its member key to expire with its lease (ttl seconds); nothing refreshes it any more, so it goes now.
+	// A host that did not answer may still run Patroni: its key is left to expire.
+	const etcd = stopped ? firstAnswering(hostsWithRole(r.remaining, 'etcd'), r.runOn) : undefined;
+	if (etcd) await etcd.run(etcdctl(r.remaining, `del ${shQuote(`${patroniNamespace}${r.answers.cluster.name}/members/${r.host.name}`)}`), {quiet: true, check: false});
 	const waits = r.waits ?? removalWaits(r.answers);
 	let seen = true;
 	await waitFor(
@@ -188,7 +193,7 @@ export async function removeNode(r: RemovalRun): Promise<boolean> {
 		await run(disableUnitsScript(database), {check: true});
 	}
 	if (hasRole(host, 'postgres')) {
-		await waitMemberGone(r);
+		await waitMemberGone(r, run !== undefined);
 		await dropLeftoverSlot(r);
 	}
 	await removeEtcdMember(r);

@@ -15,7 +15,7 @@ describe('removalPlan', () => {
 			'  postgres1, postgres2: pg_hba no longer admits 192.168.100.3 (Patroni reloads, nothing restarts)',
 			"  haproxy1, haproxy2: HAProxy's backends lose postgres3 (reload, sessions kept)",
 			"  pgbackrestRepo: pgBackRest's configuration no longer lists postgres3 (the nodes are numbered pg1..pg2 again)",
-			'  postgres3 keeps its data (/data/patroni): --wipe empties it, as a host that is to join again needs',
+			'  postgres3 keeps its data (/data/patroni): marked as left behind, so no install starts it as a member again; --wipe empties it',
 			"  postgres3's configuration files stay (they name the cluster; nothing reads them while its services are disabled)",
 			'  the saved answers forget postgres3 and its host key; then verify',
 			'  note: 2 PostgreSQL nodes remain',

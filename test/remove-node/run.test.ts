@@ -57,7 +57,7 @@ async function remove(name: string, s: FakeState, options: {answers?: Answers; u
 	};
 	const ok = await removeNode(run);
 	// The commands that change something, in order; the probes between them are left out.
-	const changes = log.filter(line => /disable --now|systemctl stop|member remove|pg_drop_replication_slot|rm -|-delete|pgha: /.test(line)).map(line => line.replace(/for unit in (.*?); do.*disable.*/, 'disable $1').replace(/for dir in (.*?); do.*-delete.*/, 'empty $1'));
+	const changes = log.filter(line => /disable --now|systemctl stop|member remove| del |pg_drop_replication_slot|rm -|-delete|pgha\/cluster; fi|pgha: /.test(line)).map(line => line.replace(/for unit in (.*?); do.*disable.*/, 'disable $1').replace(/for dir in (.*?); do.*-delete.*/, 'empty $1'));
 	return {ok, log, lines, changes};
 }
 
@@ -66,9 +66,12 @@ describe('removeNode', () => {
 		const s = state();
 		const {ok, changes, lines} = await remove('postgres3', s);
 		expect(ok).toBe(true);
-		expect(changes).toEqual([
+		expect(changes.map(line => line.replace(/^(\S+: ).*etcdctl.* del /, '$1etcdctl del '))).toEqual([
 			"postgres3: disable patroni postgresql pgbouncer",
+			// Its Patroni is stopped: its member key goes now instead of expiring with its lease.
+			"etcd1: etcdctl del /db/produccion/members/postgres3",
 			"postgres3: rm -f /etc/cron.d/pgha-produccion",
+			expect.stringMatching(/^postgres3: if \[ -f \/etc\/pgha\/cluster \]; then printf .* produccion removed > \/etc\/pgha\/cluster; fi$/),
 			'pgha: converge the remaining hosts, then verify',
 		]);
 		expect(s.disabled.get('postgres3')).toEqual(['patroni', 'postgresql', 'pgbouncer']);
@@ -76,6 +79,7 @@ describe('removeNode', () => {
 			'postgres3: stopping and disabling patroni, postgresql, pgbouncer',
 			'postgres1: Patroni no longer lists postgres3',
 			'postgres1: no replication slot keeps WAL for postgres3',
+			'postgres3: its data stays, marked in /etc/pgha/cluster as left behind by this removal',
 			'the rest of the cluster forgets postgres3',
 		]);
 	});
