@@ -4,6 +4,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import type {HostPaths} from './paths.js';
 import {isOurProcess, type ArgvMatch} from './processes.js';
 import {sshExec} from './ssh.js';
+import {shQuote} from '../transport/quote.js';
 import {netnsName} from './topology.js';
 
 /**
@@ -71,6 +72,7 @@ export async function waitForBoot(name: string, ip: string, keyFile: string, pid
 	const deadline = Date.now() + timeoutMs;
 	const match = nspawnMatch(name, host.root);
 	let last = 'no answer yet';
+	let retried = false;
 	while (Date.now() < deadline) {
 		if (!(await isOurProcess(pid, match))) throw new Error(`${name} stopped while booting: ${await consoleTail(host)}`);
 		const left = Math.max(5_000, deadline - Date.now());
@@ -80,6 +82,12 @@ export async function waitForBoot(name: string, ip: string, keyFile: string, pid
 		if (state === 'degraded') {
 			const failed = await sshExec(ip, keyFile, 'systemctl list-units --failed --plain --no-legend --no-pager');
 			const units = failed.stdout.split('\n').map(line => line.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+			// A unit can fail at boot only because its neighbours' boots starve it of CPU (seen: systemd-user-sessions): started once more, it has a fair chance.
+			if (!retried && units.length > 0) {
+				retried = true;
+				await sshExec(ip, keyFile, `systemctl reset-failed; systemctl start ${units.map(shQuote).join(' ')}`, left).catch(() => undefined);
+				continue;
+			}
 			return {state, failedUnits: units};
 		}
 		if (state) last = `systemd says ${state}`;
