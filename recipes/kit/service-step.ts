@@ -1,4 +1,5 @@
 import type {Step} from './step.js';
+import {shQuote} from '../../source/transport/quote.js';
 
 /**
  * Keeps a systemd unit enabled and running, and restarts or reloads it once
@@ -23,4 +24,9 @@ export function serviceStep(unit: string, options: {reloadCommand?: string} = {}
 			else if (how === 'reload') await ctx.run(options.reloadCommand ?? `systemctl reload ${unit}`);
 		},
 	};
+}
+
+/** Stops units and disables them at boot; a unit the host does not have is skipped. */
+export function disableUnitsScript(units: readonly string[]): string {
+	return `for unit in ${units.map(shQuote).join(' ')}; do if systemctl cat "$unit.service" >/dev/null 2>&1; then systemctl disable --now --quiet "$unit.service"; fi; done`;
 }

@@ -3,8 +3,13 @@ import type {HostRun} from '../kit/step.js';
 import {locations} from '../kit/locations.js';
 import {shQuote} from '../../source/transport/quote.js';
 
+/** patronictl with this node's configuration, given up after this many seconds (a restart waits for PostgreSQL). */
+export function patronictlWithin(seconds: number): string {
+	return `timeout ${seconds} patronictl -c ${locations.patroniConfig}`;
+}
+
 /** patronictl with this node's configuration. It retries etcd without end when it cannot reach it (a bad certificate, no quorum): every call gives up after 20 s. */
-export const patronictl = `timeout 20 patronictl -c ${locations.patroniConfig}`;
+export const patronictl = patronictlWithin(20);
 
 /** One Patroni member as `patronictl list -f json` reports it; Patroni 3.0 marks a member waiting for a restart with "Pending restart": "*". */
 export type PatroniMember = {Member: string; Role: string; State: string; TL?: number; 'Lag in MB'?: number | string; 'Pending restart'?: string};

@@ -3,6 +3,7 @@ import type {SourceRepository} from '../../source/restore/run.js';
 import type {HostRun, Step, StepContext} from '../kit/step.js';
 import {locations} from '../kit/locations.js';
 import {waitFor} from '../kit/wait-for.js';
+import {disableUnitsScript} from '../kit/service-step.js';
 import {shQuote} from '../../source/transport/quote.js';
 import {isPrimary, patronictl, psql} from './probes.js';
 
@@ -23,7 +24,7 @@ const marked = async (ctx: StepContext, id: string, name: string) => (await ctx.
 const postgresRunning = `test -x ${pgCtl} && ${asPostgres(`${pgCtl} status -D ${dataDir}`)} >/dev/null 2>&1`;
 const stopPostgres = `if ${postgresRunning}; then ${asPostgres(`${pgCtl} stop -D ${dataDir} -m fast -w -t 600`)}; fi`;
 // Disabled too: a host that reboots during the restore must not start Patroni on data the restore leaves behind.
-const stopPatroniAndPostgres = `if systemctl cat patroni >/dev/null 2>&1; then systemctl disable --now --quiet patroni; fi; ${stopPostgres}`;
+const stopPatroniAndPostgres = `${disableUnitsScript(['patroni'])}; ${stopPostgres}`;
 
 /**
  * On the primary: a commit and a WAL switch, waited for in the repository, so

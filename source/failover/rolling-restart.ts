@@ -5,7 +5,7 @@ import {shQuote} from '../transport/quote.js';
 import type {HostRun, Step, StepContext} from '../../recipes/kit/step.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {waitFor} from '../../recipes/kit/wait-for.js';
-import {patroniMembers, patronictl, replicationRows, runningSettings, type RunningSetting} from '../../recipes/postgres/probes.js';
+import {patroniMembers, patronictlWithin, replicationRows, runningSettings, type RunningSetting} from '../../recipes/postgres/probes.js';
 import {wantedParameters} from '../../recipes/postgres/parameters.js';
 import {planRestart, type RestartMove, type RestartPlan} from './restart-plan.js';
 import {switchover as runSwitchover, switchoverFacts, type SwitchoverReport} from './switchover.js';
@@ -83,7 +83,7 @@ export async function restartMember(answers: Answers, connections: ReadonlyMap<s
 	const run = peerRun(connections)(member);
 	if (!run) throw new Error(`${member} is not reachable over SSH`);
 	const started = Date.now();
-	const result = await run(`${patronictl.replace('timeout 20', 'timeout 180')} restart --force ${shQuote(answers.cluster.name)} ${shQuote(member)}`, {timeoutMs: 200_000});
+	const result = await run(`${patronictlWithin(180)} restart --force ${shQuote(answers.cluster.name)} ${shQuote(member)}`, {timeoutMs: 200_000});
 	if (result.code !== 0) throw new Error(`patronictl restart of ${member} failed: ${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-2).join(' ')}`);
 	await waitFor(`${member} to run and stream again after its restart`, () => memberServing(answers, connections, member), rejoinMs);
 	return Date.now() - started;

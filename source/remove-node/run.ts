@@ -3,6 +3,7 @@ import {hasRole, hostsWithRole} from '../answers/hosts.js';
 import {haTiming} from '../answers/ha-timing.js';
 import type {HostRun} from '../../recipes/kit/step.js';
 import {waitFor} from '../../recipes/kit/wait-for.js';
+import {disableUnitsScript} from '../../recipes/kit/service-step.js';
 import {backupSchedulePath} from '../../recipes/pgbackrest/schedule.js';
 import {etcdctl, etcdMembers} from '../../recipes/etcd/probes.js';
 import {holdsVip} from '../../recipes/keepalived/probes.js';
@@ -48,11 +49,6 @@ function firstAnswering(hosts: readonly HostAnswers[], runOn: RemovalRun['runOn'
 	return undefined;
 }
 
-/** Disables units now and at boot; a unit the host does not have is skipped. */
-export function disableUnitsScript(units: readonly string[]): string {
-	return `for unit in ${units.map(shQuote).join(' ')}; do if systemctl cat "$unit.service" >/dev/null 2>&1; then systemctl disable --now --quiet "$unit.service"; fi; done`;
-}
-
 /**
  * The VIP leaves a balancer that is about to go: its Keepalived stops, and
  * the run waits until another balancer holds the VIP and HAProxy answers on
@@ -94,13 +90,11 @@ export async function waitMemberGone(r: RemovalRun, stopped: boolean): Promise<v
 	const etcd = stopped ? firstAnswering(hostsWithRole(r.remaining, 'etcd'), r.runOn) : undefined;
 	if (etcd) await etcd.run(etcdctl(r.remaining, `del ${shQuote(`${patroniNamespace}${r.answers.cluster.name}/members/${r.host.name}`)}`), {quiet: true, check: false});
 	const waits = r.waits ?? removalWaits(r.answers);
-	let seen = true;
 	await waitFor(
 		`Patroni to forget ${r.host.name}`,
 		async () => {
 			const members = await patroniMembers(node.run, {fromDcs: true});
-			seen = members.some(m => m.Member === r.host.name);
-			return members.length > 0 && !seen;
+			return members.length > 0 && !members.some(m => m.Member === r.host.name);
 		},
 		waits.memberGoneMs,
 		waits.pollMs,
@@ -209,8 +203,7 @@ export async function removeNode(r: RemovalRun): Promise<boolean> {
 			log(`${host.name}: --wipe: emptying ${dataDirsOf(host).join(', ')}`);
 			// Emptied, not removed: a data directory may be a mount point of its own.
 			await run(`for dir in ${dataDirsOf(host).map(shQuote).join(' ')}; do if [ -d "$dir" ]; then find "$dir" -xdev -mindepth 1 -delete; fi; done`, {check: true});
-		}
-		else if (dataDirsOf(host).length > 0) {
+		} else if (dataDirsOf(host).length > 0) {
 			// The data stays, but it is the cluster's past: marked, so that no later install starts the host as a member on it.
 			log(`${host.name}: its data stays, marked in ${locations.clusterMarker} as left behind by this removal`);
 			await run(`if [ -f ${locations.clusterMarker} ]; then printf '%s\\n%s\\n' ${shQuote(r.answers.cluster.name)} ${removedMark} > ${locations.clusterMarker}; fi`, {check: true});
