@@ -41,7 +41,11 @@ export function commitKey(writer: number, seq: number): string {
 	return `${writer}:${seq}`;
 }
 
-/** Failures outside a window (with some slack either side): a statement that failed when nothing should have. */
+/**
+ * Failures that were not in flight during a window (with some slack either
+ * side): a statement that failed when nothing should have. A statement issued
+ * inside the pause may time out after it ended; it failed because of the pause.
+ */
 export function failuresOutside(failures: readonly WriteFailure[], window: {from: number; to: number}, slackMs = 500): WriteFailure[] {
-	return failures.filter(f => f.at < window.from - slackMs || f.at > window.to + slackMs);
+	return failures.filter(f => f.at < window.from - slackMs || f.issued > window.to + slackMs);
 }

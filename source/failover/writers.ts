@@ -7,7 +7,7 @@ export type WriteTarget = {host: string; port: number; user: string; password: s
 export type Commit = {writer: number; seq: number; at: number};
 
 /** One statement that did not come back acknowledged. */
-export type WriteFailure = {writer: number; at: number; message: string};
+export type WriteFailure = {writer: number; issued: number; at: number; message: string};
 
 /** Everything the writers saw, in the order it happened. */
 export type WriterLog = {startedAt: number; stoppedAt: number; commits: Commit[]; failures: WriteFailure[]};
@@ -54,6 +54,7 @@ export function startWriters(target: WriteTarget, mode: WriteMode, count: number
 		let conn: pg.Client | undefined;
 		let seq = 0;
 		while (!stopping) {
+			const issued = Date.now();
 			try {
 				if (!conn) {
 					const fresh = client(target);
@@ -67,7 +68,7 @@ export function startWriters(target: WriteTarget, mode: WriteMode, count: number
 				log.commits.push({writer: id, seq, at: Date.now()});
 			} catch (error) {
 				if (stopping) break;
-				log.failures.push({writer: id, at: Date.now(), message: error instanceof Error ? error.message : String(error)});
+				log.failures.push({writer: id, issued, at: Date.now(), message: error instanceof Error ? error.message : String(error)});
 				const broken = conn;
 				conn = undefined;
 				void broken?.end().catch(() => undefined);

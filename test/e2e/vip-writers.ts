@@ -3,8 +3,11 @@ import {join} from 'node:path';
 import pg from 'pg';
 import type {LabAnswers} from './helpers.js';
 
+/** A statement (or the connection it needed) that failed: when it was issued, when it failed, and why. */
+export type WriterFailure = {issued: number; at: number; error: string};
+
 /** What the test's own writers saw: each acknowledged row and each failed statement, with times. */
-export type WriterRecord = {commits: Array<{writer: number; seq: number; at: number}>; failures: number[]};
+export type WriterRecord = {commits: Array<{writer: number; seq: number; at: number}>; failures: WriterFailure[]};
 
 /** The cluster CA a client checks the VIP with, from a pgha home. */
 export function clusterCa(home: string, cluster: string): string {
@@ -54,6 +57,7 @@ export async function startVipWriters(answers: LabAnswers, ca: string, table: st
 		let client: pg.Client | undefined;
 		let seq = 0;
 		while (!stopping) {
+			const issued = Date.now();
 			try {
 				if (!client) {
 					client = connect(answers, ca);
@@ -62,9 +66,9 @@ export async function startVipWriters(answers: LabAnswers, ca: string, table: st
 				seq += 1;
 				await client.query(`insert into ${table} values ($1, $2)`, [writer, seq]);
 				record.commits.push({writer, seq, at: Date.now()});
-			} catch {
+			} catch (error) {
 				if (stopping) break;
-				record.failures.push(Date.now());
+				record.failures.push({issued, at: Date.now(), error: error instanceof Error ? error.message : String(error)});
 				void client?.end().catch(() => undefined);
 				client = undefined;
 				await new Promise(resolve => setTimeout(resolve, 100));
@@ -91,6 +95,17 @@ export function longestGap(record: WriterRecord, after = 0): {from: number; to: 
 	let best = {from: 0, to: 0, ms: 0};
 	for (let i = 1; i < rest.length; i++) if (rest[i]! - rest[i - 1]! > best.ms) best = {from: rest[i - 1]!, to: rest[i]!, ms: rest[i]! - rest[i - 1]!};
 	return best;
+}
+
+/**
+ * The failures that were not in flight during a pause (with half a second
+ * either side), as readable lines. A statement issued inside the pause may
+ * time out after it ended: that failure is the pause's.
+ */
+export function failuresOutside(record: WriterRecord, pause: {from: number; to: number}): string[] {
+	return record.failures
+		.filter(f => f.at < pause.from - 500 || f.issued > pause.to + 500)
+		.map(f => `issued at ${f.issued}, failed at ${f.at} (${f.error}), outside the pause ${pause.from}..${pause.to}`);
 }
 
 /** Acknowledged rows the table no longer holds. */

@@ -37,12 +37,22 @@ describe('lostCommits', () => {
 });
 
 describe('failuresOutside', () => {
-	test('failures inside the window (with slack) are expected; one outside is reported', () => {
+	test('failures in flight during the window (with slack) are expected; one issued after it is reported', () => {
 		const failures = [
-			{writer: 1, at: 1_100, message: 'x'},
-			{writer: 2, at: 2_400, message: 'y'},
-			{writer: 1, at: 4_000, message: 'z'},
+			{writer: 1, issued: 1_050, at: 1_100, message: 'x'},
+			{writer: 2, issued: 2_300, at: 2_400, message: 'y'},
+			{writer: 1, issued: 3_900, at: 4_000, message: 'z'},
 		];
 		expect(failuresOutside(failures, {from: 1_000, to: 2_000}).map(f => f.message)).toEqual(['z']);
+	});
+
+	test('a statement issued inside the pause that times out after it ended is the pause\'s', () => {
+		const failures = [{writer: 1, issued: 1_900, at: 3_900, message: 'timeout expired'}];
+		expect(failuresOutside(failures, {from: 1_000, to: 2_000})).toEqual([]);
+	});
+
+	test('a statement that failed before the pause began is outside it', () => {
+		const failures = [{writer: 1, issued: 100, at: 300, message: 'terminated'}];
+		expect(failuresOutside(failures, {from: 1_000, to: 2_000}).map(f => f.message)).toEqual(['terminated']);
 	});
 });
