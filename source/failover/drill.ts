@@ -68,11 +68,16 @@ export async function createDrillTable(target: WriteTarget): Promise<void> {
 	await runStatement(target, `create table if not exists ${table} (run text not null, writer int not null, seq bigint not null, at timestamptz not null default now(), primary key (run, writer, seq))`);
 }
 
-/** The rows a run's writers left, read through the VIP (the leader), then removed with the table. */
+/**
+ * The rows a run's writers left, read through the VIP (the leader), then
+ * removed; the table goes with the last run's rows. Another run may still
+ * write into it (an upgrade's writers around its switchover's), so it is
+ * dropped only when empty, under a lock no insert can slip past.
+ */
 export async function storedCommits(target: WriteTarget, run: string): Promise<Set<string>> {
 	const rows = await runStatement<{writer: number; seq: string}>(target, `select writer, seq from ${table} where run = $1`, [run]);
 	await runStatement(target, `delete from ${table} where run = $1`, [run]);
-	await runStatement(target, `drop table if exists ${table}`).catch(() => undefined);
+	await runStatement(target, `do $$ begin lock table ${table} in access exclusive mode; if not exists (select 1 from ${table}) then drop table ${table}; end if; end $$`).catch(() => undefined);
 	return new Set(rows.map(r => commitKey(r.writer, Number(r.seq))));
 }
 
