@@ -20,6 +20,8 @@ export type CreateOptions = {
 	arch: string;
 	/** Replaces the main Debian archive (bookworm, bookworm-updates): http, https or file URI. */
 	mirror?: string;
+	/** Replaces the security archive (bookworm-security): a URI, or "none" to leave it out (a bundle of the point release alone). */
+	security?: string;
 	/** Keeps fetched .debs and apt's indexes between runs. */
 	cacheDir: string;
 	onProgress?: (event: CreateEvent) => void;
@@ -58,7 +60,7 @@ export async function createBundle(options: CreateOptions): Promise<CreatedBundl
 		warnings.push(text);
 		report({type: 'warning', text});
 	};
-	const sources = options.sources ?? (await defaultSources(options.mirror, warn));
+	const sources = options.sources ?? (await defaultSources(options.mirror, options.security, warn));
 	// apt's indexes are kept per architecture and set of archives, so a re-run only refreshes them.
 	const key = createHash('sha256').update(sources.map(sourcesListLine).join('\n')).digest('hex').slice(0, 12);
 	const resolution = await resolveBundle({
@@ -95,11 +97,22 @@ export async function createBundle(options: CreateOptions): Promise<CreatedBundl
 	return {file: resolve(options.output), manifest, size, reused: downloaded.reused, fetchedBytes: downloaded.fetchedBytes, warnings};
 }
 
-async function defaultSources(mirror: string | undefined, warn: (text: string) => void): Promise<AptSource[]> {
+/** The archives a bundle is made from: this machine's, with --mirror and --security in their place where given. */
+export async function defaultSources(mirror: string | undefined, security: string | undefined, warn: (text: string) => void): Promise<AptSource[]> {
 	const mirrors = await machineMirrors();
+	const archive = /^(https?:\/\/[^/]+|file:\/)/;
 	if (mirror !== undefined) {
-		if (!/^(https?:\/\/[^/]+|file:\/)/.test(mirror)) throw new UsageError(`--mirror must be an http://, https:// or file:/ URI of a Debian archive, not "${mirror}"`);
+		if (!archive.test(mirror)) throw new UsageError(`--mirror must be an http://, https:// or file:/ URI of a Debian archive, not "${mirror}"`);
 		mirrors.debian = withSlash(mirror);
+	}
+	if (security === 'none') {
+		delete mirrors.security;
+		warn('--security none: the bundle holds the point release alone, without the security archive\'s updates');
+		return bundleSources(mirrors).sources;
+	}
+	if (security !== undefined) {
+		if (!archive.test(security)) throw new UsageError(`--security must be an http://, https:// or file:/ URI of the Debian security archive, or none, not "${security}"`);
+		mirrors.security = withSlash(security);
 	}
 	const {sources, warnings} = bundleSources(mirrors);
 	for (const text of warnings) warn(text);

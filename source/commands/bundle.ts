@@ -9,7 +9,7 @@ import {exitCodes, UsageError} from '../errors.js';
 import {bundleCacheDir} from '../paths.js';
 import type {Command, Flags, Io} from './context.js';
 
-const usage = 'pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL] | pgha bundle show FILE [--json]';
+const usage = 'pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL] [--security URL|none] | pgha bundle show FILE [--json]';
 
 /** The architectures Debian 12 is released for. */
 const debianArchitectures = ['amd64', 'arm64', 'armel', 'armhf', 'i386', 'mips64el', 'mipsel', 'ppc64el', 's390x'];
@@ -64,6 +64,7 @@ async function create(flags: Flags, io: Io): Promise<number> {
 			roles,
 			arch,
 			...(flags.mirror !== undefined ? {mirror: flags.mirror} : {}),
+			...(flags.security !== undefined ? {security: flags.security} : {}),
 			cacheDir: bundleCacheDir(io.env),
 			onProgress: progressPrinter(io),
 			signal: controller.signal,
