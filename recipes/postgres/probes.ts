@@ -137,3 +137,14 @@ export async function runningSettings(run: HostRun, names: readonly string[]): P
 			return {name, pendingRestart: pending === 't', setting: setting.join('|')};
 		});
 }
+
+/**
+ * The Debian version of the PostgreSQL server running here, as version()
+ * names it ("PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on ..."); undefined
+ * when PostgreSQL does not answer or was not built by Debian.
+ */
+export async function runningServerBuild(run: HostRun): Promise<string | undefined> {
+	const result = await run('cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres', {stdin: 'select version();', quiet: true, check: false});
+	if (result.code !== 0) return undefined;
+	return /\(Debian ([^)\s]+)\)/.exec(result.stdout)?.[1];
+}

@@ -5,12 +5,17 @@ import {shQuote} from '../transport/quote.js';
 import type {HostRun, Step, StepContext} from '../../recipes/kit/step.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
 import {waitFor} from '../../recipes/kit/wait-for.js';
-import {patroniMembers, patronictlWithin, replicationRows, runningSettings, type RunningSetting} from '../../recipes/postgres/probes.js';
+import {patroniMembers, patronictlWithin, replicationRows, runningServerBuild, runningSettings, type RunningSetting} from '../../recipes/postgres/probes.js';
+import {installedPackages} from '../../recipes/host/packages.js';
 import {wantedParameters} from '../../recipes/postgres/parameters.js';
 import {planRestart, type RestartMove, type RestartPlan} from './restart-plan.js';
 import {switchover as runSwitchover, switchoverFacts, type SwitchoverReport} from './switchover.js';
 
 const patroniPending = 'Patroni marks it pending restart';
+const serverBuildReason = 'PostgreSQL';
+
+/** True for the reason newerServer gives: another build of the server is installed than runs. */
+export const isNewServerReason = (reason: string): boolean => reason.startsWith(`${serverBuildReason} `);
 
 /** How long a restarted member may take to run and stream again. */
 const rejoinMs = 300_000;
@@ -46,18 +51,34 @@ export function restartReasons(answers: Answers, running: readonly RunningSettin
  * passes on the command line); none when PostgreSQL does not answer there.
  */
 export async function memberRestartReasons(answers: Answers, run: HostRun, member?: string): Promise<string[]> {
-	const [running, members] = await Promise.all([
+	const server = `postgresql-${answers.cluster.postgresVersion}`;
+	const [running, members, build, installed] = await Promise.all([
 		runningSettings(run, Object.keys(wantedParameters(answers)).filter(name => findParameter(name)?.spec.context === 'postmaster')),
 		member ? patroniMembers(run).catch(() => []) : Promise.resolve([]),
+		runningServerBuild(run),
+		installedPackages({run}, [server]),
 	]);
 	if (!running) return [];
 	const reasons = restartReasons(answers, running);
 	if (reasons.length === 0 && members.find(m => m.Member === member)?.['Pending restart']) reasons.push(patroniPending);
+	const now = installed.get(server);
+	const binary = newerServer(build, now?.installed ? now.version : undefined);
+	if (binary) reasons.push(binary);
 	return reasons;
 }
 
+/**
+ * Why a running server must restart onto the installed one: PostgreSQL of
+ * another build is installed under it (a minor upgrade's packages are in, the
+ * server still runs the old code). Undefined when they match or either is unknown. Pure.
+ */
+export function newerServer(running: string | undefined, installed: string | undefined): string | undefined {
+	if (!running || !installed || running === installed) return undefined;
+	return `${serverBuildReason} ${installed} is installed, ${running} runs`;
+}
+
 /** True once a member runs under Patroni and, when it is a replica, streams from the leader within the lag limit. */
-async function memberServing(answers: Answers, connections: ReadonlyMap<string, HostConnection>, member: string): Promise<boolean> {
+export async function memberServing(answers: Answers, connections: ReadonlyMap<string, HostConnection>, member: string): Promise<boolean> {
 	const runOn = peerRun(connections);
 	const own = runOn(member);
 	if (!own) return false;
@@ -170,7 +191,9 @@ export function restartStep(answers: Answers): Step {
 		async apply(ctx) {
 			const why = await reasons(ctx);
 			// Patroni writes a changed value into postgresql.conf on its next loop; a restart before that would start with the old one.
-			if (!why.includes(patroniPending)) {
+			// A new build alone (a minor upgrade) waits for nothing: Patroni has no setting to write.
+			const settings = why.filter(reason => reason !== patroniPending && !isNewServerReason(reason));
+			if (settings.length > 0 && !why.includes(patroniPending)) {
 				// Settings Patroni passes on postgres's command line (max_connections) never show in pg_settings.pending_restart: its own flag says so.
 				const written = async () =>
 					((await runningSettings(ctx.run, [])) ?? []).some(s => s.pendingRestart) || (await patroniMembers(ctx.run)).some(m => m.Member === ctx.host.name && m['Pending restart']);

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {restartReasons, restartStep, rollingRestart} from '../../source/failover/rolling-restart.js';
+import {isNewServerReason, newerServer, restartReasons, restartStep, rollingRestart} from '../../source/failover/rolling-restart.js';
 import {FakeCluster} from '../recipes/fake-cluster.js';
 import {converge, drifts, failures, phasesThrough} from '../recipes/converge.js';
 import {example, withStatsPassword} from '../answers/fixtures.js';
@@ -7,6 +7,21 @@ import {example, withStatsPassword} from '../answers/fixtures.js';
 const base = withStatsPassword(example('compact'));
 const withParameters = (parameters: Record<string, string | number | boolean>) => ({...base, postgresql: {parameters}});
 const setting = (name: string, value: string, pendingRestart = false) => ({name, setting: value, pendingRestart});
+
+describe('newerServer', () => {
+	test('another build installed than runs is a reason to restart, named with both versions', () => {
+		const reason = newerServer('15.18-0+deb12u1', '15.20-0+deb12u1');
+		expect(reason).toBe('PostgreSQL 15.20-0+deb12u1 is installed, 15.18-0+deb12u1 runs');
+		expect(isNewServerReason(reason!)).toBe(true);
+		expect(isNewServerReason('shared_buffers needs a restart')).toBe(false);
+	});
+
+	test('the same build, or one side unknown, is none', () => {
+		expect(newerServer('15.20-0+deb12u1', '15.20-0+deb12u1')).toBeUndefined();
+		expect(newerServer(undefined, '15.20-0+deb12u1')).toBeUndefined();
+		expect(newerServer('15.20-0+deb12u1', undefined)).toBeUndefined();
+	});
+});
 
 describe('restartReasons', () => {
 	test('a postmaster parameter running with another value needs a restart; the same value in other units does not', () => {

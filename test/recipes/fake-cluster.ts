@@ -277,6 +277,8 @@ export class FakeCluster {
 		if (!this.active(host, 'patroni')) return {code: 2, stderr: 'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed'};
 		const primary = this.leaderNow() === host.name;
 		if (sql === 'select pg_is_in_recovery();') return out(primary ? 'f\n' : 't\n');
+		// The fake's server is always the installed one: its packages never change under a running member.
+		if (sql === 'select version();') return out(`PostgreSQL 15 (Debian ${host.versions.get('postgresql-15') ?? FakeDebianHost.packageVersion}) on x86_64-pc-linux-gnu\n`);
 		if (sql.startsWith('select name, pending_restart, setting from pg_settings where pending_restart')) return this.pgSettings(host, sql);
 		if (sql.startsWith('select application_name, state,') && sql.includes('from pg_stat_replication')) {
 			if (!primary) return out('');
