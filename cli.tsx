@@ -26,6 +26,8 @@ const help = `
 	  $ pgha switchover [--cluster NAME] [--to MEMBER] [--yes]
 	  $ pgha restart [--cluster NAME] [--rolling] [--member NAME] [--yes]
 	                                           PostgreSQL restarted member by member: replicas, a switchover, the former leader
+	  $ pgha upgrade [--cluster NAME] [--bundle FILE] [--max-transaction-age SECONDS] [--yes] [--dry-run]
+	                                           minor upgrade to the versions the mirror (or a newer bundle) offers, one host at a time
 	  $ pgha config set KEY VALUE [--cluster NAME] | config unset KEY | config get KEY | config show
 	                                           edit the saved answers by dotted key (postgresql.parameters.shared_buffers 256MB)
 	  $ pgha drill failover [--cluster NAME] [--kind crash|partition|graceful] [--yes]
@@ -37,7 +39,7 @@ const help = `
 	  $ pgha uninstall [--cluster NAME] [--wipe-data] [--wipe-backups] [--yes --confirm NAME] [--dry-run]
 	                                           stop and remove what pgha put on the hosts; data and backups stay unless wiped
 	  $ pgha answers list | show NAME | export NAME [--file F] | import FILE | remove NAME
-	  $ pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL]
+	  $ pgha bundle create [--output FILE] [--roles etcd,postgres,balancer,backup] [--arch amd64] [--mirror URL] [--security URL|none]
 	                                           every package the roles need, in one file, for hosts with no network
 	  $ pgha bundle show FILE [--json]
 	  $ pgha lab up [--topology seed|compact|large] [--mirror] [--write-answers FILE]
@@ -51,7 +53,7 @@ const help = `
 	  --yes, -y       do not ask for confirmation
 	  --json          machine-readable output
 	  --check         repair: report drift only (exit 3 if any)
-	  --dry-run       install, uninstall, remove-node: show the plan, change nothing
+	  --dry-run       install, uninstall, remove-node, upgrade: show the plan, change nothing
 	  --wipe-data     uninstall: delete PostgreSQL's and etcd's data too
 	  --wipe-backups  uninstall: delete the pgBackRest repository too
 	  --confirm       uninstall: the cluster's name again, with --yes, where no terminal can ask for it
@@ -68,6 +70,10 @@ const help = `
 	  --arch          bundle create: the hosts' Debian architecture (default amd64)
 	  --mirror        bundle create: the Debian archive to use instead of this machine's;
 	                  lab up: the hosts install through a package cache, not the lab's bundle
+	  --max-transaction-age
+	                  upgrade: refuse while a transaction on the leader is older than this (seconds, default 300)
+	  --security      bundle create: the security archive to use instead of this machine's; none leaves it out
+	  --bundle        install, repair, add-replica, upgrade: packages from this bundle file (no package source needed)
 	  --topology      lab up: seed (9 hosts, the default), compact (3) or large (15)
 	  --debug         show stack traces on errors
 
@@ -100,6 +106,8 @@ process.exitCode = await runCommandLine(process.argv.slice(2), help, {
 	roles: {type: 'string'},
 	arch: {type: 'string'},
 	mirror: {type: 'string'},
+	security: {type: 'string'},
+	maxTransactionAge: {type: 'string'},
 	wipeData: {type: 'boolean', default: false},
 	wipeBackups: {type: 'boolean', default: false},
 	confirm: {type: 'string'},

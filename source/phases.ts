@@ -6,13 +6,16 @@ import {needsRestart} from './answers/pg-parameters.js';
  * The install's named phases in dependency order: the one list the plan, the
  * engine, its events and the UI derive from. `verify` runs after the others.
  */
-export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restart', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'verify'] as const;
+export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restart', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'upgrade-packages', 'upgrade', 'verify'] as const;
 
 /** Phases only a restore runs; an install runs the others. */
 export const restoreOnlyPhases = ['restore-stop', 'restore-backup'] as const;
 
 /** Phases only an uninstall runs. */
 export const uninstallPhases = ['uninstall-stop', 'uninstall-remove'] as const;
+
+/** Phases only an upgrade runs. */
+export const upgradePhases = ['upgrade-packages', 'upgrade'] as const;
 
 /** One phase's name. */
 export type PhaseName = (typeof phaseNames)[number];
@@ -67,6 +70,15 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 		summary: "etcd stopped; pgha's packages and files removed",
 		action: () => 'Stop etcd, purge the packages pgha installed, remove the files and users it made, and wipe data and backups only where asked',
 	},
+	'upgrade-packages': {
+		summary: 'the new package versions on every host; nothing restarts',
+		action: () => 'Install the new versions on every host at once, with services held back: each keeps running its old code until the next phase restarts it',
+	},
+	upgrade: {
+		summary: 'services restarted onto the new versions, one host at a time',
+		action: () =>
+			'One host at a time (etcd members, the repository, the replicas, the leader after a switchover, the balancers with the VIP holder last): restart each service that runs older code than is installed, each member streaming again before the next host',
+	},
 	verify: {
 		summary: 'the cluster proven end to end',
 		action: answers =>
@@ -110,7 +122,7 @@ export type ScheduledPhase = {name: PhaseName; summary: string; action: string; 
  * identity (the packages phase) and a running PostgreSQL. The balancers need
  * nothing of the others: HAProxy marks servers up as they come.
  */
-const needs: Record<Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | (typeof uninstallPhases)[number]>, PhaseName[]> = {
+const needs: Record<Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | (typeof uninstallPhases)[number] | (typeof upgradePhases)[number]>, PhaseName[]> = {
 	// After the parameters reached Patroni (pgbouncer) and the first backup, which a restart would break off.
 	restart: ['postgres-leader', 'postgres-replicas', 'pgbouncer', 'backup'],
 	preflight: [],
@@ -224,4 +236,22 @@ export function scheduleUninstall(answers: Answers, hosts: readonly string[]): S
 		after,
 	});
 	return [phase('uninstall-stop', []), phase('uninstall-remove', ['uninstall-stop'])];
+}
+
+/**
+ * An upgrade's phases: preflight on every host, the new packages on every
+ * host at once (nothing restarts), then the restarts one host at a time in the
+ * order given (upgrade/order.ts decides it from who leads and who holds the
+ * VIP). Pure.
+ */
+export function scheduleUpgrade(answers: Answers, order: readonly string[]): ScheduledPhase[] {
+	const phase = (name: 'preflight' | (typeof upgradePhases)[number], hosts: string[], serial: boolean, after: PhaseName[]): ScheduledPhase => ({
+		name,
+		summary: described[name].summary,
+		action: described[name].action(answers),
+		hosts,
+		serial,
+		after,
+	});
+	return [phase('preflight', hostNames(answers.hosts), false, []), phase('upgrade-packages', [...order], false, ['preflight']), phase('upgrade', [...order], true, ['upgrade-packages'])];
 }

@@ -17,6 +17,7 @@ export const etcd: Component = {
 	services: (_answers, host) => [
 		{
 			unit: 'etcd',
+			runsFrom: ['etcd-server'],
 			description: `etcd member ${host.name}, the store Patroni elects its leader through`,
 			ports: [
 				{protocol: 'tcp', port: ports.etcdClient, addresses: [host.ip], purpose: 'clients with a cluster certificate (Patroni, etcdctl)'},

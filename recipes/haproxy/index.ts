@@ -13,6 +13,7 @@ export const haproxy: Component = {
 	services: (answers, host) => [
 		{
 			unit: 'haproxy',
+			runsFrom: ['haproxy'],
 			description: 'HAProxy, routing to the primary and the replicas',
 			ports: [
 				{protocol: 'tcp', port: ports.readWrite, addresses: [answers.network.vip], purpose: 'read-write (primary)'},

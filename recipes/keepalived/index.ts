@@ -17,6 +17,7 @@ export const keepalived: Component = {
 	services: (answers, host) => [
 		{
 			unit: 'keepalived',
+			runsFrom: ['keepalived'],
 			description: `Keepalived, holding the VIP ${answers.network.vip} on one balancer`,
 			ports: [{protocol: 'vrrp', addresses: [host.ip], purpose: `${vrrpPurpose(answers, host)}, router id ${answers.network.vrrpRouterId}`}],
 		},

@@ -4,8 +4,12 @@ import type {ManagedFile, RenderFacts} from './managed-file.js';
 /** Something a service listens on (tcp) or sends (VRRP, IP protocol 112, from the host's address). */
 export type ServicePort = {protocol: 'tcp' | 'vrrp'; port?: number; addresses: string[]; purpose: string};
 
-/** A systemd unit a component runs, and what it listens on. */
-export type ComponentService = {unit: string; description: string; ports: ServicePort[]};
+/**
+ * A systemd unit a component runs, and what it listens on. `runsFrom` names
+ * the packages whose code the running unit has loaded: a newer version of one
+ * installed under it runs only once the unit restarts.
+ */
+export type ComponentService = {unit: string; description: string; ports: ServicePort[]; runsFrom?: readonly string[]};
 
 /**
  * One part of the cluster in one place, as an Ansible role holds its templates

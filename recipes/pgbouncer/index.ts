@@ -20,6 +20,7 @@ export const pgbouncer: Component = {
 	services: (_answers, host) => [
 		{
 			unit: 'pgbouncer',
+			runsFrom: ['pgbouncer'],
 			description: 'PgBouncer, pooling client connections to the local PostgreSQL',
 			ports: [{protocol: 'tcp', port: ports.pgbouncer, addresses: [host.ip, '127.0.0.1'], purpose: 'client connections over TLS, from the balancers only'}],
 		},

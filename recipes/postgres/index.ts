@@ -20,6 +20,7 @@ export const postgres: Component = {
 	services: (answers, host) => [
 		{
 			unit: 'patroni',
+			runsFrom: ['patroni', 'python3-psycopg2', 'python3-etcd'],
 			description: `Patroni, running PostgreSQL ${answers.cluster.postgresVersion} as member ${host.name}`,
 			ports: [
 				{protocol: 'tcp', port: ports.postgres, addresses: [host.ip, '127.0.0.1'], purpose: 'PostgreSQL: TLS from the other nodes, PgBouncer on loopback'},

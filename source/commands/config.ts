@@ -84,6 +84,10 @@ function savedName(flags: Flags, io: Io): string {
 
 /** What applying a changed key does to PostgreSQL, in words. */
 function restartNote(path: readonly string[]): string {
+	if (path[0] === 'packages' && path[1] === 'versions')
+		return /^postgresql-\d+$/.test(path[2] ?? '')
+			? 'the new server runs after a rolling restart (replicas one at a time, a switchover, the former leader); `pgha upgrade` also restarts every other service onto new versions, one host at a time'
+			: 'a service of the package keeps running the installed version until it restarts; `pgha upgrade` moves the cluster one host at a time';
 	if (path[0] !== 'postgresql') return 'PostgreSQL does not restart for it';
 	if (path.length === 3 && needsRestart(path[2]!)) return `${path[2]} needs a restart: the run ends with a rolling restart, replicas one at a time, then a switchover, then the former leader`;
 	return 'a reload, nothing restarts';

@@ -44,6 +44,10 @@ export type Flags = {
 	arch?: string;
 	/** bundle create: the Debian archive to take bookworm and bookworm-updates from instead of this machine's; lab up: given (even empty), the hosts use a package cache. */
 	mirror?: string;
+	/** bundle create: the archive to take bookworm-security from instead of this machine's; "none" leaves it out. */
+	security?: string;
+	/** upgrade: the age in seconds of a transaction on the leader that refuses the upgrade. */
+	maxTransactionAge?: string;
 	/** uninstall: delete PostgreSQL's and etcd's data too. */
 	wipeData?: boolean;
 	/** uninstall: delete the pgBackRest repository (backups and WAL archive) too. */

@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	'remove-node': async () => (await import('./remove-node.js')).removeNode,
 	restart: async () => (await import('./restart.js')).restart,
 	config: async () => (await import('./config.js')).config,
+	upgrade: async () => (await import('./upgrade.js')).upgrade,
 };
 
 /**

@@ -11,7 +11,7 @@ import {peerRun} from '../../recipes/kit/peer-run.js';
 import {patroniMembers} from '../../recipes/postgres/probes.js';
 import {connectAll, connectSome, expectedHostKeys, keysToRecord, type Connector} from './connect.js';
 import type {EventSink} from '../app/events.js';
-import {buildPhases, buildRestorePhases, type Phase} from './phases.js';
+import {buildPhases, buildRestorePhases, buildUpgradePhases, type Phase} from './phases.js';
 import type {RestoreRun} from '../restore/run.js';
 import {readJournal} from '../restore/journal.js';
 import {runPhases, type RunMode, type RunOutcome} from './runner.js';
@@ -46,6 +46,8 @@ export type RunRequest = {
 	redact?: string[];
 	/** Restore the cluster from its repository instead of installing it (pgha restore). */
 	restore?: RestoreRun;
+	/** Move the cluster to the answers' pinned versions one host at a time in this order, instead of installing it (pgha upgrade). */
+	upgrade?: {order: readonly string[]};
 };
 
 export type RunResult = RunOutcome & {logFile: string; verified?: boolean; unreachable: string[]; findings?: Finding[]};
@@ -137,7 +139,11 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		// Patroni's members are asked while preflight runs: preflight is the same whoever leads, and changes nothing.
 		const asking = livePatroni(answers, connections);
 		const reachable = request.skipUnreachable ? {reachable: new Set(connections.keys())} : {};
-		const scheduled = request.restore ? buildRestorePhases(answers, request.restore) : buildPhases(answers, reachable);
+		const scheduled = request.restore
+			? buildRestorePhases(answers, request.restore)
+			: request.upgrade
+				? buildUpgradePhases(answers, request.upgrade.order)
+				: buildPhases(answers, reachable);
 		const [preflight] = scheduled;
 		started([...scheduled.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
@@ -153,7 +159,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 			);
 		}
 		// On a live cluster the replicas go one at a time before the leader.
-		const rest = (request.restore ? scheduled : buildPhases(answers, {...live, ...reachable})).filter(p => p.name !== 'preflight');
+		const rest = (request.restore || request.upgrade ? scheduled : buildPhases(answers, {...live, ...reachable})).filter(p => p.name !== 'preflight');
 		if (outcome.ok) {
 			let saved = raw;
 			if (mode === 'apply') {

@@ -1,7 +1,7 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
 import {hasRole} from '../answers/hosts.js';
 import type {RestoreRun, SourceRepository} from '../restore/run.js';
-import {schedulePhases, scheduleRestore, scheduleUninstall, type PhaseName, type ScheduleOptions} from '../phases.js';
+import {schedulePhases, scheduleRestore, scheduleUninstall, scheduleUpgrade, type PhaseName, type ScheduleOptions} from '../phases.js';
 import type {Component} from '../../recipes/kit/component.js';
 import type {RunContext, Step} from '../../recipes/kit/step.js';
 import {fileStep} from '../../recipes/kit/file-step.js';
@@ -35,6 +35,7 @@ import {nodeFiles} from '../../recipes/pgbackrest/index.js';
 import {restartStep} from '../failover/rolling-restart.js';
 import {freshFullBackupStep, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
 import {removeSteps, stopSteps, type HostRemoval} from '../../recipes/host/removal-steps.js';
+import {upgradePackageSteps, upgradeRestartSteps} from '../upgrade/steps.js';
 
 /** A named phase: which hosts it touches and the steps each one runs. */
 export type Phase = {
@@ -55,7 +56,7 @@ function files(component: Component, answers: Answers, host: HostAnswers, run: P
 }
 
 /** The steps each host phase runs: which components' steps, in what order. */
-function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | 'uninstall-stop' | 'uninstall-remove'>, answers: Answers): Phase['steps'] {
+function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | 'uninstall-stop' | 'uninstall-remove' | 'upgrade-packages' | 'upgrade'>, answers: Answers): Phase['steps'] {
 	switch (name) {
 		case 'preflight':
 			return host => preflightSteps(host, answers);
@@ -172,5 +173,17 @@ export function buildUninstallPhases(answers: Answers, removals: ReadonlyMap<str
 		hosts: p.hosts,
 		after: p.after,
 		steps: host => (p.name === 'uninstall-stop' ? stopSteps : removeSteps)(removals.get(host.name)!),
+	}));
+}
+
+/** An upgrade, as named phases: preflight and the new packages everywhere, then each host's restarts, one host at a time in the given order. */
+export function buildUpgradePhases(answers: Answers, order: readonly string[]): Phase[] {
+	return scheduleUpgrade(answers, order).map(p => ({
+		name: p.name,
+		summary: p.summary,
+		hosts: p.hosts,
+		serial: p.serial || undefined,
+		after: p.after,
+		steps: p.name === 'upgrade' ? upgradeRestartSteps : p.name === 'upgrade-packages' ? upgradePackageSteps : stepsOf('preflight', answers),
 	}));
 }

@@ -20,6 +20,7 @@ export type SavedClusterCommand =
 	| 'restore'
 	| 'config'
 	| 'restart'
+	| 'upgrade'
 	| 'remove-node'
 	| 'uninstall';
 
@@ -40,6 +41,7 @@ const commandItems: Array<{label: string; value: SavedClusterCommand | 'back'}> 
 	{label: 'Restore to a point in time (shows the range, asks for the time, plans before anything changes)', value: 'restore'},
 	{label: 'Change a setting (a PostgreSQL parameter, the pool sizes, the failover speed), then apply it', value: 'config'},
 	{label: 'Restart every member, one at a time (replicas first, a switchover, the former leader last)', value: 'restart'},
+	{label: 'Upgrade to the newest point releases, one host at a time (plan first; writes pause a few seconds)', value: 'upgrade'},
 	{label: 'Remove a node (refused when it would cost the quorum, the leader or the VIP)', value: 'remove-node'},
 	{label: 'Uninstall the cluster (you type its name; data and backups stay unless you ask)', value: 'uninstall'},
 	{label: '← Back', value: 'back'},

@@ -56,7 +56,7 @@ export type LabAnswers = {
 	network: {vip: string};
 	passwords: Record<string, string>;
 	database?: {name?: string; owner?: string};
-	packages?: {source?: string; bundle?: string};
+	packages?: {source?: string; bundle?: string; versions?: Record<string, string>};
 };
 
 /** The answer file `lab up --write-answers` wrote. */

@@ -4,6 +4,8 @@ import YAML from 'yaml';
 import {beforeAll, describe, expect, test} from 'vitest';
 import {localEtcdctl} from '../../recipes/etcd/probes.js';
 import {labUnavailable, onHost, pgha, readAnswers, sqlViaVip, until, type LabAnswers} from './helpers.js';
+import {pointReleaseBundle} from './point-release.js';
+import {clusterCa, longestGap, lostRows, startVipWriters, viaVip, type WriterRecord} from './vip-writers.js';
 import {expectWhole, seedEnv as env, seedAnswersFile, seedLab, seedPgpass as pgpass, seedWork} from './seed-cluster.js';
 
 // The end of a cluster's life on the seed lab, last of the seed files: a
@@ -92,6 +94,9 @@ describe.skipIf(skip)('the cluster\'s life on the seed topology: removing nodes,
 		const file = join(seedWork, 'answers-four-etcd.yaml');
 		const next = YAML.parse(readFileSync(seedAnswersFile, 'utf8')) as LabAnswers;
 		next.hosts.push({name: 'etcd4', ip, roles: ['etcd']});
+		// Installed again from Debian's point release alone, pinned to it: the upgrade test below moves it to the security archive's versions.
+		const older = await pointReleaseBundle(next.packages!.bundle!);
+		next.packages = {source: 'bundle', bundle: older.file, versions: older.pins};
 		writeFileSync(file, YAML.stringify(next), {mode: 0o600});
 		const install = await pgha(['install', '--answers', file, '--yes'], env);
 		expect(install.code, install.stdout + install.stderr).toBe(0);
@@ -108,4 +113,81 @@ describe.skipIf(skip)('the cluster\'s life on the seed topology: removing nodes,
 		await until('the reads through VIP:5001 to answer', () => sqlViaVip(answers, 5001, 'select count(*) from life', pgpass).out === '1', 60_000, 500);
 		await expectWhole(cluster());
 	});
+
+	test('upgrade from the point release to the security archive\'s versions: a long transaction refuses it; then replicas, a switchover, the leader and the balancers move one at a time, no acknowledged write lost; a re-run has nothing to do', async () => {
+		const newer = seedAnswersBundle();
+		const older = await pointReleaseBundle(newer);
+		const server = (name: string) => onHost(answers, name, `cd / && runuser -u postgres -- psql -XAtc 'select version()'`).trim();
+		const installed = (name: string, pkg: string) => onHost(answers, name, `dpkg-query -W -f='\${Version}' ${pkg}`).trim();
+		for (const m of members()) expect(server(m.Member)).toContain(`(Debian ${older.pins['postgresql-15']})`);
+		const ca = clusterCa(env.PGHA_HOME, cluster());
+
+		// A transaction open longer than the limit on the leader: refused, nothing changed.
+		const open = await holdTransaction(answers, ca);
+		try {
+			await new Promise(resolve => setTimeout(resolve, 2_500));
+			const refused = await pgha(['upgrade', '--cluster', cluster(), '--bundle', newer, '--max-transaction-age', '1', '--yes'], env);
+			expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+			expect(refused.stderr).toMatch(/upgrade refused, nothing was changed:\n.*a transaction of \S+ on database \S+ \(pid \d+\) has been open \d+ s, longer than 1 s/);
+			expect(installed('postgres1', 'postgresql-15')).toBe(older.pins['postgresql-15']);
+		} finally {
+			await open.end();
+		}
+
+		const plan = await pgha(['upgrade', '--cluster', cluster(), '--bundle', newer, '--dry-run'], env);
+		expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+		const target = older.newer;
+		expect(plan.stdout).toContain(`postgresql-15 ${older.pins['postgresql-15']} -> ${target['postgresql-15']}`);
+		expect(plan.stdout).toMatch(/\(leads\)[^\n]*\n {5}a switchover to a healthy replica first/);
+
+		const load = await startVipWriters(answers, ca, 'e2e_upgrade', 3);
+		let record: WriterRecord = {commits: [], failures: []};
+		let run: Awaited<ReturnType<typeof pgha>> | undefined;
+		const started = Date.now();
+		try {
+			await until('the writers to commit', () => load.lastAck() > 0, 30_000, 100);
+			run = await pgha(['upgrade', '--cluster', cluster(), '--bundle', newer, '--yes'], env);
+			await new Promise(resolve => setTimeout(resolve, 1_000));
+		} finally {
+			record = await load.stop();
+		}
+		expect(run!.code, run!.stdout + run!.stderr).toBe(0);
+		const gap = longestGap(record, started);
+		console.log(`upgrade: ${((Date.now() - started) / 1000).toFixed(1)} s; ${run!.stdout.match(/upgrade: writes through .*/)?.[0] ?? ''}; the test's writers: longest pause ${(gap.ms / 1000).toFixed(1)} s, ${record.failures.length} failed statement(s)`);
+		expect(run!.stdout).toMatch(/upgrade: writes through \S+:5000 during the upgrade: the longest pause [\d.]+ s, \d+ statement\(s\) failed, no acknowledged write lost/);
+		expect(await lostRows(answers, ca, 'e2e_upgrade', record)).toBe(0);
+		await viaVip(answers, ca, 'drop table e2e_upgrade');
+
+		for (const m of members()) expect(server(m.Member), m.Member).toContain(`(Debian ${target['postgresql-15']})`);
+		for (const host of answers.hosts) for (const pkg of Object.keys(target).filter(p => hostHas(host.name, p))) expect(installed(host.name, pkg), `${host.name} ${pkg}`).toBe(target[pkg]);
+		const saved = JSON.parse(readFileSync(savedFile(), 'utf8')) as {answers: {packages: {versions: Record<string, string>; bundle: string}}};
+		expect(saved.answers.packages.bundle).toBe(newer);
+		for (const [pkg, version] of Object.entries(target)) expect(saved.answers.packages.versions[pkg], pkg).toBe(version);
+		await expectWhole(cluster());
+
+		const again = await pgha(['upgrade', '--cluster', cluster(), '--yes'], env);
+		expect(again.code, again.stdout + again.stderr).toBe(0);
+		expect(again.stdout).toContain('nothing to upgrade');
+	});
 });
+
+/** The bundle the seed cluster was first installed from: the lab's, with the security archive's updates. */
+function seedAnswersBundle(): string {
+	return (YAML.parse(readFileSync(seedAnswersFile, 'utf8')) as LabAnswers).packages!.bundle!;
+}
+
+/** True when dpkg knows the package on the host. */
+function hostHas(host: string, pkg: string): boolean {
+	return onHost(answers, host, `dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg} 2>/dev/null || true`).startsWith('ii');
+}
+
+/** A transaction held open on the leader through VIP:5000 until end() is called. */
+async function holdTransaction(lab: LabAnswers, ca: string): Promise<{end: () => Promise<void>}> {
+	const pg = (await import('pg')).default;
+	const client = new pg.Client({host: lab.network.vip, port: 5000, user: lab.database?.owner ?? 'aplicacion', password: lab.passwords['app'], database: lab.database?.name ?? 'aplicacion', ssl: {ca, rejectUnauthorized: true}});
+	client.on('error', () => undefined);
+	await client.connect();
+	await client.query('begin');
+	await client.query('select txid_current()');
+	return {end: async () => void (await client.query('rollback').catch(() => undefined), await client.end().catch(() => undefined))};
+}

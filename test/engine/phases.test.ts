@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {buildPhases, buildRestorePhases} from '../../source/engine/phases.js';
+import {buildPhases, buildRestorePhases, buildUpgradePhases} from '../../source/engine/phases.js';
+import {upgradeOrder} from '../../source/upgrade/order.js';
 import {example} from '../answers/fixtures.js';
 import {placeholderKeys} from '../../source/keys/cluster-keys.js';
 
@@ -111,5 +112,29 @@ describe('buildRestorePhases', () => {
 		const replica = steps(phases, 'postgres-replicas', 'postgres1');
 		expect(replica.indexOf('data directory /data/patroni emptied for the restore')).toBeLessThan(replica.indexOf('service patroni'));
 		expect(steps(phases, 'backup', 'postgres1')[0]).toBe('WAL archived up to now');
+	});
+});
+
+describe('buildUpgradePhases', () => {
+	test('preflight, the packages on every host at once, then the restarts one host at a time in the upgrade order', () => {
+		const answers = seedAnswers();
+		const phases = buildUpgradePhases(answers, upgradeOrder(answers, {leader: 'postgres1', vipHolder: 'haproxy1'}));
+		expect(order(phases)).toEqual([
+			'preflight:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
+			'upgrade-packages:etcd1,etcd2,etcd3,pgbackrestRepo,postgres2,postgres3,postgres1,haproxy2,haproxy1',
+			'upgrade:etcd1,etcd2,etcd3,pgbackrestRepo,postgres2,postgres3,postgres1,haproxy2,haproxy1 (serial)',
+		]);
+		expect(phases.find(p => p.name === 'upgrade')!.after).toEqual(['upgrade-packages']);
+	});
+
+	test('the packages phase only installs; the restart phase holds each component\'s restart, the leader\'s switchover first', () => {
+		const answers = seedAnswers();
+		const phases = buildUpgradePhases(answers, upgradeOrder(answers, {leader: 'postgres1'}));
+		const steps = (phase: string, host: string) => phases.find(p => p.name === phase)!.steps(answers.hosts.find(h => h.name === host)!, {} as never).map(s => s.name);
+		expect(steps('upgrade-packages', 'postgres1')).toEqual([expect.stringMatching(/^packages /)]);
+		expect(steps('upgrade', 'postgres1')).toEqual(['the leader role handed over before this node restarts', 'Patroni runs the installed version', 'PostgreSQL runs the installed server', 'PgBouncer runs the installed version']);
+		expect(steps('upgrade', 'etcd1')).toEqual(['etcd runs the installed version']);
+		expect(steps('upgrade', 'haproxy1')).toEqual(['HAProxy and Keepalived run the installed versions']);
+		expect(steps('upgrade', 'pgbackrestRepo')).toEqual([]);
 	});
 });

@@ -2,9 +2,9 @@ import {describe, expect, it} from 'vitest';
 import {buildPlan} from '../../source/plan/plan.js';
 import {connectionStrings} from '../../source/plan/connection-strings.js';
 import {packagesFor} from '../../recipes/index.js';
-import {phaseNames, restoreOnlyPhases, uninstallPhases} from '../../source/phases.js';
+import {phaseNames, restoreOnlyPhases, uninstallPhases, upgradePhases} from '../../source/phases.js';
 
-const installPhases = phaseNames.filter(p => !([...restoreOnlyPhases, ...uninstallPhases] as readonly string[]).includes(p));
+const installPhases = phaseNames.filter(p => !([...restoreOnlyPhases, ...uninstallPhases, ...upgradePhases] as readonly string[]).includes(p));
 import {answersFrom, example, exampleRaw, nastyEnv, passwordsOf, withStatsPassword} from '../answers/fixtures.js';
 
 
