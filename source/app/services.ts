@@ -26,7 +26,7 @@ export type BundleInspection = {ok: true; summary: string} | {ok: false; message
  * What an install runs on: answers already validated, once, by whoever asked
  * for the install, and the input as given (${ENV} references kept) to save.
  */
-export type InstallRequest = {answers: Answers; input: AnswersInput; restore?: RestoreRun};
+export type InstallRequest = {answers: Answers; input: AnswersInput; restore?: RestoreRun; upgrade?: {order: readonly string[]}};
 
 /** How an install run ended. */
 export type InstallOutcome = {ok: boolean; logFile: string; answersFile: string};

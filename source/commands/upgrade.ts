@@ -189,11 +189,24 @@ async function runUpgrade(cluster: LiveCluster, given: AnswersInput, order: read
 	await createDrillTable(target);
 	const writers = startWriters(target, {table: drillTable, run: id}, 2);
 	const startedAt = Date.now();
-	let outcome: Awaited<ReturnType<typeof applyCluster>>;
+	let outcome: {ok: boolean; logFile: string; failed?: {host: string; step: string}};
 	let writerLog: Awaited<ReturnType<typeof writers.stop>>;
+	const controller = new AbortController();
+	const stop = () => controller.abort();
 	try {
-		outcome = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), env: io.env, ...(io.connect ? {connect: io.connect} : {}), upgrade: {order}});
+		if (io.interactive) {
+			// On a terminal: the live panes of install, with the upgrade's phases.
+			const [{runApp}, {wizardServices}] = await Promise.all([import('../ui/run-app.js'), import('../engine/wizard-services.js')]);
+			const services = wizardServices(io.env);
+			const result = await runApp(services, {install: {input: raw, answers, upgrade: {order}}}).finally(() => services.dispose());
+			if (result.kind === 'error') io.err(`pgha: ${result.message}`);
+			outcome = result.kind === 'installed' ? {ok: result.ok, logFile: result.logFile} : {ok: false, logFile: ''};
+		} else {
+			process.once('SIGINT', stop);
+			outcome = await applyCluster({answers, raw, emit: plainProgress(io, io.env['PGHA_VERBOSE'] === '1'), signal: controller.signal, env: io.env, ...(io.connect ? {connect: io.connect} : {}), upgrade: {order}});
+		}
 	} finally {
+		process.off('SIGINT', stop);
 		writerLog = await writers.stop();
 	}
 	const pause = writePause(writerLog, startedAt);
@@ -202,7 +215,7 @@ async function runUpgrade(cluster: LiveCluster, given: AnswersInput, order: read
 		`upgrade: writes through ${answers.network.vip}:5000 during the upgrade: the longest pause ${seconds(pause.ms)}, ${writerLog.failures.length} statement(s) failed, ${lost.length === 0 ? 'no acknowledged write lost' : `${lost.length} acknowledged write(s) LOST`}`,
 	);
 	if (!outcome.ok) {
-		io.err(`pgha: the upgrade stopped${outcome.failed ? ` (${outcome.failed.host} at "${outcome.failed.step}")` : ''}; run \`pgha upgrade --cluster ${answers.cluster.name} --yes\` again to finish it (what is done is not done twice).\n  Full log: ${outcome.logFile}`);
+		io.err(`pgha: the upgrade stopped${outcome.failed ? ` (${outcome.failed.host} at "${outcome.failed.step}")` : ''}; run \`pgha upgrade --cluster ${answers.cluster.name} --yes\` again to finish it (what is done is not done twice).${outcome.logFile ? `\n  Full log: ${outcome.logFile}` : ''}`);
 		return exitCodes.failed;
 	}
 	const moved = [...targets].filter(([name, version]) => base.packages.versions?.[name] !== version).map(([name, version]) => `${name} ${version}`);

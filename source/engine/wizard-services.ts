@@ -64,12 +64,13 @@ export function wizardServices(env: NodeJS.ProcessEnv = process.env): WizardServ
 		inspectBundle: async path => (await import('../bundle/inspect.js')).inspectBundle(path),
 		generatePassword: kind => (kind === 'vrrp' ? alphanumericSecret(8) : kind === 'cipher' ? passwordWithSymbol(48) : passwordWithSymbol(24)),
 		savedClusters: async () => listClusters(env),
-		async install({answers, input, restore}, onEvent: (event: EngineEvent) => void, signal) {
+		async install({answers, input, restore, upgrade}, onEvent: (event: EngineEvent) => void, signal) {
 			const {applyCluster} = await import('./install.js');
 			const outcome = await applyCluster({
 				answers,
 				raw: input,
 				...(restore ? {restore} : {}),
+				...(upgrade ? {upgrade} : {}),
 				signal,
 				env,
 				emit: event => {
