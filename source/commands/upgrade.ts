@@ -138,7 +138,7 @@ export const upgrade: Command = async (args, flags, io) => {
 		const {answers} = cluster;
 		const runOn = peerRun(cluster.connections);
 		const names = clusterPackages(answers);
-		const source = bundle ? `the bundle ${bundle.file}` : "the hosts' Debian archives";
+		const source = bundle ? `the bundle ${bundle.file}` : "the Debian archives the hosts reach";
 		const targets = bundle ? bundleTargets(bundle.manifest, names) : await mirrorTargets(answers, runOn, names);
 		if (targets.problems.length > 0) throw new UserError(`the versions to upgrade to cannot be told; nothing was changed:\n  ${targets.problems.join('\n  ')}`);
 		const hosts = await surveyHosts(answers, runOn, targets.versions);
@@ -148,7 +148,7 @@ export const upgrade: Command = async (args, flags, io) => {
 		const order = upgradeOrder(answers, {...(leader ? {leader} : {}), ...(vipHolder ? {vipHolder} : {})});
 		io.out(describeUpgrade({cluster: answers.cluster.name, source, vip: answers.network.vip, order, hosts, ...(leader ? {leader} : {}), ...(vipHolder ? {vipHolder} : {}), pins: targets.versions.size}).join('\n'));
 		if (![...hosts.values()].some(hasWork)) {
-			io.out(`pgha: cluster "${answers.cluster.name}" already runs the versions ${source} offers; nothing to upgrade.`);
+			io.out(`pgha: cluster "${answers.cluster.name}" already runs the newest versions in ${source}; nothing to upgrade.`);
 			return exitCodes.ok;
 		}
 		const refusals = await readiness(cluster, members, rows, leader, hosts, limit);

@@ -37,7 +37,7 @@ export function describeUpgrade(input: {cluster: string; source: string; vip: st
 	const {order, hosts, leader, vipHolder, vip} = input;
 	const busy = order.filter(name => hosts.get(name) && hasWork(hosts.get(name)!));
 	const idle = order.filter(name => !busy.includes(name));
-	const lines = [`upgrade of cluster "${input.cluster}" to the versions ${input.source} offers; one host at a time:`];
+	const lines = [`upgrade of cluster "${input.cluster}" to the newest versions in ${input.source}: the packages on every host at once (nothing restarts), then one host at a time:`];
 	busy.forEach((name, i) => {
 		const h = hosts.get(name)!;
 		const tags = [...(name === leader ? ['leads'] : hasRole(h.host, 'postgres') ? ['replica'] : []), ...(name === vipHolder ? ['holds the VIP'] : [])];

@@ -37,7 +37,7 @@ describe('describeUpgrade', () => {
 	const lines = describeUpgrade({cluster: 'prod', source: 'the bundle b.tar', vip: '10.0.0.5', order: ['etcd1', 'postgres2', 'postgres1', 'haproxy1'], hosts, leader: 'postgres1', vipHolder: 'haproxy1', pins: 16});
 
 	test('each host with work in order, with its version changes and what restarts', () => {
-		expect(lines[0]).toBe('upgrade of cluster "prod" to the versions the bundle b.tar offers; one host at a time:');
+		expect(lines[0]).toBe('upgrade of cluster "prod" to the newest versions in the bundle b.tar: the packages on every host at once (nothing restarts), then one host at a time:');
 		expect(lines).toContain('  1. postgres2 (replica): postgresql-15 15.18-0+deb12u1 -> 15.20-0+deb12u1');
 		expect(lines).toContain('  2. postgres1 (leads): postgresql-15 15.18-0+deb12u1 -> 15.20-0+deb12u1');
 		expect(lines).toContain('  3. haproxy1 (holds the VIP): haproxy 2.6.12-1+deb12u3 -> 2.6.12-1+deb12u4');
