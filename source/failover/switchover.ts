@@ -107,7 +107,9 @@ export async function switchover(answers: Answers, connections: ReadonlyMap<stri
 	let rejoinedAfterMs: number | undefined;
 	let writerLog: Awaited<ReturnType<typeof writers.stop>>;
 	try {
-		await sleep(2_000);
+		// The pause is measured from the last write acknowledged before the request: wait for the writers' first one, not a fixed time.
+		await waitUntil('the writers to commit through the VIP', 15_000, () => writers.lastCommitAt() > 0, 50);
+		await sleep(200);
 		log(`switchover: ${choice.from} -> ${choice.to}`);
 		requestedAt = Date.now();
 		const result = await node(`timeout 120 patronictl -c ${locations.patroniConfig} switchover --leader ${shQuote(choice.from)} --candidate ${shQuote(choice.to)} --force ${shQuote(answers.cluster.name)}`, {timeoutMs: 150_000});
