@@ -55,3 +55,13 @@ export function haproxySteps(files: ManagedFile[]): Step[] {
 		serviceStep('haproxy', {reloadCommand: haproxyReload}),
 	];
 }
+
+/**
+ * The command that marks a member DOWN behind VIP:5000 on one balancer at
+ * once, through the admin socket, instead of after HAProxy's next failing
+ * checks. Its health checks carry on: they keep it down while it is no
+ * primary, and bring it back up after `rise` passing checks if it still is.
+ */
+export function markPrimaryDownCommand(member: string): string {
+	return `echo 'set server primary/${member} health down' | socat -t 2 stdio unix-connect:${locations.haproxySocket}`;
+}

@@ -5,7 +5,8 @@ import type {HostConnection} from '../transport/ssh.js';
 import {shQuote} from '../transport/quote.js';
 import {locations} from '../../recipes/kit/locations.js';
 import {peerRun} from '../../recipes/kit/peer-run.js';
-import {patroniMembers, replicationRows, type PatroniMember, type ReplicationRow} from '../../recipes/postgres/probes.js';
+import {markPrimaryDownCommand} from '../../recipes/haproxy/steps.js';
+import {patroniApiGet, patroniMembers, replicationRows, type PatroniMember, type ReplicationRow} from '../../recipes/postgres/probes.js';
 import {failuresOutside, lostCommits, writePause} from './measure.js';
 import {createDrillTable, drillId, drillTable, storedCommits, vipTarget, waitUntil} from './drill.js';
 import {startWriters} from './writers.js';
@@ -112,7 +113,19 @@ export async function switchover(answers: Answers, connections: ReadonlyMap<stri
 		await sleep(200);
 		log(`switchover: ${choice.from} -> ${choice.to}`);
 		requestedAt = Date.now();
-		const result = await node(`timeout 120 patronictl -c ${locations.patroniConfig} switchover --leader ${shQuote(choice.from)} --candidate ${shQuote(choice.to)} --force ${shQuote(answers.cluster.name)}`, {timeoutMs: 150_000});
+		const requested = node(`timeout 120 patronictl -c ${locations.patroniConfig} switchover --leader ${shQuote(choice.from)} --candidate ${shQuote(choice.to)} --force ${shQuote(answers.cluster.name)}`, {timeoutMs: 150_000});
+		// The old leader leaves VIP:5000 as soon as Patroni says it is no longer the primary. Left to HAProxy's checks it could
+		// stay up there (an inter and fall checks) after the new leader came up, and new connections sent to it would fail
+		// after the pause.
+		const old = runOn(choice.from);
+		const steppedDown = old
+			? old(`timeout 60 bash -c ${shQuote(`while ${patroniApiGet('/primary')} >/dev/null 2>&1; do sleep 0.1; done`)}`, {quiet: true, check: false}).then(r => r.code === 0)
+			: Promise.resolve(false);
+		// A switchover Patroni refused leaves the leader where it was: it must stay up behind the VIP.
+		const first = await Promise.race([steppedDown.then(down => ({down})), requested.then(r => ({refused: r.code !== 0}))]);
+		const down = 'down' in first ? first.down : !first.refused && (await steppedDown);
+		if (down) await Promise.all(hostsWithRole(answers, 'balancer').map(b => runOn(b.name)?.(markPrimaryDownCommand(choice.from), {quiet: true, check: false})));
+		const result = await requested;
 		if (result.code !== 0) problems.push(`patronictl switchover failed: ${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-2).join(' ')}`);
 		const whole = async () => {
 			const newRun = runOn(choice.to);
