@@ -122,7 +122,7 @@ apt-get $opts install -y -q --no-install-recommends --allow-downgrades -o Dpkg::
  * nothing: a simulation in a private directory, removed at once. Prints
  * apt's complaint and exits non-zero when it would not.
  */
-export function bundleSimulationScript(packages: readonly string[], pins: ReadonlyMap<string, string>): string {
+export function bundleSimulationScript(packages: readonly string[], pins: ReadonlyMap<string, string>, options: {show?: boolean} = {}): string {
 	const words = installWords(packages, pins).map(shQuote).join(' ');
 	return `set -e
 d=$(mktemp -d /tmp/pgha-bundle-check.XXXXXX)
@@ -135,5 +135,28 @@ if ! out=$(apt-get $opts update -q 2>&1); then echo "apt cannot read the bundle'
 if ! out=$(apt-get $opts -s install -y -q --no-install-recommends --allow-downgrades ${words} 2>&1); then
 	echo "$out" | grep -E '^(E: | )' | grep -v '^ *$' | head -n 12
 	exit 1
-fi`;
+fi${options.show ? `
+echo "$out" | grep '^Inst ' || true` : ''}`;
+}
+
+/**
+ * Asks apt, with the host's own package sources (their indexes refreshed
+ * just before), what installing the packages at these versions would change,
+ * changing nothing: apt's "Inst" lines, or its complaint and a non-zero exit.
+ */
+export function mirrorSimulationScript(packages: readonly string[], pins: ReadonlyMap<string, string>): string {
+	const words = installWords(packages, pins).map(shQuote).join(' ');
+	return `if ! out=$(apt-get -o Debug::NoLocking=1 -s install -y -q --no-install-recommends --allow-downgrades ${words} 2>&1); then
+	echo "$out" | grep -E '^(E: | )' | grep -v '^ *$' | head -n 12
+	exit 1
+fi
+echo "$out" | grep '^Inst ' || true`;
+}
+
+/** apt's simulated "Inst NAME [OLD] (NEW ...)" lines as package changes; a package new to the host has no OLD. Pure. */
+export function parseSimulatedInstalls(text: string): Array<{name: string; from?: string; to: string}> {
+	return text.split('\n').flatMap(line => {
+		const m = /^Inst (\S+) (?:\[(\S+)\] )?\((\S+)/.exec(line);
+		return m ? [{name: m[1]!.replace(/:[a-z0-9]+$/, ''), ...(m[2] ? {from: m[2]} : {}), to: m[3]!}] : [];
+	});
 }

@@ -1,5 +1,5 @@
 import {homedir} from 'node:os';
-import type {Answers, AnswersInput} from '../answers/schema.js';
+import type {Answers, AnswersInput, HostAnswers} from '../answers/schema.js';
 import {hasRole} from '../answers/hosts.js';
 import {openBundle, verifyBundle, type OpenedBundle} from '../bundle/archive.js';
 import {BundleError} from '../bundle/errors.js';
@@ -13,7 +13,10 @@ import {switchoverFacts} from '../failover/switchover.js';
 import {startWriters} from '../failover/writers.js';
 import {upgradeOrder} from '../upgrade/order.js';
 import {describeUpgrade, hasWork, restartsFor, type HostUpgrade} from '../upgrade/plan.js';
-import {bundleTargets, candidatesScript, downgradesScript, mergeCandidates, packageChanges, parseCandidates, type Targets} from '../upgrade/targets.js';
+import {bundleTargets, candidatesScript, downgradesScript, mergeCandidates, packageChanges, parseCandidates, type PackageChange, type Targets} from '../upgrade/targets.js';
+import {debsForRoles} from '../bundle/manifest.js';
+import {packagesIndexFor} from '../bundle/packages-index.js';
+import {bundleSimulationScript, mirrorSimulationScript, parseSimulatedInstalls} from '../../recipes/host/apt-scripts.js';
 import {hostServices, packagesFor} from '../../recipes/index.js';
 import {installedPackages} from '../../recipes/host/packages.js';
 import type {HostRun} from '../../recipes/kit/step.js';
@@ -65,8 +68,23 @@ async function mirrorTargets(answers: Answers, runOn: (host: string) => HostRun 
 	return mergeCandidates(byHost, names);
 }
 
+/**
+ * What apt would change on a host to install its packages at the targets,
+ * dependencies included, asked of apt itself with nothing changed: from the
+ * bundle's index, or from the host's own (just refreshed) sources. apt's
+ * complaint, when it could not, refuses the upgrade naming the host.
+ */
+async function simulated(host: HostAnswers, run: HostRun, packages: readonly string[], targets: ReadonlyMap<string, string>, bundle: OpenedBundle | undefined): Promise<PackageChange[]> {
+	const pins = new Map(packages.flatMap(name => (targets.has(name) ? [[name, targets.get(name)!] as const] : [])));
+	const result = bundle
+		? await run(bundleSimulationScript(packages, pins, {show: true}), {stdin: packagesIndexFor(bundle.packagesIndex, new Set(debsForRoles(bundle.manifest, host.roles).debs.map(deb => deb.file))), quiet: true, check: false})
+		: await run(mirrorSimulationScript(packages, pins), {quiet: true, check: false});
+	if (result.code !== 0) throw new UserError(`${host.name}: apt could not install the new versions; nothing was changed:\n  ${`${result.stdout}\n${result.stderr}`.trim().split('\n').join('\n  ')}`);
+	return parseSimulatedInstalls(result.stdout);
+}
+
 /** Each host's changes and restarts, read from the hosts. */
-async function surveyHosts(answers: Answers, runOn: (host: string) => HostRun | undefined, targets: ReadonlyMap<string, string>): Promise<Map<string, HostUpgrade>> {
+async function surveyHosts(answers: Answers, runOn: (host: string) => HostRun | undefined, targets: ReadonlyMap<string, string>, bundle: OpenedBundle | undefined): Promise<Map<string, HostUpgrade>> {
 	const server = `postgresql-${answers.cluster.postgresVersion}`;
 	const surveyed = await Promise.all(
 		answers.hosts.map(async host => {
@@ -79,13 +97,15 @@ async function surveyHosts(answers: Answers, runOn: (host: string) => HostRun | 
 				const what = changes.filter(c => older.includes(c.name)).map(c => `${c.name} ${c.to} is older than ${c.from}`);
 				throw new UsageError(`${host.name}: ${what.join('; ')}, which is installed; pgha upgrade never downgrades, nothing was changed. Use a newer bundle or mirror`);
 			}
+			// What else apt moves with them (libpq5 with postgresql-15): listed in the plan too.
+			const dependencies = changes.length > 0 ? (await simulated(host, run, packages, targets, bundle)).filter(c => !packages.includes(c.name)) : [];
 			const services = hostServices(answers, host);
 			const stale = await staleUnits(run, services.map(s => ({unit: s.unit, runsFrom: s.runsFrom ?? []})));
 			const build = hasRole(host, 'postgres') ? await runningServerBuild(run) : undefined;
 			const have = installed.get(server);
 			const serverStale = build !== undefined && have?.installed === true && have.version !== build;
 			const restarts = restartsFor(services, changes, new Set(stale.keys()), {name: hasRole(host, 'postgres') ? server : '', stale: serverStale});
-			return [host.name, {host, changes, restarts}] as const;
+			return [host.name, {host, changes, dependencies, restarts}] as const;
 		}),
 	);
 	return new Map(surveyed);
@@ -141,7 +161,7 @@ export const upgrade: Command = async (args, flags, io) => {
 		const source = bundle ? `the bundle ${bundle.file}` : "the Debian archives the hosts reach";
 		const targets = bundle ? bundleTargets(bundle.manifest, names) : await mirrorTargets(answers, runOn, names);
 		if (targets.problems.length > 0) throw new UserError(`the versions to upgrade to cannot be told; nothing was changed:\n  ${targets.problems.join('\n  ')}`);
-		const hosts = await surveyHosts(answers, runOn, targets.versions);
+		const hosts = await surveyHosts(answers, runOn, targets.versions, bundle);
 		const {members, rows} = await switchoverFacts(answers, cluster.connections);
 		const leader = members.find(m => m.Role === 'Leader')?.Member;
 		const [vipHolder] = await vipHolders(answers, runOn);

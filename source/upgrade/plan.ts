@@ -3,8 +3,8 @@ import {hasRole} from '../answers/hosts.js';
 import type {ComponentService} from '../../recipes/kit/component.js';
 import type {PackageChange} from './targets.js';
 
-/** What an upgrade does on one host: its package changes and the services that restart onto them. */
-export type HostUpgrade = {host: Pick<HostAnswers, 'name' | 'roles'>; changes: PackageChange[]; restarts: string[]};
+/** What an upgrade does on one host: its package changes, what apt moves with them, and the services that restart onto them. */
+export type HostUpgrade = {host: Pick<HostAnswers, 'name' | 'roles'>; changes: PackageChange[]; dependencies?: PackageChange[]; restarts: string[]};
 
 /**
  * The services that restart on a host: each unit with a changed package among
@@ -42,6 +42,7 @@ export function describeUpgrade(input: {cluster: string; source: string; vip: st
 		const h = hosts.get(name)!;
 		const tags = [...(name === leader ? ['leads'] : hasRole(h.host, 'postgres') ? ['replica'] : []), ...(name === vipHolder ? ['holds the VIP'] : [])];
 		lines.push(`  ${i + 1}. ${name}${tags.length > 0 ? ` (${tags.join(', ')})` : ''}: ${h.changes.length > 0 ? h.changes.map(describeChange).join(', ') : 'no package changes'}`);
+		if (h.dependencies && h.dependencies.length > 0) lines.push(`     with what they depend on: ${h.dependencies.map(describeChange).join(', ')}`);
 		if (h.restarts.length === 0) {
 			lines.push('     nothing restarts: no running service uses the changed packages');
 			return;

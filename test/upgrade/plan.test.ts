@@ -29,7 +29,7 @@ describe('describeUpgrade', () => {
 	const host = (name: string, changes: HostUpgrade['changes'], restarts: string[]): [string, HostUpgrade] => [name, {host: findHost(seed, name), changes, restarts}];
 	const pg = [{name: 'postgresql-15', from: '15.18-0+deb12u1', to: '15.20-0+deb12u1'}];
 	const hosts = new Map([
-		host('postgres1', pg, ['PostgreSQL']),
+		['postgres1', {host: findHost(seed, 'postgres1'), changes: pg, dependencies: [{name: 'libpq5', from: '15.18-0+deb12u1', to: '15.20-0+deb12u1'}], restarts: ['PostgreSQL']}] as [string, HostUpgrade],
 		host('postgres2', pg, ['PostgreSQL']),
 		host('haproxy1', [{name: 'haproxy', from: '2.6.12-1+deb12u3', to: '2.6.12-1+deb12u4'}], ['haproxy']),
 		host('etcd1', [], []),
@@ -44,9 +44,14 @@ describe('describeUpgrade', () => {
 		expect(lines).toContain('  already on the new versions: etcd1');
 	});
 
+	test('what apt moves with the packages is listed under them', () => {
+		const leader = lines.findIndex(l => l.includes('postgres1 (leads)'));
+		expect(lines[leader + 1]).toBe('     with what they depend on: libpq5 15.18-0+deb12u1 -> 15.20-0+deb12u1');
+	});
+
 	test('the leader is said to switch over first; the VIP holder hands the VIP over first', () => {
 		const leader = lines.findIndex(l => l.includes('postgres1 (leads)'));
-		expect(lines[leader + 1]).toBe('     a switchover to a healthy replica first: writes through 10.0.0.5:5000 pause for a few seconds');
+		expect(lines[leader + 2]).toBe('     a switchover to a healthy replica first: writes through 10.0.0.5:5000 pause for a few seconds');
 		expect(lines.find(l => l.includes('restarts haproxy'))).toContain('Keepalived stops here first');
 	});
 

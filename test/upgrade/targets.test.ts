@@ -114,3 +114,20 @@ describe('the scripts', () => {
 		expect(script).toMatch(/apt-cache policy '?postgresql-15'? '?haproxy'?$/m);
 	});
 });
+
+describe('parseSimulatedInstalls', () => {
+	test('apt\'s Inst lines: upgrades with the old version, new packages without, an architecture suffix dropped', async () => {
+		const {parseSimulatedInstalls} = await import('../../recipes/host/apt-scripts.js');
+		const out = [
+			'Inst libpq5 [15.18-0+deb12u1] (15.20-0+deb12u1 Debian-Security:12/stable-security [amd64])',
+			'Inst postgresql-15 [15.18-0+deb12u1] (15.20-0+deb12u1 pgha:pgha [amd64]) []',
+			'Inst libfoo1:amd64 (1.2-3 Debian:12.13/stable [amd64])',
+			'Conf libpq5 (15.20-0+deb12u1 Debian-Security:12/stable-security [amd64])',
+		].join('\n');
+		expect(parseSimulatedInstalls(out)).toEqual([
+			{name: 'libpq5', from: '15.18-0+deb12u1', to: '15.20-0+deb12u1'},
+			{name: 'postgresql-15', from: '15.18-0+deb12u1', to: '15.20-0+deb12u1'},
+			{name: 'libfoo1', to: '1.2-3'},
+		]);
+	});
+});
