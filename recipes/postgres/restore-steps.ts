@@ -146,10 +146,14 @@ export function recoverStep(id: string, describe: string, options: {archive: boo
 			let lastReport = 0;
 			// waitFor takes a failing probe for "not yet"; recovery that died is final, so the probe reports it here and ends the wait.
 			let stopped: string | undefined;
+			// pg_ctl -W returns before the postmaster has written its pid file: "not running" counts only when seen twice, a second apart.
+			let downs = 0;
 			await waitFor(
 				'PostgreSQL to replay WAL to the target and promote',
 				async () => {
 					const alive = (await ctx.run(postgresRunning, {quiet: true, check: false})).code === 0;
+					downs = alive ? 0 : downs + 1;
+					if (!alive && downs < 2) return false;
 					if (!alive) {
 						const tail = (await ctx.run(`tail -n 5 ${log}`, {quiet: true, check: false})).stdout.trim();
 						const fatal = tail.split('\n').filter(line => /FATAL|PANIC|ERROR/.test(line)).at(-1) ?? tail.split('\n').at(-1);
