@@ -72,20 +72,27 @@ function handOverStep(): Step {
 }
 
 /**
- * Patroni restarted onto its new code (which restarts PostgreSQL too, onto
- * the installed server), on a replica only; then the member runs and streams
- * with its lag caught up before anything else restarts.
+ * A unit of a PostgreSQL node restarted onto its new code, on a replica only
+ * (the leader hands its role over first), then `settled` waited for before
+ * anything else restarts.
  */
-const patroniOntoNewStep: Step = {
-	name: 'Patroni runs the installed version',
-	check: async ctx => (await staleHere(ctx, ['patroni'])).size === 0,
-	explain: async ctx => describeStale(await staleHere(ctx, ['patroni'])),
-	async apply(ctx) {
-		if (await leadsHere(ctx)) throw new Error(`${ctx.host.name} leads; Patroni restarts there only after a switchover (run pgha upgrade again)`);
-		await ctx.run('systemctl restart patroni');
-		await waitFor(`${ctx.host.name} to run and stream again after Patroni's restart`, () => memberServing(ctx.answers, ctx.connections, ctx.host.name), serveMs, 1_000);
-	},
-};
+function replicaUnitOntoNewStep(unit: 'patroni' | 'pgbouncer', label: string, settled: (ctx: StepContext) => Promise<void>): Step {
+	return {
+		name: `${label} runs the installed version`,
+		check: async ctx => (await staleHere(ctx, [unit])).size === 0,
+		explain: async ctx => describeStale(await staleHere(ctx, [unit])),
+		async apply(ctx) {
+			if (await leadsHere(ctx)) throw new Error(`${ctx.host.name} leads; ${label} restarts there only after a switchover (run pgha upgrade again)`);
+			await ctx.run(`systemctl restart ${unit}`);
+			await settled(ctx);
+		},
+	};
+}
+
+/** Patroni's restart restarts PostgreSQL too, onto the installed server: the member runs and streams with its lag caught up after. */
+const patroniOntoNewStep = replicaUnitOntoNewStep('patroni', 'Patroni', ctx =>
+	waitFor(`${ctx.host.name} to run and stream again after Patroni's restart`, () => memberServing(ctx.answers, ctx.connections, ctx.host.name), serveMs, 1_000),
+);
 
 /** PostgreSQL restarted through Patroni onto the installed server, on a replica only, streaming again before the next step. */
 const serverOntoNewStep: Step = {
@@ -99,17 +106,10 @@ const serverOntoNewStep: Step = {
 	},
 };
 
-/** PgBouncer restarted onto its new version where it no longer fronts the primary (its clients reconnect through HAProxy). */
-const pgbouncerOntoNewStep: Step = {
-	name: 'PgBouncer runs the installed version',
-	check: async ctx => (await staleHere(ctx, ['pgbouncer'])).size === 0,
-	explain: async ctx => describeStale(await staleHere(ctx, ['pgbouncer'])),
-	async apply(ctx) {
-		if (await leadsHere(ctx)) throw new Error(`${ctx.host.name} leads; PgBouncer restarts there only after a switchover (run pgha upgrade again)`);
-		await ctx.run('systemctl restart pgbouncer');
-		await waitFor(`PgBouncer on ${ctx.host.name} to run again`, async () => (await ctx.run('systemctl is-active --quiet pgbouncer', {quiet: true, check: false})).code === 0, 60_000);
-	},
-};
+/** PgBouncer restarted where it no longer fronts the primary (its clients reconnect through HAProxy). */
+const pgbouncerOntoNewStep = replicaUnitOntoNewStep('pgbouncer', 'PgBouncer', ctx =>
+	waitFor(`PgBouncer on ${ctx.host.name} to run again`, async () => (await ctx.run('systemctl is-active --quiet pgbouncer', {quiet: true, check: false})).code === 0, 60_000),
+);
 
 /** True once exactly one balancer holds the VIP and HAProxy answers on the read-write port there. */
 async function vipServed(ctx: StepContext): Promise<boolean> {
