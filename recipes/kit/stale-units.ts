@@ -2,7 +2,7 @@ import {shQuote} from '../../source/transport/quote.js';
 import type {HostRun} from './step.js';
 
 /** A unit and the packages whose code it runs (ComponentService.runsFrom). */
-export type UnitPackages = {unit: string; runsFrom: readonly string[]};
+export type UnitPackages = {unit: string; runsFrom?: readonly string[]};
 
 /**
  * A script printing `UNIT PACKAGE` for each running unit that started before
@@ -13,8 +13,7 @@ export type UnitPackages = {unit: string; runsFrom: readonly string[]};
  */
 export function staleUnitsScript(units: readonly UnitPackages[]): string {
 	const lines = units
-		.filter(u => u.runsFrom.length > 0)
-		.map(u => `stale ${shQuote(u.unit)} ${u.runsFrom.map(shQuote).join(' ')}`);
+		.flatMap(u => (u.runsFrom && u.runsFrom.length > 0 ? [`stale ${shQuote(u.unit)} ${u.runsFrom.map(shQuote).join(' ')}`] : []));
 	return `stale() {
 	unit=$1; shift
 	systemctl is-active --quiet "$unit" || return 0

@@ -10,6 +10,7 @@ import {createDrillTable, drillId, drillTable, storedCommits, vipTarget} from '.
 import {lostCommits, writePause} from '../failover/measure.js';
 import {planRestart} from '../failover/restart-plan.js';
 import {switchoverFacts} from '../failover/switchover.js';
+import {newerServer} from '../failover/rolling-restart.js';
 import {startWriters} from '../failover/writers.js';
 import {upgradeOrder} from '../upgrade/order.js';
 import {describeUpgrade, hasWork, restartsFor, type HostUpgrade} from '../upgrade/plan.js';
@@ -100,10 +101,10 @@ async function surveyHosts(answers: Answers, runOn: (host: string) => HostRun | 
 			// What else apt moves with them (libpq5 with postgresql-15): listed in the plan too.
 			const dependencies = changes.length > 0 ? (await simulated(host, run, packages, targets, bundle)).filter(c => !packages.includes(c.name)) : [];
 			const services = hostServices(answers, host);
-			const stale = await staleUnits(run, services.map(s => ({unit: s.unit, runsFrom: s.runsFrom ?? []})));
+			const stale = await staleUnits(run, services);
 			const build = hasRole(host, 'postgres') ? await runningServerBuild(run) : undefined;
 			const have = installed.get(server);
-			const serverStale = build !== undefined && have?.installed === true && have.version !== build;
+			const serverStale = newerServer(build, have?.installed ? have.version : undefined) !== undefined;
 			const restarts = restartsFor(services, changes, new Set(stale.keys()), {name: hasRole(host, 'postgres') ? server : '', stale: serverStale});
 			return [host.name, {host, changes, dependencies, restarts}] as const;
 		}),

@@ -18,8 +18,7 @@ const serveMs = 300_000;
 
 /** The units of this host that run older code than is installed, with the newer packages. */
 async function staleHere(ctx: StepContext, units?: readonly string[]): Promise<Map<string, string[]>> {
-	const services = hostServices(ctx.answers, ctx.host).filter(s => s.runsFrom && (!units || units.includes(s.unit)));
-	return staleUnits(ctx.run, services.map(s => ({unit: s.unit, runsFrom: s.runsFrom ?? []})));
+	return staleUnits(ctx.run, hostServices(ctx.answers, ctx.host).filter(s => !units || units.includes(s.unit)));
 }
 
 const describeStale = (stale: Map<string, string[]>) => [...stale].map(([unit, pkgs]) => `${unit} runs older code than the installed ${pkgs.join(', ')}`);
