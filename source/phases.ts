@@ -6,7 +6,7 @@ import {needsRestart} from './answers/pg-parameters.js';
  * The install's named phases in dependency order: the one list the plan, the
  * engine, its events and the UI derive from. `verify` runs after the others.
  */
-export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'pgbouncer', 'balancers', 'backup', 'restart', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'upgrade-packages', 'upgrade', 'verify'] as const;
+export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'backup', 'pgbouncer', 'balancers', 'restart', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'upgrade-packages', 'upgrade', 'verify'] as const;
 
 /** Phases only a restore runs; an install runs the others. */
 export const restoreOnlyPhases = ['restore-stop', 'restore-backup'] as const;
@@ -168,11 +168,12 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 		phase('packages', all),
 		phase('etcd', hostNames(hostsWithRole(answers, 'etcd'))),
 		...postgresPhases,
+		// Serial: the nodes trust the repository before it creates the stanza over SSH. Before PgBouncer's phase, so
+		// that a node waits only for its own trust there while the repository takes the first backup.
+		...(backup.length > 0 ? [phase('backup', [...postgres.filter(n => !backup.includes(n)), ...backup], true)] : []),
 		// On a live cluster PgBouncer restarts one node at a time.
 		phase('pgbouncer', postgres, live),
 		phase('balancers', hostNames(hostsWithRole(answers, 'balancer'))),
-		// Serial: the nodes trust the repository before it creates the stanza over SSH.
-		...(backup.length > 0 ? [phase('backup', [...postgres.filter(n => !backup.includes(n)), ...backup], true)] : []),
 		// One member at a time, the leader last: its step hands the leader role over before it restarts.
 		{...phase('restart', live ? [...postgres.filter(n => n !== leader), leader] : [...postgres.slice(1), ...postgres.slice(0, 1)], true), after: backup.length > 0 ? needs.restart : needs.restart.filter(n => n !== 'backup')},
 	];
