@@ -42,6 +42,7 @@ export const locations = {
 	pgbackrestRepoPath: '/var/lib/pgbackrest',
 	/** pgBackRest's default log-path, which pgha keeps: `<stanza>-backup.log` there on the repository host. */
 	pgbackrestLogDir: '/var/log/pgbackrest',
+	pgbackrestSpoolDir: '/var/spool/pgbackrest',
 	cronDir: '/etc/cron.d',
 	/** The restore drill on the repository host: its script, its working directory (the throwaway's data) and its result. */
 	backupVerifyScript: '/usr/local/lib/pgha/backup-verify',

@@ -22,6 +22,8 @@ export type RunContext = {
 	signal: AbortSignal;
 	/** The package bundle opened and checked on this machine, when the answers install from one. */
 	bundle?: OpenedBundle;
+	/** What this run's own steps proved, for verify to lean on: 'archiving' once a full backup waited for its WAL to reach the repository. */
+	proven?: Set<'archiving'>;
 };
 
 /** How a step runs a command: as root on its host, streaming lines to the run's events unless quiet. */

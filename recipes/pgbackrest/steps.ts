@@ -7,7 +7,7 @@ import {locations} from '../kit/locations.js';
 import {serviceStep} from '../kit/service-step.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {backupInfo, pgbackrest} from './probes.js';
-import {repositoryFiles} from './index.js';
+import {nodeFiles, repositoryFiles} from './index.js';
 
 const sshDir = locations.postgresSshDir;
 
@@ -53,6 +53,17 @@ export function sshTrustFiles(host: HostAnswers, answers: Answers, identities: R
 	];
 }
 
+/**
+ * On a PostgreSQL node: the spool directory asynchronous archiving keeps its
+ * queue in, then the config that names the repository. Nothing when the
+ * cluster has no repository.
+ */
+export function nodeSteps(answers: Answers, host: HostAnswers): Step[] {
+	const files = nodeFiles(answers, host);
+	if (files.length === 0) return [];
+	return [directoryStep(locations.pgbackrestSpoolDir, 'postgres', 0o750, `WAL spool ${locations.pgbackrestSpoolDir}`), ...files.map(fileStep)];
+}
+
 // pgha once kept the repository's config at repo.conf on every repository host; it holds the cipher, so it goes once moved.
 const oldRepoConfigGone: Step = {
 	name: `no old repository config ${locations.pgbackrestSharedRepoConfig}`,
@@ -78,7 +89,11 @@ export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
 		{
 			name: 'first full backup',
 			check: async ctx => Boolean((await backupInfo(ctx.run, answers))?.backup.some(b => b.type === 'full')),
-			apply: async ctx => void (await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 3_600_000})),
+			async apply(ctx) {
+				await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 3_600_000});
+				// A backup ends only once the WAL it needs is in the repository, pushed by the primary's archive_command.
+				ctx.proven?.add('archiving');
+			},
 		},
 		...drill.map(fileStep),
 		...schedule.map(fileStep),
@@ -97,6 +112,9 @@ export function freshFullBackupStep(answers: Answers, since: Date): Step {
 	return {
 		name: 'a full backup of the restored cluster',
 		check: async ctx => Boolean((await backupInfo(ctx.run, answers))?.backup.some(b => b.type === 'full' && b.timestamp.start >= after)),
-		apply: async ctx => void (await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 24 * 3_600_000})),
+		async apply(ctx) {
+			await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 24 * 3_600_000});
+			ctx.proven?.add('archiving');
+		},
 	};
 }

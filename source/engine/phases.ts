@@ -31,9 +31,8 @@ import {haproxy} from '../../recipes/haproxy/index.js';
 import {haproxySteps} from '../../recipes/haproxy/steps.js';
 import {keepalived} from '../../recipes/keepalived/index.js';
 import {keepalivedSteps} from '../../recipes/keepalived/steps.js';
-import {nodeFiles} from '../../recipes/pgbackrest/index.js';
 import {restartStep} from '../failover/rolling-restart.js';
-import {freshFullBackupStep, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
+import {freshFullBackupStep, nodeSteps as pgbackrestNodeSteps, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
 import {removeSteps, stopSteps, type HostRemoval} from '../../recipes/host/removal-steps.js';
 import {upgradePackageSteps, upgradeRestartSteps} from '../upgrade/steps.js';
 
@@ -67,7 +66,7 @@ function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-b
 		case 'postgres-leader':
 		case 'postgres-replicas':
 			// pgBackRest's node config first: Patroni archives and clones through it.
-			return (host, run) => [...nodeFiles(answers, host).map(fileStep), ...patroniSteps(host, files(postgres, answers, host, run))];
+			return (host, run) => [...pgbackrestNodeSteps(answers, host), ...patroniSteps(host, files(postgres, answers, host, run))];
 		case 'pgbouncer':
 			// On the primary only, like the database: Patroni set its cluster settings and the roles' passwords once, at bootstrap;
 			// a changed setting or a rotated password reaches the live cluster here.
@@ -96,7 +95,7 @@ export function buildPhases(answers: Answers, options: ScheduleOptions = {}): Ph
 
 /** The steps of a restore's phases; the phases it shares with an install run the install's steps. */
 function restoreStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, restore: RestoreRun): Phase['steps'] {
-	const nodeSteps = (host: HostAnswers, run: RunContext) => [...nodeFiles(answers, host).map(fileStep), ...patroniFileSteps(files(postgres, answers, host, run))];
+	const nodeSteps = (host: HostAnswers, run: RunContext) => [...pgbackrestNodeSteps(answers, host), ...patroniFileSteps(files(postgres, answers, host, run))];
 	switch (name) {
 		case 'backup':
 			return (host, run) => [...(hasRole(host, 'postgres') ? [archiveNowStep(restore.id)] : []), ...stepsOf('backup', answers)(host, run)];
@@ -131,7 +130,7 @@ function intoStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, resto
 	if (name !== 'postgres-leader') return stepsOf(name as Parameters<typeof stepsOf>[0], answers);
 	const {source} = restore;
 	return (host, run) => [
-		...nodeFiles(answers, host).map(fileStep),
+		...pgbackrestNodeSteps(answers, host),
 		...patroniFileSteps(files(postgres, answers, host, run)),
 		sourceAccessStep(source, restore.id),
 		pgbackrestRestoreStep(restore.id, restore.backup, restore.restoreOptions, {stanza: source.cluster, config: sourceConfigPath(source)}),

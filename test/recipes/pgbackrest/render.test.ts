@@ -16,6 +16,7 @@ describe('renderPgbackrestRepo', () => {
 			'repo1-path': '/var/lib/pgbackrest',
 			'repo1-retention-full': '3',
 			'repo1-cipher-type': 'aes-256-cbc',
+			'compress-type': 'zst',
 			'repo1-cipher-pass': nastyEnv['PGHA_BACKUP_CIPHER'],
 			'start-fast': 'y',
 			'log-level-console': 'info',
@@ -60,8 +61,12 @@ describe('renderPgbackrestNode', () => {
 				'repo1-host': '10.20.0.13',
 				'repo1-host-user': 'postgres',
 				'repo1-host-config': '/etc/pgbackrest/repo.conf',
+				'compress-type': 'zst',
+				'archive-async': 'y',
+				'spool-path': '/var/spool/pgbackrest',
 				'log-level-file': 'detail',
 			},
+			'global:archive-push': {'process-max': '2'},
 			compact: {'pg1-path': '/data/patroni', 'pg1-socket-path': '/var/run/postgresql'},
 		});
 	});

@@ -246,7 +246,7 @@ describe('the restore drill, run for real', () => {
 			archived = (await must(leaderSql('postgres', "select coalesce(last_archived_wal, '') from pg_stat_archiver;"), 'the archiver')).trim();
 			if (archived < wal) await new Promise(resolve => setTimeout(resolve, 200));
 		}
-		const segment = readdirSync(archive).find(f => new RegExp(`^${wal}-[0-9a-f]{40}\\.gz$`).test(f));
+		const segment = readdirSync(archive).find(f => new RegExp(`^${wal}-[0-9a-f]{40}\\.zst$`).test(f));
 		expect(segment).toBeDefined();
 		renameSync(join(archive, segment!), path('held-back'));
 		try {
