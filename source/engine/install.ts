@@ -147,7 +147,7 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		const [preflight] = scheduled;
 		started([...scheduled.map(p => p.name), ...(wantVerify ? (['verify'] as const) : [])]);
 		for (const [host, reason] of unreachable) emit({type: 'host-skipped', host, phase: 'preflight', reason: `does not answer: ${reason}`, at: Date.now()});
-		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), connections, signal: request.signal ?? new AbortController().signal, ...(bundle ? {bundle} : {})};
+		const context: RunContext = {answers, keys, facts: new Map(), identities: new Map(), proven: new Set(), connections, signal: request.signal ?? new AbortController().signal, ...(bundle ? {bundle} : {})};
 		let outcome = await runPhases(preflight?.name === 'preflight' ? [preflight] : [], context, emit, mode);
 		const live = await asking;
 		const strangers = (live.members ?? []).filter(member => !answers.hosts.some(h => h.name === member));
@@ -190,8 +190,10 @@ export async function applyCluster(request: RunRequest): Promise<RunResult> {
 		let verified: boolean | undefined;
 		if (outcome.ok && wantVerify && unreachable.size === 0) {
 			emit({type: 'phase-started', phase: 'verify', hosts: [], at: Date.now()});
-			// A run that changed nothing proves archiving from the archiver's own record instead of forcing a WAL switch.
-			verified = await verifyCluster(answers, connections, checkEvents(emit), {archiving: outcome.changed > 0 ? 'pgbackrest-check' : 'archiver'});
+			// A run that changed nothing, or took a full backup (which waited for its WAL to reach the repository), proves
+			// archiving from the archiver's own record instead of forcing a WAL switch and waiting for it again.
+			const archivingShown = outcome.changed === 0 || context.proven?.has('archiving');
+			verified = await verifyCluster(answers, connections, checkEvents(emit), {archiving: archivingShown ? 'archiver' : 'pgbackrest-check'});
 			emit({type: 'phase-finished', phase: 'verify', ok: verified, at: Date.now()});
 			outcome.ok = verified;
 		}

@@ -48,7 +48,8 @@ export async function settledFindings(answers: Answers, connections: ReadonlyMap
  * How verify proves WAL archiving: `pgbackrest check` switches WAL and waits
  * for the segment in the repository (seconds: after any change, and in `pgha
  * verify`); the primary's archiver statistics say the same of the last
- * segment without forcing one (a run that changed nothing).
+ * segment without forcing one (a run that changed nothing, or whose own full
+ * backup already waited for its WAL to reach the repository).
  */
 export type VerifyOptions = {archiving: 'pgbackrest-check' | 'archiver'};
 

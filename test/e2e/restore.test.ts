@@ -220,8 +220,9 @@ describe.skipIf(skip)('disaster recovery on the seed topology', () => {
 		expect(sql('select count(*) from drill_copy')).toBe('50');
 		// The source's repository let the new leader in for the restore only.
 		expect(onHost(answers, repository(), 'cat /var/lib/postgresql/.ssh/authorized_keys')).not.toContain('postgres@staging1');
-		// The restore ended with the new cluster's verify (exit 0: every check passed), its own repository's among them.
-		expect(run.stdout).toMatch(/^PASS pgBackRest check/m);
+		// The restore ended with the new cluster's verify (exit 0: every check passed), its own repository's among them:
+		// its fresh full backup waited for the new primary's WAL there, and the archiver has failed nothing since.
+		expect(run.stdout).toMatch(/^PASS WAL archiving works \(the primary archiver\): \S+ archived \S+ \d+ s ago, no failure since$/m);
 		const sourceCheck = await pgha(['repair', '--check', '--cluster', cluster()], env);
 		expect(sourceCheck.code, sourceCheck.stdout + sourceCheck.stderr).toBe(0);
 		// The files after this one work on the seed cluster alone.

@@ -9,16 +9,16 @@ const seedAnswers = () => example('seed-topology');
 const order = (phases: ReturnType<typeof buildPhases>) => phases.map(p => `${p.name}:${p.hosts.join(',')}${p.serial ? ' (serial)' : ''}`);
 
 describe('buildPhases', () => {
-	test('a first install bootstraps the first node, then its replicas, and backs up last', () => {
+	test('a first install bootstraps the first node, then its replicas, and backs up before PgBouncer, so a node waits only for its own SSH trust', () => {
 		expect(order(buildPhases(seedAnswers()))).toEqual([
 			'preflight:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
 			'packages:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
 			'etcd:etcd1,etcd2,etcd3',
 			'postgres-leader:postgres1',
 			'postgres-replicas:postgres2,postgres3',
+			'backup:postgres1,postgres2,postgres3,pgbackrestRepo (serial)',
 			'pgbouncer:postgres1,postgres2,postgres3',
 			'balancers:haproxy1,haproxy2',
-			'backup:postgres1,postgres2,postgres3,pgbackrestRepo (serial)',
 			// Only members waiting for a changed setting restart; the bootstrapped leader goes last.
 			'restart:postgres2,postgres3,postgres1 (serial)',
 		]);
@@ -36,17 +36,18 @@ describe('buildPhases', () => {
 		const answers = seedAnswers();
 		answers.hosts.push({name: 'postgres4', ip: '192.168.100.10', roles: ['postgres']});
 		const phases = order(buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}));
-		expect(phases.slice(3, 7)).toEqual([
+		expect(phases.slice(3, 8)).toEqual([
 			'postgres-replicas:postgres1,postgres3 (serial)',
 			'postgres-leader:postgres2',
 			'postgres-replicas:postgres4',
+			'backup:postgres1,postgres2,postgres3,postgres4,pgbackrestRepo (serial)',
 			'pgbouncer:postgres1,postgres2,postgres3,postgres4 (serial)',
 		]);
 		// Those phases touch different hosts, so only what each waits for keeps the leader last and the new node after it.
-		const waits = buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}).slice(3, 7).map(p => p.after);
+		const waits = buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}).slice(3, 8).map(p => p.after);
 		expect(waits[1]).toContain('postgres-replicas');
 		expect(waits[2]).toContain('postgres-leader');
-		expect(waits[3]).toEqual(expect.arrayContaining(['postgres-leader', 'postgres-replicas']));
+		expect(waits[4]).toEqual(expect.arrayContaining(['postgres-leader', 'postgres-replicas']));
 	});
 
 	test('on a new cluster etcd and the balancers wait for nothing but their own hosts, PostgreSQL for etcd, the backup for every host', () => {
@@ -65,9 +66,9 @@ describe('buildPhases', () => {
 			'packages:postgres1,etcd1,haproxy1',
 			'etcd:etcd1',
 			'postgres-leader:postgres1',
+			'backup:postgres1 (serial)',
 			'pgbouncer:postgres1',
 			'balancers:haproxy1',
-			'backup:postgres1 (serial)',
 			'restart:postgres1 (serial)',
 		]);
 	});
