@@ -9,7 +9,7 @@ import {benchFailover} from './failover.js';
 import {benchRecovery} from './recovery.js';
 import type {Figure} from './figures.js';
 import type {GrowthPoint} from './growth.js';
-import {memoryInUseMB, phaseTimes, runCli as run, type LabAnswers} from './lab-run.js';
+import {busyShare, memoryInUseMB, phaseTimes, runCli as run, sampleCpu, type LabAnswers} from './lab-run.js';
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -58,16 +58,21 @@ export async function benchInstall(print: (line: string) => void = console.log):
 	const pgpass = join(work, 'pgpass');
 	writeFileSync(pgpass, `*:*:*:aplicacion:${answers.passwords['app']}\n`, {mode: 0o600});
 	try {
+		const sampler = sampleCpu(join(work, 'cpu-samples'));
 		const first = run(['install', '--answers', answersFile, '--yes'], env);
+		const cpu = sampler.stop();
 		if (first.code !== 0) throw new Error(`install failed:\n${first.stdout.slice(-3000)}`);
 		const logFile = first.stdout.match(/log (\S+\.log)/)![1]!;
 		const memoryAfter = memoryInUseMB();
 		const memoryMB = memoryBefore !== undefined && memoryAfter !== undefined ? memoryAfter - memoryBefore : undefined;
 		print(`install (${answers.hosts.length} hosts, fresh lab): ${secs(first.ms)} wall, start-up included${memoryMB === undefined ? '' : `; ${(memoryMB / 1000).toFixed(1)} GB more memory in use than before lab up`}`);
 		figure('install, seed lab (9 hosts)', first.ms);
-		for (const {phase, ms} of phaseTimes(readFileSync(logFile, 'utf8'))) {
-			print(`  ${phase.padEnd(18)} ${secs(ms)}`);
+		for (const {phase, ms, start, end} of phaseTimes(readFileSync(logFile, 'utf8'))) {
+			// The lab's hosts share this machine's cores: how busy they kept them says whether a phase waited on CPU or on events.
+			const busy = busyShare(cpu, start, end);
+			print(`  ${phase.padEnd(18)} ${secs(ms)}${busy === undefined ? '' : `, machine CPU ${(busy * 100).toFixed(0)}% busy`}`);
 			figure(`  phase ${phase}`, ms);
+			if (phase === 'packages' && busy !== undefined) figures.push({name: '  machine CPU busy during the packages phase', value: Math.round(busy * 1000) / 10, unit: '%'});
 		}
 		const again = run(['install', '--answers', answersFile, '--yes'], env);
 		print(`no-op re-run (checks every step, then verify): ${secs(again.ms)}; ${again.stdout.match(/finished: .*?;/)?.[0] ?? 'did not finish'}`);

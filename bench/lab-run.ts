@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 
@@ -16,15 +16,15 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): {ms: number; cod
 }
 
 /** Phase wall times from a run log: each `== phase (...)` line to its `== phase done`. */
-export function phaseTimes(log: string): Array<{phase: string; ms: number}> {
-	const out: Array<{phase: string; ms: number}> = [];
+export function phaseTimes(log: string): Array<{phase: string; ms: number; start: number; end: number}> {
+	const out: Array<{phase: string; ms: number; start: number; end: number}> = [];
 	const open = new Map<string, number>();
 	for (const line of log.split('\n')) {
 		const match = line.match(/^(\S+) == (\S+) (\(|done|FAILED)/);
 		if (!match) continue;
 		const at = Date.parse(match[1]!);
 		if (match[3] === '(') open.set(match[2]!, at);
-		else if (open.has(match[2]!)) out.push({phase: match[2]!, ms: at - open.get(match[2]!)!});
+		else if (open.has(match[2]!)) out.push({phase: match[2]!, ms: at - open.get(match[2]!)!, start: open.get(match[2]!)!, end: at});
 	}
 	return out;
 }
@@ -50,4 +50,50 @@ export function memoryInUseMB(text: string | undefined = meminfo()): number | un
 export function availableMemory(text: string | undefined = meminfo()): string {
 	const kB = text === undefined ? Number.NaN : meminfoKB(text, 'MemAvailable');
 	return Number.isFinite(kB) ? `${(kB / 2 ** 20).toFixed(1)} GiB` : 'unknown';
+}
+
+/** One reading of the machine's CPU time (/proc/stat's first line, in ticks): when, busy and all. */
+export type CpuSample = {at: number; busy: number; total: number};
+
+/** busy and total ticks from /proc/stat's "cpu" line (idle and iowait are not busy). Pure. */
+export function parseCpuLine(line: string): {busy: number; total: number} | undefined {
+	const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+	if (ticks.length < 5 || ticks.some(n => !Number.isFinite(n))) return undefined;
+	const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+	return {busy: total - ticks[3]! - ticks[4]!, total};
+}
+
+/**
+ * Samples the machine's CPU every half second in a child process while a
+ * synchronous run goes on (the bench runs the CLI with spawnSync, which holds
+ * this process's event loop, so the samples go to a file); stop() ends it and
+ * returns them.
+ */
+export function sampleCpu(file: string): {stop: () => CpuSample[]} {
+	const child = spawn('sh', ['-c', 'while :; do echo "$(date +%s%3N) $(head -1 /proc/stat)" >> "$1"; sleep 0.5; done', 'sampler', file], {stdio: 'ignore'});
+	return {
+		stop() {
+			child.kill();
+			let text = '';
+			try {
+				text = readFileSync(file, 'utf8');
+			} catch {
+				return [];
+			}
+			return text.split('\n').flatMap(line => {
+				const at = Number(line.split(' ')[0]);
+				const cpu = parseCpuLine(line.slice(line.indexOf(' ') + 1));
+				return Number.isFinite(at) && cpu ? [{at, ...cpu}] : [];
+			});
+		},
+	};
+}
+
+/** The share of CPU time the machine spent busy between two instants, from the samples nearest inside them; undefined without two. Pure. */
+export function busyShare(samples: readonly CpuSample[], from: number, to: number): number | undefined {
+	const inside = samples.filter(s => s.at >= from && s.at <= to);
+	const first = inside[0];
+	const last = inside.at(-1);
+	if (!first || !last || last.total === first.total) return undefined;
+	return (last.busy - first.busy) / (last.total - first.total);
 }
