@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import {readLabState} from '../source/lab/lab.js';
 import {isTopologyName, type TopologyName} from '../source/lab/topology.js';
 import type {Figure} from './figures.js';
-import {availableMemory, memoryInUseMB, phaseTimes, runCli, type LabAnswers} from './lab-run.js';
+import {availableMemory, memoryInUseMB, phaseTimes, runCli, runCliRepeated, spread, type LabAnswers} from './lab-run.js';
 
 /** How pgha's cost grows with hosts: one topology's install, no-op re-run and `repair --check`, in ms. */
 export type GrowthPoint = {
@@ -87,10 +87,10 @@ export async function benchGrowthOn(topology: TopologyName, print: (line: string
 		const logFile = install.stdout.match(/log (\S+\.log)/)?.[1];
 		if (logFile) for (const {phase, ms} of phaseTimes(readFileSync(logFile, 'utf8'))) print(`  ${phase.padEnd(18)} ${secs(ms)}`);
 
-		const noop = runCli(['install', '--answers', answersFile, '--yes'], env);
-		print(`no-op re-run on ${hosts} hosts: ${secs(noop.ms)}; ${noop.stdout.match(/finished: .*?;/)?.[0] ?? `did not finish (exit ${noop.code})`}`);
-		const check = runCli(['repair', '--check', '--cluster', answers.cluster.name], env);
-		print(`repair --check on ${hosts} hosts: ${secs(check.ms)} (exit ${check.code})`);
+		const noop = runCliRepeated(['install', '--answers', answersFile, '--yes'], env);
+		print(`no-op re-run on ${hosts} hosts: ${spread(noop)}; ${noop.stdout.match(/finished: .*?;/)?.[0] ?? `did not finish (exit ${noop.code})`}`);
+		const check = runCliRepeated(['repair', '--check', '--cluster', answers.cluster.name], env);
+		print(`repair --check on ${hosts} hosts: ${spread(check)} (exit ${check.code})`);
 		measured = true;
 		return {topology, hosts, installMs: install.ms, noopMs: noop.ms, checkMs: check.ms, checkCode: check.code, ...(memoryMB === undefined ? {} : {memoryMB})};
 	} finally {

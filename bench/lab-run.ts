@@ -15,6 +15,34 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): {ms: number; cod
 	return {ms: Date.now() - start, code: result.status ?? 1, stdout: result.stdout + result.stderr};
 }
 
+/** How many times the runs an operator repeats all day (a no-op re-run, repair --check) are timed; the median is the figure. */
+export const repeatedRuns = 5;
+
+/**
+ * Runs the built CLI `times` times in a row: the median wall time, every
+ * time (for the spread), and the worst exit code with the output of the last
+ * run that had it (else of the last run).
+ */
+export function runCliRepeated(args: string[], env: NodeJS.ProcessEnv, times = repeatedRuns): {ms: number; all: number[]; code: number; stdout: string} {
+	const runs = Array.from({length: times}, () => runCli(args, env));
+	const all = runs.map(r => r.ms);
+	const worst = runs.reduce((a, b) => (b.code >= a.code ? b : a));
+	return {ms: median(all), all, code: worst.code, stdout: worst.stdout};
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). Pure. */
+export function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** "3.1 s (2.9-3.4 s, 5 runs)": a repeated run's median and spread. */
+export function spread(run: {ms: number; all: readonly number[]}): string {
+	const s = (ms: number) => (ms / 1000).toFixed(1);
+	return `${s(run.ms)} s (${s(Math.min(...run.all))}-${s(Math.max(...run.all))} s, ${run.all.length} runs)`;
+}
+
 /** Phase wall times from a run log: each `== phase (...)` line to its `== phase done`. */
 export function phaseTimes(log: string): Array<{phase: string; ms: number; start: number; end: number}> {
 	const out: Array<{phase: string; ms: number; start: number; end: number}> = [];

@@ -2,7 +2,7 @@ import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect, test} from 'vitest';
-import {busyShare, parseCpuLine, phaseTimes, sampleCpu} from '../../bench/lab-run.js';
+import {busyShare, median, parseCpuLine, phaseTimes, sampleCpu, spread} from '../../bench/lab-run.js';
 
 test("a /proc/stat cpu line gives busy and total ticks; idle and iowait are not busy", () => {
 	// user nice system idle iowait irq softirq steal guest guest_nice
@@ -40,4 +40,10 @@ test('the sampler reads this machine while a synchronous run holds the event loo
 	expect(samples.length).toBeGreaterThanOrEqual(2);
 	expect(samples.every(s => s.total > 0 && s.busy <= s.total)).toBe(true);
 	expect(busyShare(samples, samples[0]!.at, samples.at(-1)!.at)).toBeGreaterThan(0);
+});
+
+test('a repeated run is told by its median and its spread', () => {
+	expect(median([3, 1, 2])).toBe(2);
+	expect(median([4, 1, 3, 2])).toBe(2.5);
+	expect(spread({ms: 3_100, all: [3_400, 2_900, 3_100, 3_000, 3_200]})).toBe('3.1 s (2.9-3.4 s, 5 runs)');
 });
