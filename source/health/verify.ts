@@ -37,10 +37,12 @@ function failureEvidence(error: unknown): string {
  */
 export async function settledFindings(answers: Answers, connections: ReadonlyMap<string, HostConnection>, timeoutMs: number, unreachable?: ReadonlyMap<string, string>): Promise<Finding[]> {
 	let findings: Finding[] = [];
+	// A quarter second between looks: right after an install HAProxy marks servers up and a replica catches up within
+	// moments, and a person should not wait a whole second past it.
 	await waitFor('the cluster to settle', async () => {
 		findings = judgeCluster(answers, await observeCluster(answers, connections, unreachable));
 		return findings.every(f => f.ok);
-	}, timeoutMs, 1_000).catch(() => undefined);
+	}, timeoutMs, 250).catch(() => undefined);
 	return findings;
 }
 
