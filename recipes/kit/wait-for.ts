@@ -2,9 +2,9 @@
  * Polls `probe` until it returns true; fails with a readable message after the
  * timeout. The one wait pgha uses, in steps, verify and repair alike. A probe
  * is one short command over an open connection, so polling often costs little
- * and a person waits at most half a second past the moment it holds.
+ * and a person waits at most a quarter second past the moment it holds.
  */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 500): Promise<void> {
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 250): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (await probe().catch(() => false)) return;
