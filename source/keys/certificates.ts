@@ -3,7 +3,9 @@ import {createPrivateKey, webcrypto, X509Certificate} from 'node:crypto';
 /** @peculiar/x509, loaded when a certificate is made: reading and checking one needs only Node's own. */
 async function peculiar(): Promise<typeof import('@peculiar/x509')> {
 	await import('reflect-metadata');
-	const x509 = await import('@peculiar/x509');
+	const loaded = await import('@peculiar/x509');
+	// In the bundle the package's CommonJS build arrives as the namespace's default export.
+	const x509 = 'cryptoProvider' in loaded ? loaded : (loaded as unknown as {default: typeof loaded}).default;
 	x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 	return x509;
 }
