@@ -1,6 +1,6 @@
 import type {Answers, HostAnswers} from '../../source/answers/schema.js';
 import {backupHost, hasRole, hostsWithRole} from '../../source/answers/hosts.js';
-import {probeStep, type RunContext, type Step} from '../kit/step.js';
+import {probeStep, type RunContext, type Step, type StepContext} from '../kit/step.js';
 import {directoryStep} from '../kit/directory-step.js';
 import {fileStep} from '../kit/file-step.js';
 import {locations} from '../kit/locations.js';
@@ -71,6 +71,13 @@ const oldRepoConfigGone: Step = {
 	apply: async ctx => void (await ctx.run(`rm -f ${locations.pgbackrestSharedRepoConfig}`)),
 };
 
+/** A full backup from the repository host; the run then counts archiving as proven. */
+async function fullBackup(ctx: StepContext, answers: Answers, timeoutMs: number): Promise<void> {
+	await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs});
+	// A backup ends only once the WAL it needs is in the repository, pushed by the primary's archive_command.
+	ctx.proven?.add('archiving');
+}
+
 /** The repository: its config, the stanza, a first full backup, the restore drill's script, and the schedule. */
 export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
 	const {config, drill, schedule} = repositoryFiles(answers, host);
@@ -89,11 +96,7 @@ export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
 		{
 			name: 'first full backup',
 			check: async ctx => Boolean((await backupInfo(ctx.run, answers))?.backup.some(b => b.type === 'full')),
-			async apply(ctx) {
-				await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 3_600_000});
-				// A backup ends only once the WAL it needs is in the repository, pushed by the primary's archive_command.
-				ctx.proven?.add('archiving');
-			},
+			apply: ctx => fullBackup(ctx, answers, 3_600_000),
 		},
 		...drill.map(fileStep),
 		...schedule.map(fileStep),
@@ -112,9 +115,6 @@ export function freshFullBackupStep(answers: Answers, since: Date): Step {
 	return {
 		name: 'a full backup of the restored cluster',
 		check: async ctx => Boolean((await backupInfo(ctx.run, answers))?.backup.some(b => b.type === 'full' && b.timestamp.start >= after)),
-		async apply(ctx) {
-			await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs: 24 * 3_600_000});
-			ctx.proven?.add('archiving');
-		},
+		apply: ctx => fullBackup(ctx, answers, 24 * 3_600_000),
 	};
 }
