@@ -9,6 +9,7 @@ import {readExit, readFileScript, writeFileScript} from './file-scripts.js';
 import {lineSplitter} from './line-splitter.js';
 import {shQuote} from './quote.js';
 import {batchNonce, batchScript, parseBatch, type BatchItem} from './batch.js';
+import {ChannelGate} from './channel-gate.js';
 
 export type SshSettings = Answers['ssh'];
 
@@ -90,6 +91,9 @@ export class HostConnection {
 		/** Decided once, right after login: see `attach`. */
 		readonly sudo: SudoMode,
 	) {}
+
+	/** Every command is a channel; the host allows only so many at once (channel-gate.ts). */
+	private readonly channels = new ChannelGate();
 
 	/**
 	 * Connects and checks the host key: with a recorded fingerprint a mismatch is
@@ -179,7 +183,13 @@ export class HostConnection {
 
 	/** Runs a bash script as root; rejects with RemoteCommandError on failure unless check is false. */
 	async run(script: string, options: RunOptions = {}): Promise<RunResult> {
-		const {command, stdin} = this.wrap(script, options.stdin);
+		// The timeout counts from when the command has its channel, not while it waits for one.
+		// Wrapped once: a refused channel never reads its stdin, so a retry sends the same stream.
+		const wrapped = this.wrap(script, options.stdin);
+		return this.channels.run(() => this.runOnChannel(script, wrapped, options));
+	}
+
+	private async runOnChannel(script: string, {command, stdin}: {command: string; stdin?: string | Readable}, options: RunOptions): Promise<RunResult> {
 		const out = lineSplitter(line => options.onLine?.('stdout', line));
 		const err = lineSplitter(line => options.onLine?.('stderr', line));
 		let stdout = '';
