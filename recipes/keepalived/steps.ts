@@ -6,7 +6,8 @@ import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
 import {peerRun} from '../kit/peer-run.js';
 import {waitFor} from '../kit/wait-for.js';
-import {vipHolders} from './probes.js';
+import {vipHolders, vrrpState, type VrrpState} from './probes.js';
+import {vrrpPriorities} from './render.js';
 import {haTiming} from '../../source/answers/ha-timing.js';
 
 /** The unprivileged user Keepalived's check script runs as (made after the packages install). */
@@ -17,21 +18,36 @@ export const scriptUserStep: Step = {
 };
 
 /**
- * How long one holder must keep the VIP before it counts as settled: the
- * track script's rise and three advertisements. Within that window a balancer
- * that starts later, with HAProxy ready and a higher priority, may still
- * preempt the first one to take it, and for a moment both or neither hold it.
+ * How long one holder must keep the VIP before it counts as settled when
+ * Keepalived cannot tell (see `unrivalled`): the track script's rise and three
+ * advertisements. Within that window a balancer that starts later, with
+ * HAProxy ready and a higher priority, may still preempt the first one to
+ * take it, and for a moment both or neither hold it.
  */
 export function vipSettleMs(answers: Answers): number {
 	const {interval, rise, advertInt} = haTiming(answers).keepalived;
 	return (interval * rise + 3 * advertInt + 1) * 1000;
 }
 
+/**
+ * True when no other balancer can take the VIP from `holder`: Keepalived on
+ * the holder is MASTER with a priority above what any other balancer reaches
+ * even with its HAProxy check's weight. That is the event the settle window
+ * otherwise waits out: on an install, the first balancer's check rising.
+ */
+export function unrivalled(answers: Pick<Answers, 'hosts'>, holder: string, state: VrrpState | undefined): boolean {
+	if (!state?.master) return false;
+	const {priorities, weight} = vrrpPriorities(answers);
+	return [...priorities].every(([name, base]) => name === holder || base + weight < state.effectivePriority);
+}
+
 /** Keepalived on a balancer, and the VIP held by exactly one of them. */
 export function keepalivedSteps(answers: Answers, files: ManagedFile[]): Step[] {
 	const holders = async (ctx: StepContext) => vipHolders(answers, peerRun(ctx.connections));
 	const one = async (ctx: StepContext) => (await holders(ctx)).length === 1;
-	// The same single holder for the whole settle window, so the check that follows the apply does not catch a preemption.
+	// One holder that no other balancer can outrank, or, when Keepalived cannot say (a balancer ranked higher is
+	// not ready yet, or no JSON dump), the same holder for the whole settle window; so the check that follows the
+	// apply does not catch a preemption.
 	const settled = (ctx: StepContext) => {
 		let since: {holder: string; at: number} | undefined;
 		return async () => {
@@ -39,7 +55,10 @@ export function keepalivedSteps(answers: Answers, files: ManagedFile[]): Step[] 
 			const holder = now.length === 1 ? now[0]! : undefined;
 			if (!holder) since = undefined;
 			else if (since?.holder !== holder) since = {holder, at: Date.now()};
-			return since !== undefined && Date.now() - since.at >= vipSettleMs(answers);
+			if (!holder || !since) return false;
+			if (Date.now() - since.at >= vipSettleMs(answers)) return true;
+			const run = peerRun(ctx.connections)(holder);
+			return run !== undefined && unrivalled(answers, holder, await vrrpState(run));
 		};
 	};
 	return [
