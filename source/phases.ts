@@ -6,7 +6,7 @@ import {needsRestart} from './answers/pg-parameters.js';
  * The install's named phases in dependency order: the one list the plan, the
  * engine, its events and the UI derive from. `verify` runs after the others.
  */
-export const phaseNames = ['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'backup', 'pgbouncer', 'balancers', 'restart', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'upgrade-packages', 'upgrade', 'verify'] as const;
+export const phaseNames = ['preflight', 'packages', 'prepare', 'etcd', 'postgres-leader', 'postgres-replicas', 'backup', 'pgbouncer', 'balancers', 'restart', 'restore-stop', 'restore-backup', 'uninstall-stop', 'uninstall-remove', 'upgrade-packages', 'upgrade', 'verify'] as const;
 
 /** Phases only a restore runs; an install runs the others. */
 export const restoreOnlyPhases = ['restore-stop', 'restore-backup'] as const;
@@ -27,6 +27,11 @@ const described: Record<PhaseName, {summary: string; action: (answers: Answers) 
 		action: () => 'Connect over SSH and check Debian 12, root or sudo, the addresses, free disk, the clock and existing data; changes nothing',
 	},
 	packages: {summary: 'Debian packages and role basics', action: () => 'Install the Debian packages of each role, keeping new services from starting on their defaults'},
+	prepare: {
+		summary: "PgBouncer's files and the repository's config, while PostgreSQL starts",
+		action: answers =>
+			`Write PgBouncer's configuration, TLS files and userlist on each PostgreSQL node${backupHost(answers) ? ` and the repository's directory and configuration on ${backupHost(answers)!.name}` : ''}, alongside the host's next phases: none of it needs a running PostgreSQL`,
+	},
 	etcd: {summary: 'etcd members formed and healthy', action: () => 'Write /etc/default/etcd, start the members together and wait for a healthy quorum'},
 	'postgres-leader': {
 		summary: 'Patroni bootstraps the first node',
@@ -112,27 +117,38 @@ export type ScheduleOptions = {
  * host starts a phase only once it finished its own earlier phases, so a
  * phase may begin on some hosts while others still install packages.
  */
-export type ScheduledPhase = {name: PhaseName; summary: string; action: string; hosts: string[]; serial: boolean; after: PhaseName[]};
+export type ScheduledPhase = {
+	name: PhaseName;
+	summary: string;
+	action: string;
+	hosts: string[];
+	serial: boolean;
+	after: PhaseName[];
+	/** The host's later phases go on beside this one; only those that name it in `after` wait for it. */
+	alongside?: true;
+};
 
 /**
  * What each phase needs finished on every host first (beyond each host's own
  * earlier phases): nothing changes anywhere before every host passed
  * preflight; Patroni needs etcd's quorum; a replica its leader; PgBouncer's
  * database the whole PostgreSQL cluster; the backup phase every host's SSH
- * identity (the packages phase) and a running PostgreSQL. The balancers need
- * nothing of the others: HAProxy marks servers up as they come.
+ * identity (the packages phase), a running PostgreSQL and the repository's
+ * config (prepare). The balancers need nothing of the others: HAProxy marks
+ * servers up as they come. prepare runs alongside each host's next phases.
  */
 const needs: Record<Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-backup' | (typeof uninstallPhases)[number] | (typeof upgradePhases)[number]>, PhaseName[]> = {
 	// After the parameters reached Patroni (pgbouncer) and the first backup, which a restart would break off.
 	restart: ['postgres-leader', 'postgres-replicas', 'pgbouncer', 'backup'],
 	preflight: [],
 	packages: ['preflight'],
+	prepare: [],
 	etcd: [],
 	'postgres-leader': ['etcd'],
 	'postgres-replicas': ['etcd', 'postgres-leader'],
-	pgbouncer: ['postgres-leader', 'postgres-replicas'],
+	pgbouncer: ['prepare', 'postgres-leader', 'postgres-replicas'],
 	balancers: [],
-	backup: ['packages', 'postgres-leader', 'postgres-replicas'],
+	backup: ['packages', 'prepare', 'postgres-leader', 'postgres-replicas'],
 };
 
 /**
@@ -147,6 +163,7 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 	const backup = hostNames(hostsWithRole(answers, 'backup'));
 	const live = leader !== undefined && postgres.includes(leader);
 	const joining = postgres.filter(n => !members.includes(n));
+	const preparing = all.filter(n => postgres.includes(n) || backup.includes(n));
 	const phase = (name: keyof typeof needs, hosts: string[], serial = false, summary = described[name].summary): ScheduledPhase => ({
 		name,
 		summary,
@@ -166,6 +183,7 @@ export function schedulePhases(answers: Answers, options: ScheduleOptions = {}):
 	const phases = [
 		phase('preflight', all),
 		phase('packages', all),
+		{...phase('prepare', preparing), alongside: true as const},
 		phase('etcd', hostNames(hostsWithRole(answers, 'etcd'))),
 		...postgresPhases,
 		// Serial: the nodes trust the repository before it creates the stanza over SSH. Before PgBouncer's phase, so
@@ -193,6 +211,7 @@ export function scheduleRestore(answers: Answers, leader: string): ScheduledPhas
 	const postgres = hostNames(hostsWithRole(answers, 'postgres'));
 	const backup = hostNames(hostsWithRole(answers, 'backup'));
 	const replicas = postgres.filter(n => n !== leader);
+	const preparing = all.filter(n => postgres.includes(n) || backup.includes(n));
 	const phase = (name: PhaseName, hosts: string[], after: PhaseName[], summary = described[name].summary, serial = false): ScheduledPhase => ({
 		name,
 		summary,
@@ -204,15 +223,16 @@ export function scheduleRestore(answers: Answers, leader: string): ScheduledPhas
 	return [
 		phase('preflight', all, []),
 		phase('packages', all, ['preflight']),
+		{...phase('prepare', preparing, []), alongside: true},
 		phase('etcd', hostNames(hostsWithRole(answers, 'etcd')), []),
 		// Serial as in an install: the nodes trust the repository before it reaches them; the running primary archives up to now here.
-		phase('backup', [...postgres.filter(n => !backup.includes(n)), ...backup], ['packages'], 'SSH trust and the repository; WAL archived up to now', true),
+		phase('backup', [...postgres.filter(n => !backup.includes(n)), ...backup], ['packages', 'prepare'], 'SSH trust and the repository; WAL archived up to now', true),
 		// Replicas first: a replica whose leader stops first could take over.
 		phase('restore-stop', [...replicas, leader], ['backup'], described['restore-stop'].summary, true),
 		phase('postgres-leader', [leader], ['etcd', 'restore-stop'], `${leader} restored from the backup and promoted; Patroni leads`),
 		phase('restore-backup', backup, ['postgres-leader']),
 		phase('postgres-replicas', replicas, ['restore-backup'], 'replicas re-created from the fresh backup'),
-		phase('pgbouncer', postgres, ['postgres-leader', 'postgres-replicas']),
+		phase('pgbouncer', postgres, ['prepare', 'postgres-leader', 'postgres-replicas']),
 		phase('balancers', hostNames(hostsWithRole(answers, 'balancer')), []),
 	];
 }

@@ -7,6 +7,7 @@ import {locations} from '../kit/locations.js';
 import {serviceStep} from '../kit/service-step.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {backupInfo, pgbackrest} from './probes.js';
+import {RemoteCommandError} from '../../source/transport/ssh.js';
 import {nodeFiles, repositoryFiles} from './index.js';
 
 const sshDir = locations.postgresSshDir;
@@ -71,6 +72,26 @@ const oldRepoConfigGone: Step = {
 	apply: async ctx => void (await ctx.run(`rm -f ${locations.pgbackrestSharedRepoConfig}`)),
 };
 
+/** pgBackRest's exit code when another of its processes holds a lock it needs. */
+const lockHeld = 50;
+
+/**
+ * stanza-create takes every lock of the stanza, and a node's archive-push
+ * (asynchronous, retrying since PostgreSQL started) holds the archive lock on
+ * the repository for a moment each time it tries, from the moment the SSH
+ * trust lets it in: a lock held is waited out, any other failure is reported.
+ */
+async function stanzaCreate(ctx: StepContext, answers: Answers): Promise<void> {
+	const command = pgbackrest(answers, 'stanza-create');
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const result = await ctx.run(command, {timeoutMs: 300_000, check: false});
+		if (result.code === 0) return;
+		if (result.code !== lockHeld || Date.now() > deadline) throw new RemoteCommandError(ctx.host.name, command, result);
+		await new Promise(resolve => setTimeout(resolve, 250));
+	}
+}
+
 /** A full backup from the repository host; the run then counts archiving as proven. */
 async function fullBackup(ctx: StepContext, answers: Answers, timeoutMs: number): Promise<void> {
 	await ctx.run(pgbackrest(answers, '--type=full backup'), {timeoutMs});
@@ -78,20 +99,27 @@ async function fullBackup(ctx: StepContext, answers: Answers, timeoutMs: number)
 	ctx.proven?.add('archiving');
 }
 
-/** The repository: its config, the stanza, a first full backup, the restore drill's script, and the schedule. */
-export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
-	const {config, drill, schedule} = repositoryFiles(answers, host);
+/** The repository's directory and config: nothing of PostgreSQL needed, so written while it installs. */
+export function repositoryConfigSteps(answers: Answers, host: HostAnswers): Step[] {
+	if (!hasRole(host, 'backup')) return [];
 	return [
 		directoryStep(locations.pgbackrestRepoPath, 'postgres', 0o750, `repository ${locations.pgbackrestRepoPath}`),
-		...config.map(fileStep),
+		...repositoryFiles(answers, host).config.map(fileStep),
 		...(hasRole(host, 'postgres') ? [] : [oldRepoConfigGone]),
+	];
+}
+
+/** The repository at work: the stanza, a first full backup, the restore drill's script, and the schedule (its config comes first: repositoryConfigSteps). */
+export function repositorySteps(answers: Answers, host: HostAnswers): Step[] {
+	const {drill, schedule} = repositoryFiles(answers, host);
+	return [
 		{
 			name: `stanza ${answers.cluster.name}`,
 			check: async ctx => {
 				const info = await backupInfo(ctx.run, answers);
 				return info !== undefined && (info.status.code === 0 || info.status.code === 2);
 			},
-			apply: async ctx => void (await ctx.run(pgbackrest(answers, 'stanza-create'), {timeoutMs: 300_000})),
+			apply: ctx => stanzaCreate(ctx, answers),
 		},
 		{
 			name: 'first full backup',

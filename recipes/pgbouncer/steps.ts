@@ -3,7 +3,12 @@ import {fileStep} from '../kit/file-step.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
 
-/** PgBouncer on a node: its files and the running service. */
-export function pgbouncerSteps(files: ManagedFile[]): Step[] {
-	return [...files.map(fileStep), serviceStep('pgbouncer')];
+/** PgBouncer's files on a node: they need nothing of a running PostgreSQL, so they are written while it installs. */
+export function pgbouncerFileSteps(files: ManagedFile[]): Step[] {
+	return files.map(fileStep);
+}
+
+/** PgBouncer running, restarted or reloaded when one of its files changed in this run. */
+export function pgbouncerServiceStep(): Step {
+	return serviceStep('pgbouncer');
 }

@@ -1,7 +1,7 @@
 import type {Answers, HostAnswers} from '../answers/schema.js';
 import {hasRole} from '../answers/hosts.js';
 import type {RestoreRun, SourceRepository} from '../restore/run.js';
-import {schedulePhases, scheduleRestore, scheduleUninstall, scheduleUpgrade, type PhaseName, type ScheduleOptions} from '../phases.js';
+import {schedulePhases, scheduleRestore, scheduleUninstall, scheduleUpgrade, type PhaseName, type ScheduledPhase, type ScheduleOptions} from '../phases.js';
 import type {Component} from '../../recipes/kit/component.js';
 import type {RunContext, Step} from '../../recipes/kit/step.js';
 import {fileStep} from '../../recipes/kit/file-step.js';
@@ -26,13 +26,13 @@ import {
 	stopForRestoreStep,
 } from '../../recipes/postgres/restore-steps.js';
 import {pgbouncer} from '../../recipes/pgbouncer/index.js';
-import {pgbouncerSteps} from '../../recipes/pgbouncer/steps.js';
+import {pgbouncerFileSteps, pgbouncerServiceStep} from '../../recipes/pgbouncer/steps.js';
 import {haproxy} from '../../recipes/haproxy/index.js';
 import {haproxySteps} from '../../recipes/haproxy/steps.js';
 import {keepalived} from '../../recipes/keepalived/index.js';
 import {keepalivedSteps} from '../../recipes/keepalived/steps.js';
 import {restartStep} from '../failover/rolling-restart.js';
-import {freshFullBackupStep, nodeSteps as pgbackrestNodeSteps, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
+import {freshFullBackupStep, nodeSteps as pgbackrestNodeSteps, repositoryConfigSteps, repositorySteps, sshTrustFiles} from '../../recipes/pgbackrest/steps.js';
 import {removeSteps, stopSteps, type HostRemoval} from '../../recipes/host/removal-steps.js';
 import {upgradePackageSteps, upgradeRestartSteps} from '../upgrade/steps.js';
 
@@ -46,6 +46,8 @@ export type Phase = {
 	serial?: boolean;
 	/** The earlier phases this one waits for on every host; absent: every earlier phase. */
 	after?: readonly PhaseName[];
+	/** The host's later phases go on beside this one; only those that name it in `after` wait for it. */
+	alongside?: boolean;
 };
 
 /** A component's rendered files on a host, with the interface preflight found. */
@@ -61,6 +63,8 @@ function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-b
 			return host => preflightSteps(host, answers);
 		case 'packages':
 			return host => packageSteps(host, answers);
+		case 'prepare':
+			return (host, run) => [...(hasRole(host, 'postgres') ? pgbouncerFileSteps(files(pgbouncer, answers, host, run)) : []), ...repositoryConfigSteps(answers, host)];
 		case 'etcd':
 			return (host, run) => etcdSteps(host, answers, files(etcd, answers, host, run));
 		case 'postgres-leader':
@@ -70,7 +74,7 @@ function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-b
 		case 'pgbouncer':
 			// On the primary only, like the database: Patroni set its cluster settings and the roles' passwords once, at bootstrap;
 			// a changed setting or a rotated password reaches the live cluster here.
-			return (host, run) => [dcsSettingsStep(answers), parametersStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), ...pgbouncerSteps(files(pgbouncer, answers, host, run))];
+			return (host, run) => [dcsSettingsStep(answers), parametersStep(answers), rolePasswordsStep(answers), databaseStep(answers, run.keys), pgbouncerServiceStep()];
 		case 'balancers':
 			return (host, run) => [...haproxySteps(files(haproxy, answers, host, run)), ...keepalivedSteps(answers, files(keepalived, answers, host, run))];
 		case 'restart':
@@ -80,16 +84,14 @@ function stepsOf(name: Exclude<PhaseName, 'verify' | 'restore-stop' | 'restore-b
 	}
 }
 
+/** A scheduled phase with the steps its hosts run. */
+function withSteps(p: ScheduledPhase, steps: Phase['steps'], summary = p.summary): Phase {
+	return {name: p.name, summary, hosts: p.hosts, serial: p.serial || undefined, after: p.after, alongside: p.alongside, steps};
+}
+
 /** The install, as named phases in dependency order (verify runs after them). */
 export function buildPhases(answers: Answers, options: ScheduleOptions = {}): Phase[] {
-	return schedulePhases(answers, options).map(p => ({
-		name: p.name,
-		summary: p.summary,
-		hosts: p.hosts,
-		serial: p.serial || undefined,
-		after: p.after,
-		steps: stepsOf(p.name as Parameters<typeof stepsOf>[0], answers),
-	}));
+	return schedulePhases(answers, options).map(p => withSteps(p, stepsOf(p.name as Parameters<typeof stepsOf>[0], answers)));
 }
 
 
@@ -146,43 +148,22 @@ function intoStepsOf(name: Exclude<PhaseName, 'verify'>, answers: Answers, resto
 export function buildRestorePhases(answers: Answers, restore: RestoreRun): Phase[] {
 	const {source} = restore;
 	if (source)
-		return schedulePhases(answers).map(p => ({
-			name: p.name,
-			summary: p.name === 'postgres-leader' ? `restored from the backup of cluster ${source.cluster}, promoted; Patroni leads` : p.summary,
-			hosts: p.hosts,
-			serial: p.serial || undefined,
-			after: p.after,
-			steps: intoStepsOf(p.name as Exclude<PhaseName, 'verify'>, answers, {...restore, source}),
-		}));
-	return scheduleRestore(answers, restore.leader).map(p => ({
-		name: p.name,
-		summary: p.summary,
-		hosts: p.hosts,
-		serial: p.serial || undefined,
-		after: p.after,
-		steps: restoreStepsOf(p.name as Exclude<PhaseName, 'verify'>, answers, restore),
-	}));
+		return schedulePhases(answers).map(p =>
+			withSteps(
+				p,
+				intoStepsOf(p.name as Exclude<PhaseName, 'verify'>, answers, {...restore, source}),
+				p.name === 'postgres-leader' ? `restored from the backup of cluster ${source.cluster}, promoted; Patroni leads` : p.summary,
+			),
+		);
+	return scheduleRestore(answers, restore.leader).map(p => withSteps(p, restoreStepsOf(p.name as Exclude<PhaseName, 'verify'>, answers, restore)));
 }
 
 /** An uninstall, as named phases: each host's removal, decided by its plan, split into stopping and removing. */
 export function buildUninstallPhases(answers: Answers, removals: ReadonlyMap<string, HostRemoval>): Phase[] {
-	return scheduleUninstall(answers, [...removals.keys()]).map(p => ({
-		name: p.name,
-		summary: p.summary,
-		hosts: p.hosts,
-		after: p.after,
-		steps: host => (p.name === 'uninstall-stop' ? stopSteps : removeSteps)(removals.get(host.name)!),
-	}));
+	return scheduleUninstall(answers, [...removals.keys()]).map(p => withSteps(p, host => (p.name === 'uninstall-stop' ? stopSteps : removeSteps)(removals.get(host.name)!)));
 }
 
 /** An upgrade, as named phases: preflight and the new packages everywhere, then each host's restarts, one host at a time in the given order. */
 export function buildUpgradePhases(answers: Answers, order: readonly string[]): Phase[] {
-	return scheduleUpgrade(answers, order).map(p => ({
-		name: p.name,
-		summary: p.summary,
-		hosts: p.hosts,
-		serial: p.serial || undefined,
-		after: p.after,
-		steps: p.name === 'upgrade' ? upgradeRestartSteps : p.name === 'upgrade-packages' ? upgradePackageSteps : stepsOf('preflight', answers),
-	}));
+	return scheduleUpgrade(answers, order).map(p => withSteps(p, p.name === 'upgrade' ? upgradeRestartSteps : p.name === 'upgrade-packages' ? upgradePackageSteps : stepsOf('preflight', answers)));
 }

@@ -23,10 +23,9 @@ function describeFailure(error: unknown): {error: string; command?: string; outp
 }
 
 /** What a host's steps see in a phase: the run, the host, its connection, and a run function that streams output as events. */
-function stepContext(context: RunContext, hostName: string, emit: EventSink): StepContext {
+function stepContext(context: RunContext, hostName: string, emit: EventSink, touched: StepContext['touched']): StepContext {
 	const host = context.answers.hosts.find(h => h.name === hostName)!;
 	const conn = context.connections.get(hostName)!;
-	const touched = new Map<string, 'reload' | 'restart'>();
 	const run: StepContext['run'] = (script, options: RunOptions & {quiet?: boolean} = {}) =>
 		conn.run(script, {
 			...options,
@@ -48,7 +47,8 @@ function stepContext(context: RunContext, hostName: string, emit: EventSink): St
 /**
  * Runs phases as soon as they may start. A phase waits for the earlier phases
  * it names (`after`; all earlier ones when it names none), and each host
- * starts it only once it finished its own earlier phases: on hosts that are
+ * starts it only once it finished its own earlier phases (but for one marked
+ * `alongside`, which only the phases naming it wait for): on hosts that are
  * ready, etcd and the balancers go ahead while PostgreSQL's packages still
  * install elsewhere. Within a phase every host runs its steps in parallel
  * (unless the phase is serial). A failure lets the hosts already at work
@@ -61,8 +61,11 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 	const stopped = () => !outcome.ok || context.signal.aborted;
 	// Changes made so far in this run: answers gathered before one are asked again, live.
 	let changes = 0;
+	// Per host for the whole run: a file written in one phase restarts its service in a later one (PgBouncer's, written alongside PostgreSQL's start).
+	const touchedOn = new Map<string, StepContext['touched']>();
+	const touched = (hostName: string) => touchedOn.get(hostName) ?? touchedOn.set(hostName, new Map()).get(hostName)!;
 	const build = (phase: Phase, hostName: string) => {
-		const ctx = stepContext(context, hostName, emit);
+		const ctx = stepContext(context, hostName, emit, touched(hostName));
 		return {ctx, steps: phase.steps(ctx.host, context)};
 	};
 	// Before anything changes, every phase's checks on a host are asked at once, in a few round trips: on a
@@ -134,7 +137,9 @@ export async function runPhases(phases: Phase[], context: RunContext, emit: Even
 	phases.forEach((phase, i) => {
 		const earlier = phases.slice(0, i);
 		const waitsFor = earlier.flatMap((p, j) => (phase.after === undefined || phase.after.includes(p.name) ? [phaseDone[j]!] : []));
-		const ownEarlier = (host: string) => earlier.flatMap((_, j) => [hostDone[j]!.get(host)].filter((done): done is Promise<boolean> => done !== undefined));
+		// A phase that runs alongside is waited for only by the phases that name it.
+		const ownEarlier = (host: string) =>
+			earlier.flatMap((p, j) => (p.alongside && !phase.after?.includes(p.name) ? [] : [hostDone[j]!.get(host)].filter((done): done is Promise<boolean> => done !== undefined)));
 		let started = false;
 		const start = () => {
 			if (started) return;

@@ -17,6 +17,8 @@ export type HostPane = {
 	phase?: PhaseName;
 	step?: string;
 	stepStartedAt?: number;
+	/** Steps under way, oldest first: a phase that runs alongside others puts two at work on one host. */
+	inFlight?: Array<{phase: PhaseName; step: string; at: number}>;
 	startedAt?: number;
 	endedAt?: number;
 	/** The last output lines, oldest first, cleaned of terminal control sequences. */
@@ -103,18 +105,25 @@ export function reduceInstall(state: InstallState, event: EngineEvent): InstallS
 				phase: event.phase,
 				step: event.step,
 				stepStartedAt: event.at,
+				inFlight: [...(pane.inFlight ?? []), {phase: event.phase, step: event.step, at: event.at}],
 				startedAt: pane.startedAt ?? event.at,
 			}));
 		case 'step-finished': {
+			const pane = state.hosts.find(p => p.name === event.host);
+			const ended = pane?.inFlight?.find(s => s.phase === event.phase && s.step === event.step);
+			const inFlight = (pane?.inFlight ?? []).filter(s => s !== ended);
+			// The pane goes on showing a step still at work (the latest), else waits.
+			const still = inFlight.at(-1);
 			const updated = updatePane(next, event.host, pane => ({
 				...pane,
-				status: pane.status === 'failed' ? 'failed' : 'idle',
+				status: pane.status === 'failed' ? 'failed' : still ? 'running' : 'idle',
+				...(still ? {phase: still.phase, step: still.step, stepStartedAt: still.at} : {}),
+				inFlight,
 				changed: pane.changed + (event.changed ? 1 : 0),
 				unchanged: pane.unchanged + (event.changed ? 0 : 1),
 				endedAt: event.at,
 			}));
-			const pane = state.hosts.find(p => p.name === event.host);
-			const took = pane?.stepStartedAt !== undefined && pane.step === event.step ? ` · ${formatDuration(event.at - pane.stepStartedAt)}` : '';
+			const took = ended ? ` · ${formatDuration(event.at - ended.at)}` : '';
 			return {
 				...updated,
 				steps: {

@@ -33,7 +33,7 @@ describe('pgha plan (built CLI)', () => {
 			const result = await runCli(['plan', '--answers', `${root}examples/${name}.yaml`, '--json'], nastyEnv);
 			expect(result.code).toBe(0);
 			const plan = JSON.parse(result.stdout) as Plan;
-			expect(plan.phases.map(p => p.name)).toEqual(['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'backup', 'pgbouncer', 'balancers', 'restart', 'verify']);
+			expect(plan.phases.map(p => p.name)).toEqual(['preflight', 'packages', 'prepare', 'etcd', 'postgres-leader', 'postgres-replicas', 'backup', 'pgbouncer', 'balancers', 'restart', 'verify']);
 			expect(plan.quorum.etcdMembers).toBe(3);
 			expect(plan.failover).toMatchObject({mode: 'async', rto: 'normal', expectedWorstCaseSeconds: 40, patroni: {ttl: 30, loopWait: 10, retryTimeout: 10}});
 			for (const secret of Object.values(nastyEnv)) expect(result.stdout).not.toContain(JSON.stringify(secret).slice(1, -1));

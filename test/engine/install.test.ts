@@ -74,7 +74,7 @@ describe('applyCluster as repair', () => {
 		ini.content = ini.content.replace(line, 'pool_mode = statement');
 		const {check, apply, before} = await checkThenApply();
 		expect(check.result.drifted).toBe(1);
-		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'pgbouncer', step: 'file /etc/pgbouncer/pgbouncer.ini'}]);
+		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'prepare', step: 'file /etc/pgbouncer/pgbouncer.ini'}]);
 		expect(check.drifts[0]!.detail).toEqual(expect.arrayContaining(['-pool_mode = statement', `+${line}`]));
 		expect(apply.changed).toEqual(['node2: file /etc/pgbouncer/pgbouncer.ini', 'node2: service pgbouncer']);
 		expect(cluster.host('node2').files.get('/etc/pgbouncer/pgbouncer.ini')?.content).toContain(line);
@@ -130,7 +130,7 @@ describe('applyCluster as repair', () => {
 	test('a missing directory: reported missing; apply makes it with its owner and mode', async () => {
 		cluster.host('node3').dirs.delete('/var/lib/pgbackrest');
 		const {check, apply, before} = await checkThenApply();
-		expect(check.drifts).toMatchObject([{host: 'node3', phase: 'backup', step: 'repository /var/lib/pgbackrest', detail: ['/var/lib/pgbackrest is missing, should be postgres:750']}]);
+		expect(check.drifts).toMatchObject([{host: 'node3', phase: 'prepare', step: 'repository /var/lib/pgbackrest', detail: ['/var/lib/pgbackrest is missing, should be postgres:750']}]);
 		expect(apply.changed).toEqual(['node3: repository /var/lib/pgbackrest']);
 		expect(cluster.host('node3').dirs.get('/var/lib/pgbackrest')).toMatchObject({owner: 'postgres', mode: 0o750});
 		expect(serviceChanges(before)).toEqual([]);
@@ -151,7 +151,7 @@ describe('applyCluster and the cluster keys', () => {
 		const rendered = cert.content;
 		cert.content = (await createCa('elsewhere')).cert;
 		const {check, apply, before} = await checkThenApply();
-		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'pgbouncer', step: 'file /etc/pgbouncer/tls/pgbouncer.crt'}]);
+		expect(check.drifts).toMatchObject([{host: 'node2', phase: 'prepare', step: 'file /etc/pgbouncer/tls/pgbouncer.crt'}]);
 		// Its problems, and no diff of the base64.
 		expect(check.drifts[0]!.detail).toEqual([
 			'the certificate /etc/pgbouncer/tls/pgbouncer.crt is self-signed, not signed by the cluster CA',

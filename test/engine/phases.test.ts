@@ -13,6 +13,7 @@ describe('buildPhases', () => {
 		expect(order(buildPhases(seedAnswers()))).toEqual([
 			'preflight:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
 			'packages:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
+			'prepare:postgres1,postgres2,postgres3,pgbackrestRepo',
 			'etcd:etcd1,etcd2,etcd3',
 			'postgres-leader:postgres1',
 			'postgres-replicas:postgres2,postgres3',
@@ -36,7 +37,7 @@ describe('buildPhases', () => {
 		const answers = seedAnswers();
 		answers.hosts.push({name: 'postgres4', ip: '192.168.100.10', roles: ['postgres']});
 		const phases = order(buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}));
-		expect(phases.slice(3, 8)).toEqual([
+		expect(phases.slice(4, 9)).toEqual([
 			'postgres-replicas:postgres1,postgres3 (serial)',
 			'postgres-leader:postgres2',
 			'postgres-replicas:postgres4',
@@ -44,7 +45,7 @@ describe('buildPhases', () => {
 			'pgbouncer:postgres1,postgres2,postgres3,postgres4 (serial)',
 		]);
 		// Those phases touch different hosts, so only what each waits for keeps the leader last and the new node after it.
-		const waits = buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}).slice(3, 8).map(p => p.after);
+		const waits = buildPhases(answers, {leader: 'postgres2', members: ['postgres1', 'postgres2', 'postgres3']}).slice(4, 9).map(p => p.after);
 		expect(waits[1]).toContain('postgres-replicas');
 		expect(waits[2]).toContain('postgres-leader');
 		expect(waits[4]).toEqual(expect.arrayContaining(['postgres-leader', 'postgres-replicas']));
@@ -56,7 +57,23 @@ describe('buildPhases', () => {
 		expect(after['etcd']).toEqual([]);
 		expect(after['balancers']).toEqual([]);
 		expect(after['postgres-leader']).toContain('etcd');
-		expect(after['backup']).toEqual(expect.arrayContaining(['packages', 'postgres-leader', 'postgres-replicas']));
+		expect(after['backup']).toEqual(expect.arrayContaining(['packages', 'prepare', 'postgres-leader', 'postgres-replicas']));
+	});
+
+	test("PgBouncer's files and the repository's config are written alongside PostgreSQL's start: only PgBouncer's service and the backup wait for them", () => {
+		const phases = buildPhases(seedAnswers());
+		const prepare = phases.find(p => p.name === 'prepare')!;
+		expect(prepare.alongside).toBe(true);
+		expect(prepare.after).toEqual([]);
+		const answers = seedAnswers();
+		const run = {answers, facts: new Map(), identities: new Map(), connections: new Map(), signal: new AbortController().signal, keys: placeholderKeys(answers)};
+		const names = (phase: string, host: string) => phases.find(p => p.name === phase)!.steps(answers.hosts.find(h => h.name === host)!, run).map(s => s.name);
+		expect(names('prepare', 'postgres2')).toEqual(expect.arrayContaining(['file /etc/pgbouncer/pgbouncer.ini', 'file /etc/pgbouncer/userlist.txt']));
+		expect(names('prepare', 'pgbackrestRepo')).toEqual(expect.arrayContaining(['repository /var/lib/pgbackrest', 'file /etc/pgbackrest/pgbackrest.conf']));
+		expect(names('pgbouncer', 'postgres2').filter(s => s.startsWith('file '))).toEqual([]);
+		expect(names('pgbouncer', 'postgres2').at(-1)).toBe('service pgbouncer');
+		for (const waiting of ['pgbouncer', 'backup']) expect(phases.find(p => p.name === waiting)!.after).toContain('prepare');
+		for (const own of ['etcd', 'postgres-leader', 'postgres-replicas', 'balancers']) expect(phases.find(p => p.name === own)!.after).not.toContain('prepare');
 	});
 
 	test('hosts that do not answer are left out of every phase', () => {
@@ -64,6 +81,7 @@ describe('buildPhases', () => {
 		expect(order(phases)).toEqual([
 			'preflight:postgres1,etcd1,haproxy1',
 			'packages:postgres1,etcd1,haproxy1',
+			'prepare:postgres1',
 			'etcd:etcd1',
 			'postgres-leader:postgres1',
 			'backup:postgres1 (serial)',
@@ -88,6 +106,7 @@ describe('buildRestorePhases', () => {
 		expect(order(phases)).toEqual([
 			'preflight:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
 			'packages:postgres1,postgres2,postgres3,etcd1,etcd2,etcd3,haproxy1,haproxy2,pgbackrestRepo',
+			'prepare:postgres1,postgres2,postgres3,pgbackrestRepo',
 			'etcd:etcd1,etcd2,etcd3',
 			'backup:postgres1,postgres2,postgres3,pgbackrestRepo (serial)',
 			'restore-stop:postgres1,postgres3,postgres2 (serial)',

@@ -56,6 +56,37 @@ describe('runPhases', () => {
 		expect(outcome.ok).toBe(false);
 	});
 
+	test("a phase alongside: the host's next phase runs beside it, a phase that names it waits for it, and a file it writes restarts the service later", async () => {
+		const log: string[] = [];
+		let release!: () => void;
+		const slow = new Promise<void>(resolve => (release = resolve));
+		let written = false;
+		const filesWritten: Step = {
+			name: 'file',
+			check: async () => written,
+			apply: async ctx => {
+				log.push('prepare started');
+				await slow;
+				ctx.touch('pgbouncer', 'restart');
+				written = true;
+				log.push('prepare done');
+			},
+		};
+		let restartedWith: string | undefined;
+		const service: Step = {name: 'service', check: async ctx => !ctx.touched.has('pgbouncer'), apply: async ctx => void (restartedWith = ctx.touched.get('pgbouncer'), ctx.touched.delete('pgbouncer'))};
+		const phases: Phase[] = [
+			{name: 'prepare', summary: '', hosts: ['a'], after: [], alongside: true, steps: () => [filesWritten]},
+			{name: 'etcd', summary: '', hosts: ['a'], after: [], steps: () => [{name: 'beside', apply: async () => (log.push('etcd ran'), release())}]},
+			{name: 'pgbouncer', summary: '', hosts: ['a'], after: ['prepare'], steps: () => [{name: 'after prepare', apply: async () => void log.push('pgbouncer ran')}, service]},
+		];
+		const outcome = await runPhases(phases, context(), collectEvents().sink);
+		expect(outcome.ok).toBe(true);
+		// prepare cannot end before etcd ran, so had etcd waited for it the run would never end; pgbouncer waited.
+		expect(log.indexOf('etcd ran')).toBeLessThan(log.indexOf('prepare done'));
+		expect(log.at(-1)).toBe('pgbouncer ran');
+		expect(restartedWith).toBe('restart');
+	});
+
 	test('output lines stream as events, except from quiet commands', async () => {
 		const step: Step = {
 			name: 'talk',

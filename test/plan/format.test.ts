@@ -20,7 +20,7 @@ describe('formatPlan', () => {
 		expect(text).toMatch(/file \/etc\/patroni\/config\.yml +0600 postgres:postgres {2}\(secret\)/);
 		expect(text).toContain('192.168.100.56:5000: read-write (primary)');
 		const phases = [...text.matchAll(/^ {2}\d+\. ([a-z-]+) \[/gm)].map(m => m[1]);
-		expect(phases).toEqual(['preflight', 'packages', 'etcd', 'postgres-leader', 'postgres-replicas', 'backup', 'pgbouncer', 'balancers', 'restart', 'verify']);
+		expect(phases).toEqual(['preflight', 'packages', 'prepare', 'etcd', 'postgres-leader', 'postgres-replicas', 'backup', 'pgbouncer', 'balancers', 'restart', 'verify']);
 		expect(text).toContain('read-write: postgresql://aplicacion@192.168.100.56:5000/aplicacion?sslmode=verify-full&sslrootcert=ca.crt');
 		expect(text).toContain('Closed by TLS: every port needs the cluster CA');
 		// No client networks: PgBouncer admits only the balancers, so no multi-host strings.

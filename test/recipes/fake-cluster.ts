@@ -32,6 +32,8 @@ export class FakeCluster {
 	/** Patroni's dynamic configuration in etcd: bootstrap.dcs of the node that bootstrapped, then what edit-config changed. */
 	dcs: Record<string, unknown> | undefined;
 	stanza: string | undefined;
+	/** stanza-create attempts that find the archive lock held by a node's archive-push, as on a real repository. */
+	archiveLockHeldFor = 0;
 	/** The PostgreSQL parameters each member's postmaster started with (normalised as pg_settings shows them). */
 	readonly startedWith = new Map<string, Record<string, string>>();
 	/** A replica's row in the leader's pg_stat_replication other than "streaming, no lag" ("catchup|0", "streaming|99999999"). */
@@ -343,6 +345,10 @@ export class FakeCluster {
 			}
 			case 'stanza-create':
 				if (!this.leaderNow()) return {code: 1, stderr: 'ERROR: [056]: unable to find primary cluster'};
+				if (this.archiveLockHeldFor > 0) {
+					this.archiveLockHeldFor--;
+					return {code: 50, stderr: `ERROR: [050]: unable to acquire lock on file '/tmp/pgbackrest/${stanza}-archive.lock': Resource temporarily unavailable`};
+				}
 				this.stanza = stanza;
 				return out('');
 			case '--type=full backup':

@@ -6,7 +6,7 @@ import {FakeCluster} from './fake-cluster.js';
 import {changedSteps, converge, drifts, failures, phasesThrough, stepContext} from './converge.js';
 
 /** What an idempotency run returns for further assertions. */
-export type Converged = {answers: Answers; cluster: FakeCluster; firstChanged: string[]};
+export type Converged = {answers: Answers; cluster: FakeCluster; firstChanged: string[]; changedIn: (phase: PhaseName) => string[]};
 
 /**
  * Installs the compact example on fresh fake hosts up to `phase` and proves
@@ -41,5 +41,5 @@ export async function provesIdempotent(phase: PhaseName, which: (step: string) =
 	expect(drifts(check.events)).toEqual([]);
 	expect(cluster.serviceActions()).toEqual(actions);
 	expect(cluster.unknown()).toEqual([]);
-	return {answers, cluster, firstChanged};
+	return {answers, cluster, firstChanged, changedIn: name => changedSteps(first.events, name)};
 }

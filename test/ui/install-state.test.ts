@@ -113,3 +113,20 @@ describe('formatDuration', () => {
 		expect(formatDuration(-5)).toBe('0s');
 	});
 });
+
+describe('reduceInstall with a phase alongside another on one host', () => {
+	it('keeps the pane running and shows the step still at work when the other one ends', () => {
+		const at = (t: number) => 1_000 + t;
+		const events: EngineEvent[] = [
+			{type: 'step-started', host: 'postgres1', phase: 'postgres-leader', step: 'service patroni', at: at(0)},
+			{type: 'step-started', host: 'postgres1', phase: 'prepare', step: 'file /etc/pgbouncer/pgbouncer.ini', at: at(100)},
+			{type: 'step-finished', host: 'postgres1', phase: 'prepare', step: 'file /etc/pgbouncer/pgbouncer.ini', changed: true, at: at(300)},
+		];
+		const state = replay(events);
+		expect(state.hosts[0]).toMatchObject({status: 'running', phase: 'postgres-leader', step: 'service patroni', stepStartedAt: at(0)});
+		expect(state.finished.at(-1)).toMatchObject({text: 'prepare › file /etc/pgbouncer/pgbouncer.ini', detail: expect.stringMatching(/^changed · /)});
+		const done = reduceInstall(state, {type: 'step-finished', host: 'postgres1', phase: 'postgres-leader', step: 'service patroni', changed: true, at: at(2_500)});
+		expect(done.hosts[0]).toMatchObject({status: 'idle', inFlight: []});
+		expect(done.finished.at(-1)!.detail).toBe(`changed · ${formatDuration(2_500)}`);
+	});
+});

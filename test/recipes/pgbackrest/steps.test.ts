@@ -1,16 +1,18 @@
 import {describe, expect, test} from 'vitest';
 import {provesIdempotent} from '../idempotency.js';
 import {sshTrustFiles} from '../../../recipes/pgbackrest/steps.js';
-import {answersFrom, exampleRaw} from '../../answers/fixtures.js';
+import {answersFrom, example, exampleRaw, withStatsPassword} from '../../answers/fixtures.js';
+import {FakeCluster} from '../fake-cluster.js';
+import {converge, failures, phasesThrough} from '../converge.js';
 
 describe('pgBackRest steps', () => {
 	test('SSH trust both ways, repository, stanza, one full backup and the schedule; a re-run takes no second backup', async () => {
-		const {firstChanged, cluster} = await provesIdempotent('backup');
+		const {firstChanged, changedIn, cluster} = await provesIdempotent('backup');
+		// The repository's directory and config are ready before PostgreSQL runs (prepare).
+		expect(changedIn('prepare')).toEqual(expect.arrayContaining(['node3: repository /var/lib/pgbackrest', 'node3: file /etc/pgbackrest/repo.conf']));
 		expect(firstChanged).toEqual(
 			expect.arrayContaining([
 				'node1: file /var/lib/postgresql/.ssh/authorized_keys',
-				'node3: repository /var/lib/pgbackrest',
-				'node3: file /etc/pgbackrest/repo.conf',
 				'node3: stanza compact',
 				'node3: first full backup',
 				'node3: file /usr/local/lib/pgha/backup-verify',
@@ -22,6 +24,24 @@ describe('pgBackRest steps', () => {
 		const repoTrusts = cluster.host('node3').files.get('/var/lib/postgresql/.ssh/authorized_keys')?.content ?? '';
 		expect(repoTrusts).toContain('postgres@node1');
 		expect(cluster.host('node1').files.get('/var/lib/postgresql/.ssh/authorized_keys')?.content).toContain('postgres@node3');
+	});
+});
+
+describe('stanza-create', () => {
+	test("waits out the archive lock a node's archive-push holds for a moment, and reports any other failure", async () => {
+		const answers = withStatsPassword(example('compact'));
+		const cluster = FakeCluster.of(answers);
+		const phases = phasesThrough(answers, 'backup');
+		cluster.archiveLockHeldFor = 3;
+		const held = await converge(cluster, answers, phases);
+		expect(failures(held.events)).toEqual([]);
+		expect(cluster.archiveLockHeldFor).toBe(0);
+		expect(cluster.stanza).toBe('compact');
+
+		const other = FakeCluster.of(answers);
+		const phasesWithoutLeader = phases.filter(p => p.name !== 'postgres-leader' && p.name !== 'postgres-replicas');
+		const failed = await converge(other, answers, phasesWithoutLeader.map(p => ({...p, after: p.after?.filter(n => n !== 'postgres-leader' && n !== 'postgres-replicas')})));
+		expect(failures(failed.events).join('\n')).toMatch(/stanza compact: .*unable to find primary cluster/);
 	});
 });
 
