@@ -61,3 +61,22 @@ export async function etcdMemberNames(run: HostRun, answers: Answers): Promise<s
 	if (result.code !== 0) return undefined;
 	return result.stdout.trim().split('\n').map(line => line.split(',')[2]?.trim() ?? '').filter(Boolean).sort();
 }
+
+/**
+ * The cluster version a member reports on /version ("3.4.0"). A cluster just
+ * formed says "3.0.0" for a few seconds, until its leader has heard every
+ * member's version; Patroni started then takes etcd for one without watches,
+ * fails on its old API and waits five seconds before it tries again.
+ * Undefined when the host cannot say (no openssl, the member down).
+ */
+export async function etcdClusterVersion(run: HostRun, ip: string): Promise<string | undefined> {
+	const result = await run(etcdVersionScript(ip), {quiet: true, check: false});
+	if (result.code !== 0) return undefined;
+	return parseJson<{etcdcluster?: string}>(result.stdout.trim())?.etcdcluster;
+}
+
+/** GET /version of the member at `ip`, its JSON body on the last line: etcd answers only over TLS with a client certificate, and etcdctl has no call for it. */
+export function etcdVersionScript(ip: string): string {
+	const request = `GET /version HTTP/1.0\\r\\nHost: ${ip}\\r\\n\\r\\n`;
+	return `command -v openssl >/dev/null || exit 3; printf '${request}' | timeout 5 openssl s_client -quiet -verify_quiet -connect ${ip}:${ports.etcdClient} -CAfile ${etcdTls.ca} -cert ${etcdTls.cert} -key ${etcdTls.key} 2>/dev/null | tail -n 1`;
+}

@@ -8,7 +8,7 @@ import {locations} from '../kit/locations.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
 import {waitFor} from '../kit/wait-for.js';
-import {etcdctl, etcdMemberNames, localEtcdctl} from './probes.js';
+import {etcdClusterVersion, etcdctl, etcdMemberNames, localEtcdctl} from './probes.js';
 
 /**
  * etcd member: its config, the service, and a formed cluster. Members start
@@ -18,6 +18,8 @@ import {etcdctl, etcdMemberNames, localEtcdctl} from './probes.js';
 export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFile[]): Step[] {
 	const members = hostNames(hostsWithRole(answers, 'etcd')).sort();
 	const healthy = async (run: HostRun) => (await run(etcdctl(answers, 'endpoint health'), {quiet: true, check: false})).code === 0;
+	// Patroni must not meet a cluster whose version is still undecided (etcdClusterVersion); a host that cannot tell does not hold the run up.
+	const decided = async (run: HostRun) => (await etcdClusterVersion(run, host.ip)) !== '3.0.0';
 	return [
 		...files.map(file => (file.path === locations.etcdDefaults ? etcdDefaultsStep(file) : fileStep(file))),
 		// A data directory made before the package (by hand, or by an old attempt) would keep etcd from starting.
@@ -41,9 +43,9 @@ export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFil
 				if (!names) return false;
 				if (names.join() !== members.join())
 					throw new Error(`etcd lists members ${names.join(', ')} but the answers name ${members.join(', ')}; pgha does not change etcd membership`);
-				return true;
+				return decided(ctx.run);
 			},
-			apply: async ctx => waitFor('all etcd members to join', () => healthy(ctx.run), 120_000),
+			apply: async ctx => waitFor('all etcd members to join and agree on the cluster version', async () => (await healthy(ctx.run)) && decided(ctx.run), 120_000),
 		},
 	];
 }

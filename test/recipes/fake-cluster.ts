@@ -7,6 +7,7 @@ import {words} from './fake-shell.js';
 import YAML from 'yaml';
 import {freshVerifier} from '../../recipes/postgres/scram.js';
 import {patroniApiGet} from '../../recipes/postgres/probes.js';
+import {etcdVersionScript} from '../../recipes/etcd/probes.js';
 import {pendingUndoScript} from '../../source/failover/faults.js';
 import {findParameter, normaliseParameter} from '../../source/answers/pg-parameters.js';
 
@@ -185,6 +186,7 @@ export class FakeCluster {
 		if (script === pendingUndoScript) return out('');
 		if (script.startsWith(`timeout 180 patronictl -c ${locations.patroniConfig} restart --force `)) return this.restart(script);
 		if (script.startsWith('ETCDCTL_API=3 etcdctl ')) return this.etcdctl(host, script);
+		if (script === etcdVersionScript(host.ip)) return this.active(host, 'etcd') ? out('{"etcdserver":"3.4.23","etcdcluster":"3.4.0"}\n') : {code: 1, stderr: ''};
 		if (script === 'cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres') return this.psql(host, stdin ?? '', script);
 		if (script.startsWith('runuser -u postgres -- pgbackrest ')) return this.pgbackrest(host, script);
 		if (script.startsWith('set -e; f=$(mktemp); trap ')) return this.asOwner(host, script);

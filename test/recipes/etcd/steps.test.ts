@@ -1,6 +1,10 @@
 import {describe, expect, test} from 'vitest';
 import {provesIdempotent} from '../idempotency.js';
 import {clusterKeys} from '../../keys/fixtures.js';
+import {example} from '../../answers/fixtures.js';
+import {etcdSteps} from '../../../recipes/etcd/steps.js';
+import {etcdVersionScript} from '../../../recipes/etcd/probes.js';
+import type {HostRun, StepContext} from '../../../recipes/kit/step.js';
 
 describe('etcd steps', () => {
 	test('write the config, make the data directory, start every member once, then change nothing', async () => {
@@ -27,5 +31,34 @@ describe('etcd steps', () => {
 			expect(cluster.host(host).dirs.get('/var/lib/etcd')).toMatchObject({owner: 'etcd', mode: 0o700});
 		}
 		expect([...cluster.etcdJoined].sort()).toEqual(['node1', 'node2', 'node3']);
+	});
+});
+
+describe('etcd cluster formed: the cluster version decided before Patroni meets it', () => {
+	const answers = example('compact');
+	const host = answers.hosts.find(h => h.roles.includes('etcd'))!;
+	const formed = etcdSteps(host, answers, []).find(s => s.name === 'etcd cluster formed')!;
+	/** A member that is healthy, lists the answers' members, and reports `version` on /version (or cannot say). */
+	const ctxWith = (version: {code: number; stdout: string}) => {
+		const names = answers.hosts.filter(h => h.roles.includes('etcd')).map((h, i) => `${i + 1}, started, ${h.name}, https://${h.ip}:2380, https://${h.ip}:2379, false`);
+		const run: HostRun = async script => {
+			if (script === etcdVersionScript(host.ip)) return {...version, stderr: ''};
+			if (script.includes(' member list ')) return {code: 0, stdout: `${names.join('\n')}\n`, stderr: ''};
+			return {code: 0, stdout: '', stderr: ''};
+		};
+		return {run} as unknown as StepContext;
+	};
+
+	test('a cluster just formed (3.0.0 until its leader decides) is not formed yet', async () => {
+		expect(await formed.check!(ctxWith({code: 0, stdout: '{"etcdserver":"3.4.23","etcdcluster":"3.0.0"}\n'}))).toBe(false);
+	});
+
+	test('a decided version is formed; a host without openssl does not hold the run up', async () => {
+		expect(await formed.check!(ctxWith({code: 0, stdout: '{"etcdserver":"3.4.23","etcdcluster":"3.4.0"}\n'}))).toBe(true);
+		expect(await formed.check!(ctxWith({code: 3, stdout: ''}))).toBe(true);
+	});
+
+	test('the version is asked over TLS with the member certificate, never in the clear', () => {
+		expect(etcdVersionScript(host.ip)).toContain(`openssl s_client -quiet -verify_quiet -connect ${host.ip}:2379 -CAfile /etc/etcd/tls/ca.crt -cert /etc/etcd/tls/etcd.crt -key /etc/etcd/tls/etcd.key`);
 	});
 });
