@@ -8,6 +8,7 @@ import {locations} from '../kit/locations.js';
 import type {ManagedFile} from '../kit/managed-file.js';
 import {serviceStep} from '../kit/service-step.js';
 import {waitFor} from '../kit/wait-for.js';
+import {owed, paid} from '../kit/pending-change.js';
 import {etcdClusterVersion, etcdctl, etcdMemberNames, localEtcdctl} from './probes.js';
 
 /**
@@ -20,6 +21,8 @@ export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFil
 	const healthy = async (run: HostRun) => (await run(etcdctl(answers, 'endpoint health'), {quiet: true, check: false})).code === 0;
 	// Patroni must not meet a cluster whose version is still undecided (etcdClusterVersion); a host that cannot tell does not hold the run up.
 	const decided = async (run: HostRun) => (await etcdClusterVersion(run, host.ip)) !== '3.0.0';
+	// Only a member this run started can belong to a cluster that just formed: a re-run does not ask.
+	let started = false;
 	return [
 		...files.map(file => (file.path === locations.etcdDefaults ? etcdDefaultsStep(file) : fileStep(file))),
 		// A data directory made before the package (by hand, or by an old attempt) would keep etcd from starting.
@@ -27,12 +30,13 @@ export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFil
 		{
 			...serviceStep('etcd'),
 			async apply(ctx) {
-				const how = ctx.touched.get('etcd');
-				ctx.touched.delete('etcd');
+				const how = await owed(ctx, 'etcd');
 				await ctx.run('systemctl daemon-reload; systemctl enable --quiet etcd');
 				// --no-block: the first member's start would otherwise wait for the others' quorum.
 				await ctx.run(`systemctl ${how === 'restart' ? 'restart' : 'start'} --no-block etcd`);
 				await waitFor('etcd to answer on this member', async () => (await ctx.run(localEtcdctl(host.ip, 'endpoint health'), {quiet: true, check: false})).code === 0, 120_000);
+				started = true;
+				await paid(ctx, 'etcd');
 			},
 		},
 		{
@@ -43,9 +47,9 @@ export function etcdSteps(host: HostAnswers, answers: Answers, files: ManagedFil
 				if (!names) return false;
 				if (names.join() !== members.join())
 					throw new Error(`etcd lists members ${names.join(', ')} but the answers name ${members.join(', ')}; pgha does not change etcd membership`);
-				return decided(ctx.run);
+				return !started || decided(ctx.run);
 			},
-			apply: async ctx => waitFor('all etcd members to join and agree on the cluster version', async () => (await healthy(ctx.run)) && decided(ctx.run), 120_000),
+			apply: async ctx => waitFor('all etcd members to join and agree on the cluster version', async () => (await healthy(ctx.run)) && (!started || decided(ctx.run)), 120_000),
 		},
 	];
 }

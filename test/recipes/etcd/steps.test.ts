@@ -37,25 +37,42 @@ describe('etcd steps', () => {
 describe('etcd cluster formed: the cluster version decided before Patroni meets it', () => {
 	const answers = example('compact');
 	const host = answers.hosts.find(h => h.roles.includes('etcd'))!;
-	const formed = etcdSteps(host, answers, []).find(s => s.name === 'etcd cluster formed')!;
-	/** A member that is healthy, lists the answers' members, and reports `version` on /version (or cannot say). */
-	const ctxWith = (version: {code: number; stdout: string}) => {
+	/** A member that is healthy, lists the answers' members, and reports `version` on /version (or cannot say); counts the version probes. */
+	const member = (version: {code: number; stdout: string}) => {
 		const names = answers.hosts.filter(h => h.roles.includes('etcd')).map((h, i) => `${i + 1}, started, ${h.name}, https://${h.ip}:2380, https://${h.ip}:2379, false`);
+		const asked = {version: 0};
 		const run: HostRun = async script => {
-			if (script === etcdVersionScript(host.ip)) return {...version, stderr: ''};
+			if (script === etcdVersionScript(host.ip)) {
+				asked.version++;
+				return {...version, stderr: ''};
+			}
 			if (script.includes(' member list ')) return {code: 0, stdout: `${names.join('\n')}\n`, stderr: ''};
 			return {code: 0, stdout: '', stderr: ''};
 		};
-		return {run} as unknown as StepContext;
+		const ctx = {run, conn: {readFile: async () => undefined}, touched: new Map(), touch() {}} as unknown as StepContext;
+		const steps = etcdSteps(host, answers, []);
+		return {ctx, asked, service: steps.find(s => s.name === 'service etcd')!, formed: steps.find(s => s.name === 'etcd cluster formed')!};
 	};
+	const justFormed = {code: 0, stdout: '{"etcdserver":"3.4.23","etcdcluster":"3.0.0"}\n'};
 
-	test('a cluster just formed (3.0.0 until its leader decides) is not formed yet', async () => {
-		expect(await formed.check!(ctxWith({code: 0, stdout: '{"etcdserver":"3.4.23","etcdcluster":"3.0.0"}\n'}))).toBe(false);
+	test('a member this run started: a cluster that still says 3.0.0 (until its leader decides) is not formed yet', async () => {
+		const {ctx, service, formed} = member(justFormed);
+		await service.apply(ctx);
+		expect(await formed.check!(ctx)).toBe(false);
 	});
 
-	test('a decided version is formed; a host without openssl does not hold the run up', async () => {
-		expect(await formed.check!(ctxWith({code: 0, stdout: '{"etcdserver":"3.4.23","etcdcluster":"3.4.0"}\n'}))).toBe(true);
-		expect(await formed.check!(ctxWith({code: 3, stdout: ''}))).toBe(true);
+	test('a member this run started: formed once the version is decided, or when the host cannot say (no openssl)', async () => {
+		for (const version of [{code: 0, stdout: '{"etcdserver":"3.4.23","etcdcluster":"3.4.0"}\n'}, {code: 3, stdout: ''}]) {
+			const {ctx, service, formed} = member(version);
+			await service.apply(ctx);
+			expect(await formed.check!(ctx)).toBe(true);
+		}
+	});
+
+	test('a re-run that started nothing does not ask', async () => {
+		const {ctx, asked, formed} = member(justFormed);
+		expect(await formed.check!(ctx)).toBe(true);
+		expect(asked.version).toBe(0);
 	});
 
 	test('the version is asked over TLS with the member certificate, never in the clear', () => {
