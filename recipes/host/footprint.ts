@@ -66,7 +66,7 @@ export function hostFootprint(answers: Answers, host: HostAnswers): HostFootprin
 	const tls = [...new Set(rendered.filter(path => parent(path).endsWith('/tls')).map(parent))];
 	// A restore's progress marks, left only by one that never finished.
 	const restores = parent(restoreMarks('any'));
-	const directories = [...tls, ...(postgres ? [parent(locations.pgbouncerDropIn), restores] : []), ...(backup ? [locations.backupVerifyDir] : []), bundleDirOnHost];
+	const directories = [...tls, ...(postgres ? [parent(locations.pgbouncerDropIn), restores] : []), ...(backup ? [locations.backupVerifyDir] : []), bundleDirOnHost, locations.pendingChangesDir];
 	const emptyParents = [...new Set([...files, ...directories, locations.clusterMarker, locations.packagesBeforePgha].map(parent))].filter(dir => ownDirectories.has(dir));
 	const repo = repositoryFiles(answers, host);
 	return {

@@ -3,6 +3,7 @@ import {createTwoFilesPatch} from 'diff';
 import {certificateDrift} from './certificate-file.js';
 import type {ManagedFile} from './managed-file.js';
 import type {Step, StepContext} from './step.js';
+import {owe} from './pending-change.js';
 
 /**
  * The state of a file on a host, compared by hash so secret contents never
@@ -46,7 +47,7 @@ export function fileStep(file: ManagedFile): Step {
 		explain: ctx => explainFile(ctx, file),
 		async apply(ctx) {
 			await ctx.conn.writeFile(file.path, file.content, file.owner, file.group, file.mode);
-			if (file.service && file.onChange && file.onChange !== 'none') ctx.touch(file.service, file.onChange);
+			if (file.service && file.onChange && file.onChange !== 'none') await owe(ctx, file.service, file.onChange);
 		},
 	};
 }

@@ -14,6 +14,8 @@ export const locations = {
 	clusterMarker: '/etc/pgha/cluster',
 	/** The packages a host had before pgha's first install there (dpkg's fully installed ones), so an uninstall keeps them. */
 	packagesBeforePgha: '/var/lib/pgha/packages-before',
+	/** The reloads and restarts units owe for files an earlier run changed (kit/pending-change.ts). */
+	pendingChangesDir: '/var/lib/pgha/pending',
 	/** Left in a kept repository by an uninstall that wiped the database it backs up: a new database cannot archive into it. */
 	repositoryOfWipedData: '/var/lib/pgbackrest/pgha-data-wiped',
 	etcdDefaults: '/etc/default/etcd',

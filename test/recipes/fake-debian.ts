@@ -412,6 +412,7 @@ export class FakeDebianHost {
 			}
 			case 'test':
 				if (args[0] === '-e' && args[1] && args.length === 2) return this.files.has(args[1]) || this.dirs.has(args[1]) ? ok() : fail(1);
+				if (args[0] === '!' && args[1] === '-e' && args[2] && args.length === 3) return this.files.has(args[2]) || this.dirs.has(args[2]) ? fail(1) : ok();
 				// The fake holds no symbolic links: `test -L` is always false.
 				if (args[0] === '-L' && args[1]) return fail(1);
 				if (args[0] === '!' && args[1] === '-L' && args[2]) return ok();
