@@ -16,7 +16,10 @@ const stronger = (a: Change | undefined, b: Change | undefined): Change | undefi
  * change owed to the next run instead of a unit running its old files.
  */
 export async function owe(ctx: StepContext, unit: string, how: Change): Promise<void> {
+	const before = ctx.touched.get(unit);
 	ctx.touch(unit, how);
+	// An earlier file of this run already recorded as much on the host.
+	if (ctx.touched.get(unit) === before) return;
 	const left = await owedOnHost(ctx, unit);
 	const merged = stronger(ctx.touched.get(unit), left)!;
 	if (merged !== left) await ctx.conn.writeFile(pendingPath(unit), `${merged}\n`, 'root', 'root', 0o600);

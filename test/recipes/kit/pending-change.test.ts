@@ -2,7 +2,8 @@ import {describe, expect, test} from 'vitest';
 import {example, withStatsPassword} from '../../answers/fixtures.js';
 import {FakeCluster} from '../fake-cluster.js';
 import {changedSteps, converge, drifts, failures, phasesThrough} from '../converge.js';
-import {pendingPath} from '../../../recipes/kit/pending-change.js';
+import {owe, owed, paid, pendingPath} from '../../../recipes/kit/pending-change.js';
+import type {StepContext} from '../../../recipes/kit/step.js';
 
 describe('a reload owed across runs', () => {
 	test('a run that stops after rewriting a file leaves its reload owed: repair --check names it, the next run reloads once and owes nothing', async () => {
@@ -28,5 +29,39 @@ describe('a reload owed across runs', () => {
 		expect(cluster.host('node2').unit('pgbouncer')).toMatchObject({reloads: 1, restarts: 0});
 		expect(cluster.host('node2').files.has(pendingPath('pgbouncer'))).toBe(false);
 		expect((await converge(cluster, answers, phasesThrough(answers))).outcome).toMatchObject({ok: true, changed: 0});
+	});
+});
+
+describe('owe, owed, paid', () => {
+	/** A step context over one in-memory host that records the writes. */
+	const host = (left?: string) => {
+		const files = new Map<string, string>(left ? [[pendingPath('patroni'), left]] : []);
+		const writes: string[] = [];
+		const touched = new Map<string, 'reload' | 'restart'>();
+		const ctx = {
+			touched,
+			touch: (unit: string, how: 'reload' | 'restart') => void (touched.get(unit) !== 'restart' && touched.set(unit, how)),
+			conn: {readFile: async (path: string) => files.get(path), writeFile: async (path: string, content: string) => void (files.set(path, content), writes.push(content.trim()))},
+			run: async (script: string) => (script.startsWith('rm -f ') && files.delete(script.slice(6)), {code: 0, stdout: '', stderr: ''}),
+		} as unknown as StepContext;
+		return {ctx, files, writes};
+	};
+
+	test('a restart an earlier run left stays a restart when this run only needs a reload', async () => {
+		const {ctx, writes} = host('restart\n');
+		await owe(ctx, 'patroni', 'reload');
+		expect(writes).toEqual([]);
+		expect(await owed(ctx, 'patroni')).toBe('restart');
+	});
+
+	test('the host is written once per unit and run, again only when a reload becomes a restart; paid clears both', async () => {
+		const {ctx, files, writes} = host();
+		await owe(ctx, 'patroni', 'reload');
+		await owe(ctx, 'patroni', 'reload');
+		await owe(ctx, 'patroni', 'restart');
+		expect(writes).toEqual(['reload', 'restart']);
+		await paid(ctx, 'patroni');
+		expect(files.size).toBe(0);
+		expect(await owed(ctx, 'patroni')).toBeUndefined();
 	});
 });
