@@ -93,7 +93,8 @@ while [ -n "$todo" ]; do
 	fi
 	if [ ! -e "$next" ]; then
 		[ "$op" = write ] || exit 3
-		mkdir -m 755 -- "$next"
+		# Another write may make it at the same moment (two phases of one host side by side): a directory there then is no failure.
+		mkdir -m 755 -- "$next" 2>/dev/null || { [ ! -L "$next" ] && [ -d "$next" ]; } || die "cannot make the directory $next for $path"
 	fi
 	[ -d "$next" ] || die "$next is not a directory, so $path cannot be there"
 	cur=$next

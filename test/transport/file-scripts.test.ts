@@ -1,4 +1,4 @@
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
@@ -50,6 +50,24 @@ describe('writeFileScript where only the trusted user can write', () => {
 		expect(statSync(`${top}/etc/pgha`).mode & 0o777).toBe(0o755);
 		// Nothing is left behind but the file.
 		expect(readdirSync(`${top}/etc/pgha`)).toEqual(['cluster']);
+	});
+
+	it('writes side by side into a directory neither found: both make it or find it made, and both files land', async () => {
+		const top = sandbox();
+		const writeAsync = (path: string, content: string) =>
+			new Promise<{code: number | null; stderr: string}>(resolve => {
+				const child = spawn('bash', ['-c', writeFileScript(path, me, myGroup, 0o600, {...trusted, top})]);
+				let stderr = '';
+				child.stderr.on('data', chunk => (stderr += String(chunk)));
+				child.on('close', code => resolve({code, stderr}));
+				child.stdin.end(content);
+			});
+		for (let round = 0; round < 5; round++) {
+			const dir = `${top}/var/lib/pgha${round}/pending`;
+			const results = await Promise.all(['etcd', 'pgbouncer', 'patroni', 'haproxy'].map(unit => writeAsync(`${dir}/${unit}`, 'reload\n')));
+			expect(results).toEqual(Array(4).fill({code: 0, stderr: ''}));
+			expect(readdirSync(dir).sort()).toEqual(['etcd', 'haproxy', 'patroni', 'pgbouncer']);
+		}
 	});
 
 	it('replaces a symbolic link planted at the destination and leaves its target untouched', () => {
