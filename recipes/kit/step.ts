@@ -37,9 +37,9 @@ export type StepContext = RunContext & {
 	run: HostRun;
 	/** zx-style `$` on this host: values interpolated into the command are quoted by zx. */
 	$: RemoteShell;
-	/** Records that a unit must be restarted or reloaded after this phase's files changed. */
+	/** Records that a unit must be restarted or reloaded because its files changed (kit/pending-change.ts also keeps it on the host). */
 	touch(service: string, how: 'reload' | 'restart'): void;
-	/** Units touched so far on this host in this run. */
+	/** Units touched so far on this host in this run, across its phases. */
 	touched: Map<string, 'reload' | 'restart'>;
 };
 

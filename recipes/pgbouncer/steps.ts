@@ -8,7 +8,7 @@ export function pgbouncerFileSteps(files: ManagedFile[]): Step[] {
 	return files.map(fileStep);
 }
 
-/** PgBouncer running, restarted or reloaded when one of its files changed in this run. */
+/** PgBouncer running, reloaded or restarted when one of its files changed (in this run, or in one that stopped before this step). */
 export function pgbouncerServiceStep(): Step {
 	return serviceStep('pgbouncer');
 }
